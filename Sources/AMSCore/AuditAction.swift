@@ -1,0 +1,36 @@
+import Foundation
+
+/// What an audit entry records. The raw value is the stable action code stored in the log.
+public enum AuditAction: String, Codable, CaseIterable, Sendable {
+    case signInSucceeded = "auth.sign_in.succeeded"
+    case signInFailed = "auth.sign_in.failed"
+    case signInThrottled = "auth.sign_in.throttled"
+    case signInLocked = "auth.sign_in.locked"
+    case signedOut = "auth.signed_out"
+    case sessionExpired = "auth.session_expired"
+    case passwordChanged = "account.password_changed"
+    case passwordChangeFailed = "account.password_change_failed"
+    case passwordResetRequested = "account.password_reset_requested"
+    case passwordResetCompleted = "account.password_reset_completed"
+    case accountCreated = "account.created"
+    case initialPasswordReissued = "account.initial_password_reissued"
+    case roleChanged = "account.role_changed"
+    case accountDisabled = "account.disabled"
+    case accountEnabled = "account.enabled"
+    case firstAdministratorCreated = "system.first_administrator_created"
+    case agencyCreated = "agency.created"
+    case agencyUpdated = "agency.updated"
+    case mailQueued = "mail.queued"
+    case mailSent = "mail.sent"
+    case mailFailed = "mail.failed"
+    case auditExported = "audit.exported"
+    case accessDenied = "security.access_denied"
+    case csrfRejected = "security.csrf_rejected"
+}
+
+/// How an audited action ended.
+public enum AuditOutcome: String, Codable, CaseIterable, Sendable {
+    case success
+    case failure
+    case denied
+}

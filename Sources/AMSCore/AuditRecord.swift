@@ -1,0 +1,81 @@
+import Foundation
+
+/// One entry of the append-only audit log (*Pencatatan*), as the domain sees it. `details` never holds a secret.
+public struct AuditRecord: Sendable, Equatable {
+    public var sequence: Int64
+    /// UTC time, whole milliseconds (so it survives every database round trip unchanged).
+    public var occurredAt: Date
+    public var actorID: UUID?
+    public var actorName: String
+    public var actorRole: String
+    public var action: String
+    public var targetType: String
+    public var targetID: String
+    public var outcome: AuditOutcome
+    public var clientAddress: String
+    public var requestID: String
+    /// Key–value facts, sorted by key in the canonical form.
+    public var details: [String: String]
+
+    public init(sequence: Int64, occurredAt: Date, actorID: UUID?, actorName: String, actorRole: String, action: String,
+                targetType: String, targetID: String, outcome: AuditOutcome, clientAddress: String, requestID: String,
+                details: [String: String]) {
+        self.sequence = sequence
+        self.occurredAt = Self.truncatedToMilliseconds(occurredAt)
+        self.actorID = actorID
+        self.actorName = actorName
+        self.actorRole = actorRole
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.outcome = outcome
+        self.clientAddress = clientAddress
+        self.requestID = requestID
+        self.details = details
+    }
+
+    public static func truncatedToMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    public var occurredAtMilliseconds: Int64 { Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The bytes the chain MAC covers: every field, length-prefixed so no two records encode alike.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        func field(_ text: String) {
+            let bytes = Array(text.utf8)
+            out.append(contentsOf: "\(bytes.count):".utf8)
+            out.append(contentsOf: bytes)
+        }
+        field("ams-audit-v1")
+        field(String(sequence))
+        field(String(occurredAtMilliseconds))
+        field(actorID?.uuidString.lowercased() ?? "")
+        field(actorName)
+        field(actorRole)
+        field(action)
+        field(targetType)
+        field(targetID)
+        field(outcome.rawValue)
+        field(clientAddress)
+        field(requestID)
+        field(String(details.count))
+        for key in details.keys.sorted() {
+            field(key)
+            field(details[key] ?? "")
+        }
+        return out
+    }
+
+    /// Details as canonical JSON (sorted keys), as stored.
+    public var detailsJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(details), as: UTF8.self)) ?? "{}"
+    }
+
+    public static func details(fromJSON json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// One authorization question per operation. Controllers ask here and nowhere else.
+public enum Permissions {
+    /// Creating and editing agencies and their e-mail domains.
+    public static func canManageAgencies(actor: Actor) -> Bool {
+        actor.role == .administrator
+    }
+
+    /// Creating accounts with the given role. Administrators create staff accounts (operators, auditors, other
+    /// administrators); applicant accounts come from the registration workflow.
+    public static func canCreateAccount(actor: Actor, role: Role) -> Bool {
+        guard actor.role == .administrator else { return false }
+        return role != .applicant
+    }
+
+    /// Changing another account's role or disabling it.
+    public static func canManageAccounts(actor: Actor) -> Bool {
+        actor.role == .administrator
+    }
+
+    /// Reading and exporting the audit log.
+    public static func canReadAuditLog(actor: Actor) -> Bool {
+        actor.role == .administrator || actor.role == .auditor
+    }
+
+    /// Reading the mail outbox, which may hold undelivered initial passwords and links.
+    public static func canReadOutbox(actor: Actor) -> Bool {
+        actor.role == .administrator
+    }
+}

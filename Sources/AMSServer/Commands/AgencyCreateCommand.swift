@@ -1,0 +1,25 @@
+import Vapor
+
+/// `ams agency create`: registers an agency and its official e-mail domains.
+struct AgencyCreateCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "code", help: "Short code, e.g. DISKOMINFO-SUMBAR") var code: String?
+        @Option(name: "name", help: "Agency name") var name: String?
+        @Option(name: "domains", help: "Official e-mail domains, comma-separated") var domains: String?
+    }
+
+    var help: String { "Creates an agency (instansi) with its official e-mail domains." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let input = AgencyService.AgencyInput(code: signature.code ?? "", name: signature.name ?? "", domains: signature.domains ?? "")
+        do {
+            let agency = try await AgencyService(services: context.application.ams, database: context.application.db)
+                .create(input, context: .system("cli"))
+            context.console.print("Created agency \(agency.code).")
+        } catch let rejected as AgencyService.AgencyRejected {
+            var reasons = rejected.fields.sorted { $0.key < $1.key }.map { "\($0.key): \(Localizer.text($0.value, .en))" }
+            if let (key, domain) = rejected.domainProblem { reasons.append("domains: " + Localizer.text(key, .en, ["domain": domain])) }
+            throw CommandFailure(reasons.joined(separator: "; "))
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import Vapor
+
+/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`.
+func registerCommands(_ app: Application) {
+    var user = AsyncCommands()
+    user.use(UserCreateCommand(), as: "create")
+    app.asyncCommands.use(user.group(help: "Manage accounts"), as: "user")
+    var agency = AsyncCommands()
+    agency.use(AgencyCreateCommand(), as: "create")
+    app.asyncCommands.use(agency.group(help: "Manage agencies"), as: "agency")
+    var mail = AsyncCommands()
+    mail.use(MailDeliverCommand(), as: "deliver")
+    app.asyncCommands.use(mail.group(help: "Mail outbox"), as: "mail")
+    var audit = AsyncCommands()
+    audit.use(AuditVerifyCommand(), as: "verify")
+    app.asyncCommands.use(audit.group(help: "Audit log"), as: "audit")
+}

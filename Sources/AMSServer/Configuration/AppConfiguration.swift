@@ -1,0 +1,126 @@
+import AMSCore
+import Foundation
+
+/// Everything AMS reads from its environment, with the defaults of the embedded set-up.
+/// See the table in README.md; every variable is named there.
+public struct AppConfiguration: Sendable {
+    public var database: DatabaseLocation
+    /// The address users reach AMS at; links in mails are built from it.
+    public var publicBaseURL: String
+    public var listenHost: String
+    public var listenPort: Int
+    public var dataDirectory: String
+    /// Where the server secret (audit chain key, outbox sealing key, CSRF key) lives; outside the database.
+    public var secretKeyFile: String
+    public var smtp: SMTPSettings?
+    public var cookieSecure: Bool
+    public var sessionPolicy: SessionPolicy
+    public var tokenPolicy: TokenPolicy
+    public var bcryptCost: Int
+    /// Whether to take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
+    public var trustForwardedFor: Bool
+    /// Seconds between delivery passes of the mail worker inside `ams serve`.
+    public var mailPollInterval: Double
+    /// Give up on a message after this many failed attempts.
+    public var mailMaxAttempts: Int
+
+    public static let minimumBcryptCost = 12
+
+    public init(database: DatabaseLocation = .sqliteFile(path: "data/ams.sqlite"),
+                publicBaseURL: String = "http://127.0.0.1:8080",
+                listenHost: String = "127.0.0.1", listenPort: Int = 8080,
+                dataDirectory: String = "data", secretKeyFile: String = "data/ams-secret.key",
+                smtp: SMTPSettings? = nil, cookieSecure: Bool? = nil,
+                sessionPolicy: SessionPolicy = .init(), tokenPolicy: TokenPolicy = .init(),
+                bcryptCost: Int = 12, trustForwardedFor: Bool = false,
+                mailPollInterval: Double = 5, mailMaxAttempts: Int = 12) {
+        self.database = database
+        self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.dataDirectory = dataDirectory
+        self.secretKeyFile = secretKeyFile
+        self.smtp = smtp
+        self.cookieSecure = cookieSecure ?? Self.defaultCookieSecure(baseURL: publicBaseURL)
+        self.sessionPolicy = sessionPolicy
+        self.tokenPolicy = tokenPolicy
+        self.bcryptCost = bcryptCost
+        self.trustForwardedFor = trustForwardedFor
+        self.mailPollInterval = mailPollInterval
+        self.mailMaxAttempts = mailMaxAttempts
+    }
+
+    /// `Secure` cookies unless AMS is reached over plain http on the local machine (browsers drop `Secure`
+    /// cookies there otherwise).
+    public static func defaultCookieSecure(baseURL: String) -> Bool {
+        guard let url = URL(string: baseURL), url.scheme == "http" else { return true }
+        let host = url.host ?? ""
+        return !(host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]")
+    }
+
+    public var servesHTTPS: Bool { publicBaseURL.hasPrefix("https://") }
+
+    /// Reads the configuration from environment variables.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
+        func value(_ key: String) -> String? {
+            guard let text = env[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func number(_ key: String, default fallback: Double) throws -> Double {
+            guard let text = value(key) else { return fallback }
+            guard let parsed = Double(text), parsed > 0 else { throw ConfigurationError("\(key) must be a positive number") }
+            return parsed
+        }
+        func flag(_ key: String) throws -> Bool? {
+            guard let text = value(key)?.lowercased() else { return nil }
+            switch text {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ConfigurationError("\(key) must be true or false")
+            }
+        }
+        let dataDirectory = value("AMS_DATA_DIR") ?? "data"
+        let database = try DatabaseLocation.parse(value("AMS_DATABASE_URL") ?? "sqlite:\(dataDirectory)/ams.sqlite")
+        let baseURL = value("AMS_BASE_URL") ?? "http://127.0.0.1:8080"
+        guard let parsedBase = URL(string: baseURL), ["http", "https"].contains(parsedBase.scheme ?? ""), parsedBase.host != nil else {
+            throw ConfigurationError("AMS_BASE_URL must be an http:// or https:// URL")
+        }
+        let listen = value("AMS_LISTEN") ?? "127.0.0.1:8080"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
+            throw ConfigurationError("AMS_LISTEN must be HOST:PORT")
+        }
+        var smtp: SMTPSettings?
+        if let host = value("AMS_SMTP_HOST") {
+            guard let security = SMTPSettings.Security(rawValue: (value("AMS_SMTP_TLS") ?? "starttls").lowercased()) else {
+                throw ConfigurationError("AMS_SMTP_TLS must be none, starttls or tls")
+            }
+            let defaultPort = security == .tls ? 465 : 587
+            guard let smtpPort = Int(value("AMS_SMTP_PORT") ?? String(defaultPort)), (1...65535).contains(smtpPort) else {
+                throw ConfigurationError("AMS_SMTP_PORT must be a port number")
+            }
+            guard let sender = value("AMS_SMTP_FROM"), EmailAddress(sender) != nil else {
+                throw ConfigurationError("AMS_SMTP_FROM must be the sender's e-mail address when AMS_SMTP_HOST is set")
+            }
+            smtp = SMTPSettings(host: host, port: smtpPort, security: security, username: value("AMS_SMTP_USERNAME"),
+                                password: env["AMS_SMTP_PASSWORD"], senderAddress: sender,
+                                senderName: value("AMS_SMTP_FROM_NAME") ?? "AMS", trustRootsFile: value("AMS_SMTP_CA_FILE"),
+                                heloName: parsedBase.host ?? "ams.localhost")
+        }
+        let cost = Int(value("AMS_BCRYPT_COST") ?? "12") ?? -1
+        guard (minimumBcryptCost...16).contains(cost) else {
+            throw ConfigurationError("AMS_BCRYPT_COST must be between \(minimumBcryptCost) and 16")
+        }
+        let sessions = SessionPolicy(idleTimeout: try number("AMS_SESSION_IDLE_MINUTES", default: 30) * 60,
+                                     absoluteTimeout: try number("AMS_SESSION_ABSOLUTE_HOURS", default: 12) * 3600)
+        let tokens = TokenPolicy(initialPasswordLifetime: try number("AMS_INITIAL_PASSWORD_HOURS", default: 72) * 3600,
+                                 passwordResetLifetime: try number("AMS_RESET_LINK_MINUTES", default: 60) * 60)
+        return AppConfiguration(
+            database: database, publicBaseURL: baseURL,
+            listenHost: String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), listenPort: port,
+            dataDirectory: dataDirectory, secretKeyFile: value("AMS_SECRET_KEY_FILE") ?? "\(dataDirectory)/ams-secret.key",
+            smtp: smtp, cookieSecure: try flag("AMS_COOKIE_SECURE"),
+            sessionPolicy: sessions, tokenPolicy: tokens, bcryptCost: cost,
+            trustForwardedFor: try flag("AMS_TRUST_X_FORWARDED_FOR") ?? false,
+            mailPollInterval: try number("AMS_MAIL_POLL_SECONDS", default: 5))
+    }
+}

@@ -1,0 +1,71 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// Administrators list and create agencies (instansi) with their official e-mail domains.
+struct AdminAgencyController: RouteCollection {
+    struct AgencyRow: Encodable {
+        let code: String
+        let name: String
+        let domains: String
+        let userCount: Int
+    }
+
+    struct ListPage: Encodable {
+        let agencies: [AgencyRow]
+    }
+
+    struct AgencyForm: Content {
+        var code: String?
+        var name: String?
+        var domains: String?
+    }
+
+    struct NewPage: Encodable {
+        let code: String
+        let name: String
+        let domains: String
+        let errors: FormErrors
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let admin = routes.grouped("admin", "agencies")
+            .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canManageAgencies(actor: $0) })
+        admin.get(use: list)
+        admin.get("new", use: showNew)
+        admin.post(use: create)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let agencies = try await AgencyModel.query(on: req.db).with(\.$domains).sort(\.$code).all()
+        var rows: [AgencyRow] = []
+        for agency in agencies {
+            let users = try await UserModel.query(on: req.db).filter(\.$agency.$id == agency.id!).count()
+            rows.append(AgencyRow(code: agency.code, name: agency.name,
+                                  domains: agency.domains.map(\.domain).sorted().joined(separator: ", "), userCount: users))
+        }
+        return try await req.renderPage("admin-agencies", titleKey: "agencies_title", page: ListPage(agencies: rows))
+    }
+
+    @Sendable func showNew(req: Request) async throws -> Response {
+        try await req.renderPage("admin-agency-new", titleKey: "agencies_new",
+                                 page: NewPage(code: "", name: "", domains: "", errors: FormErrors()))
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let form = try req.content.decode(AgencyForm.self)
+        let input = AgencyService.AgencyInput(code: String((form.code ?? "").prefix(64)), name: String((form.name ?? "").prefix(400)),
+                                              domains: String((form.domains ?? "").prefix(4000)))
+        do {
+            _ = try await AgencyService(services: req.ams, database: req.db).create(input, context: req.auditContext)
+            return req.redirect(to: "/admin/agencies?notice=agency_created")
+        } catch let rejected as AgencyService.AgencyRejected {
+            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
+            for (field, key) in rejected.fields { errors.fields[field] = req.localized(key) }
+            if let (key, domain) = rejected.domainProblem { errors.fields["domains"] = req.localized(key, ["domain": domain]) }
+            return try await req.renderPage("admin-agency-new", titleKey: "agencies_new",
+                                            page: NewPage(code: input.code, name: input.name, domains: input.domains, errors: errors),
+                                            status: .unprocessableEntity)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// Auditors and administrators browse, filter and export the audit log (*Pencatatan*).
+struct AuditController: RouteCollection {
+    struct EntryRow: Encodable {
+        let sequence: Int64
+        let time: String
+        let actor: String
+        let role: String
+        let action: String
+        let target: String
+        let outcome: String
+        let outcomeLabel: String
+        let address: String
+        let details: String
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct ListPage: Encodable {
+        let entries: [EntryRow]
+        let actions: [Option]
+        let outcomes: [Option]
+        let actor: String
+        let from: String
+        let to: String
+        let exportQuery: String
+        let countText: String
+        let pagination: Pagination
+    }
+
+    /// The filters, parsed once for the page and the export.
+    struct Filter {
+        var action: String?
+        var actor: String
+        var outcome: AuditOutcome?
+        var from: Date?
+        var to: Date?
+        var fromText: String
+        var toText: String
+
+        init(_ req: Request) {
+            action = req.query[String.self, at: "action"].flatMap { AuditAction(rawValue: $0)?.rawValue }
+            actor = String((req.query[String.self, at: "actor"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
+            outcome = req.query[String.self, at: "outcome"].flatMap(AuditOutcome.init(rawValue:))
+            fromText = req.query[String.self, at: "from"] ?? ""
+            toText = req.query[String.self, at: "to"] ?? ""
+            from = Self.day(fromText)
+            to = Self.day(toText).map { $0.addingTimeInterval(86400) }
+            if from == nil { fromText = "" }
+            if to == nil { toText = "" }
+        }
+
+        static func day(_ text: String) -> Date? {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "yyyy-MM-dd"
+            return formatter.date(from: text)
+        }
+
+        var queryItems: [String: String] {
+            ["action": action ?? "", "actor": actor, "outcome": outcome?.rawValue ?? "", "from": fromText, "to": toText]
+        }
+
+        func apply(_ query: QueryBuilder<AuditEntryModel>) -> QueryBuilder<AuditEntryModel> {
+            var query = query
+            if let action { query = query.filter(\.$action == action) }
+            if !actor.isEmpty { query = query.filter(\.$actorName == actor.lowercased()) }
+            if let outcome { query = query.filter(\.$outcome == outcome) }
+            if let from { query = query.filter(\.$occurredAt >= from) }
+            if let to { query = query.filter(\.$occurredAt < to) }
+            return query
+        }
+    }
+
+    static let pageSize = 50
+
+    func boot(routes: any RoutesBuilder) throws {
+        let audit = routes.grouped("audit")
+            .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canReadAuditLog(actor: $0) })
+        audit.get(use: list)
+        audit.get("export.csv", use: export)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let filter = Filter(req)
+        let total = try await filter.apply(AuditEntryModel.query(on: req.db)).count()
+        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
+                                    baseQuery: filter.queryItems)
+        let entries = try await filter.apply(AuditEntryModel.query(on: req.db)).sort(\.$sequence, .descending)
+            .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
+        let actions = [Option(value: "", label: req.localized("audit_any"), selected: filter.action == nil)]
+            + AuditAction.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == filter.action) }
+        let outcomes = [Option(value: "", label: req.localized("audit_any"), selected: filter.outcome == nil)]
+            + AuditOutcome.allCases.map { Option(value: $0.rawValue, label: req.localized("audit_outcome_\($0.rawValue)"), selected: $0 == filter.outcome) }
+        let exportQuery = "?" + filter.queryItems.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let page = ListPage(entries: entries.map { row($0, req) }, actions: actions, outcomes: outcomes, actor: filter.actor,
+                            from: filter.fromText, to: filter.toText, exportQuery: exportQuery,
+                            countText: req.localized("audit_count", ["count": String(total)]), pagination: pagination)
+        return try await req.renderPage("audit", titleKey: "audit_title", page: page)
+    }
+
+    @Sendable func export(req: Request) async throws -> Response {
+        let filter = Filter(req)
+        var csv = CSVWriter()
+        csv.row(["sequence", "occurred_at_utc", "actor", "role", "action", "target_type", "target_id", "outcome",
+                 "client_address", "request_id", "details", "mac"])
+        var lastSequence: Int64 = 0
+        var exported = 0
+        while true {
+            let batch = try await filter.apply(AuditEntryModel.query(on: req.db)).filter(\.$sequence > lastSequence)
+                .sort(\.$sequence).limit(1000).all()
+            if batch.isEmpty { break }
+            for entry in batch {
+                csv.row([String(entry.sequence), ISO8601DateFormatter.withMilliseconds.string(from: entry.occurredAt), entry.actorName,
+                         entry.actorRole, entry.action, entry.targetType, entry.targetID, entry.outcome.rawValue,
+                         entry.clientAddress, entry.requestID, entry.details, entry.mac])
+                lastSequence = entry.sequence
+                exported += 1
+            }
+        }
+        try await req.ams.audit.appendAlone(.auditExported, context: req.auditContext, targetType: "audit_log",
+                                            details: filter.queryItems.filter { !$0.value.isEmpty }.merging(["rows": String(exported)]) { $1 },
+                                            on: req.db)
+        let response = Response(status: .ok, body: .init(string: csv.text))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        response.headers.contentDisposition = .init(.attachment, filename: "ams-audit-log.csv")
+        return response
+    }
+
+    private func row(_ entry: AuditEntryModel, _ req: Request) -> EntryRow {
+        let details = AuditRecord.details(fromJSON: entry.details).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: ", ")
+        let target = entry.targetType.isEmpty ? "" : "\(entry.targetType) \(entry.targetID)"
+        return EntryRow(sequence: entry.sequence, time: DisplayFormat.timestampSeconds(entry.occurredAt), actor: entry.actorName,
+                        role: entry.actorRole, action: entry.action, target: target, outcome: entry.outcome.rawValue,
+                        outcomeLabel: req.localized("audit_outcome_\(entry.outcome.rawValue)"), address: entry.clientAddress,
+                        details: details)
+    }
+}
+
+extension ISO8601DateFormatter {
+    static var withMilliseconds: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }
+}

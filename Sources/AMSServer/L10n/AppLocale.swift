@@ -1,0 +1,11 @@
+import Foundation
+
+/// The interface languages: Bahasa Indonesia (default) and English.
+enum AppLocale: String, CaseIterable, Sendable, Codable {
+    case id
+    case en
+
+    static let `default` = AppLocale.id
+
+    var other: AppLocale { self == .id ? .en : .id }
+}

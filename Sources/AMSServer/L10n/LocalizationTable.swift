@@ -1,0 +1,253 @@
+import Foundation
+
+/// Every user-facing string of AMS, in Bahasa Indonesia and English. Templates, errors, notices and mails all
+/// read from here.
+enum LocalizationTable {
+    struct Entry: Sendable {
+        let key: String
+        let id: String
+        let en: String
+    }
+
+    private static func e(_ key: String, _ id: String, _ en: String) -> Entry { Entry(key: key, id: id, en: en) }
+
+    static let entries: [Entry] = [
+        // application
+        e("app_name", "AMS", "AMS"),
+        e("app_full_name", "Aplikasi Manajemen Sertifikat", "Certificate Management Application"),
+        e("app_tagline", "Sertifikat elektronik untuk tanda tangan elektronik aparatur", "Electronic certificates for civil servants' electronic signatures"),
+        e("lang_switch", "English", "Bahasa Indonesia"),
+        e("skip_to_content", "Langsung ke isi", "Skip to content"),
+        e("footer_text", "Setiap tindakan dicatat dalam log audit.", "Every action is recorded in the audit log."),
+
+        // navigation
+        e("nav_dashboard", "Beranda", "Dashboard"),
+        e("nav_agencies", "Instansi", "Agencies"),
+        e("nav_users", "Pengguna", "Users"),
+        e("nav_outbox", "Kotak keluar", "Outbox"),
+        e("nav_audit", "Log audit", "Audit log"),
+        e("nav_sign_out", "Keluar", "Sign out"),
+        e("nav_change_password", "Ganti kata sandi", "Change password"),
+        e("signed_in_as", "Masuk sebagai", "Signed in as"),
+
+        // roles
+        e("role_applicant", "Pemohon", "Applicant"),
+        e("role_agency_operator", "Operator Instansi", "Agency operator"),
+        e("role_ca_operator", "Operator CA", "CA operator"),
+        e("role_administrator", "Administrator", "Administrator"),
+        e("role_auditor", "Auditor", "Auditor"),
+
+        // common
+        e("common_save", "Simpan", "Save"),
+        e("common_cancel", "Batal", "Cancel"),
+        e("common_back", "Kembali", "Back"),
+        e("common_previous", "Sebelumnya", "Previous"),
+        e("common_next", "Berikutnya", "Next"),
+        e("common_page", "Halaman", "Page"),
+        e("common_optional", "opsional", "optional"),
+        e("common_none", "—", "—"),
+        e("common_actions", "Tindakan", "Actions"),
+        e("common_yes", "Ya", "Yes"),
+        e("common_no", "Tidak", "No"),
+        e("common_total", "Jumlah", "Total"),
+
+        // sign in
+        e("login_title", "Masuk ke AMS", "Sign in to AMS"),
+        e("login_intro", "Gunakan nama pengguna dan kata sandi yang dikirim ke surel dinas Anda.", "Use the username and password sent to your official e-mail."),
+        e("login_username", "Nama pengguna", "Username"),
+        e("login_password", "Kata sandi", "Password"),
+        e("login_submit", "Masuk", "Sign in"),
+        e("login_forgot", "Lupa kata sandi?", "Forgot your password?"),
+
+        // change password
+        e("password_change_title", "Ganti kata sandi", "Change password"),
+        e("password_change_intro_initial", "Anda masuk dengan kata sandi awal. Buat kata sandi baru sebelum melanjutkan.", "You signed in with your initial password. Choose a new password before you continue."),
+        e("password_change_current", "Kata sandi saat ini", "Current password"),
+        e("password_change_new", "Kata sandi baru", "New password"),
+        e("password_change_confirm", "Ulangi kata sandi baru", "Repeat the new password"),
+        e("password_change_submit", "Simpan kata sandi baru", "Save the new password"),
+        e("password_rules", "12 sampai 128 karakter. Frasa beberapa kata mudah diingat dan sulit ditebak. Jangan memakai nama pengguna, surel, NIK, atau kata sandi umum.", "12 to 128 characters. A phrase of several words is easy to remember and hard to guess. Do not use your username, e-mail, NIK or a common password."),
+        e("password_change_other_sessions", "Sesi Anda di perangkat lain akan diakhiri.", "Your sessions on other devices will be ended."),
+
+        // forgotten password
+        e("password_forgot_title", "Lupa kata sandi", "Forgotten password"),
+        e("password_forgot_intro", "Masukkan nama pengguna atau surel dinas Anda. Jika akunnya ada, kami mengirim tautan untuk membuat kata sandi baru.", "Enter your username or official e-mail. If the account exists, we send a link to set a new password."),
+        e("password_forgot_identifier", "Nama pengguna atau surel", "Username or e-mail"),
+        e("password_forgot_submit", "Kirim tautan", "Send the link"),
+        e("password_reset_title", "Buat kata sandi baru", "Set a new password"),
+        e("password_reset_submit", "Simpan kata sandi", "Save the password"),
+        e("password_reset_invalid", "Tautan ini tidak dikenal, sudah dipakai, atau kedaluwarsa. Minta tautan baru.", "This link is unknown, already used or expired. Ask for a new link."),
+
+        // dashboard
+        e("dashboard_title", "Beranda", "Dashboard"),
+        e("dashboard_welcome", "Selamat datang, {name}.", "Welcome, {name}."),
+        e("dashboard_applicant_body", "Dari sini Anda akan mengajukan, memperpanjang, dan mencabut sertifikat elektronik Anda.", "From here you will request, renew and revoke your electronic certificates."),
+        e("dashboard_agency_operator_body", "Dari sini Anda memeriksa permohonan pegawai instansi Anda dan meneruskannya ke CA.", "From here you check your agency's staff requests and forward them to the CA."),
+        e("dashboard_ca_operator_body", "Dari sini Anda mendaftarkan identitas pemohon, mengirim tautan aktivasi, dan memverifikasi data.", "From here you register applicants' identities, send activation links and verify their data."),
+        e("dashboard_administrator_body", "Kelola instansi, akun operator dan auditor, serta kotak keluar surel.", "Manage agencies, operator and auditor accounts, and the mail outbox."),
+        e("dashboard_auditor_body", "Telusuri dan ekspor log audit.", "Browse and export the audit log."),
+        e("dashboard_account", "Akun Anda", "Your account"),
+        e("dashboard_agency", "Instansi", "Agency"),
+        e("dashboard_password_changed", "Kata sandi terakhir diganti", "Password last changed"),
+        e("dashboard_open", "Buka", "Open"),
+
+        // agencies
+        e("agencies_title", "Instansi", "Agencies"),
+        e("agencies_new", "Tambah instansi", "Add agency"),
+        e("agencies_code", "Kode", "Code"),
+        e("agencies_code_help", "Huruf besar, angka, dan tanda hubung; mis. DISKOMINFO-SUMBAR.", "Capital letters, digits and hyphens, e.g. DISKOMINFO-SUMBAR."),
+        e("agencies_name", "Nama instansi", "Agency name"),
+        e("agencies_domains", "Domain surel dinas", "Official e-mail domains"),
+        e("agencies_domains_help", "Satu domain per baris, mis. sumbarprov.go.id. Surel pemohon harus di bawah salah satu domain ini.", "One domain per line, e.g. sumbarprov.go.id. Applicants' e-mail must fall under one of them."),
+        e("agencies_empty", "Belum ada instansi. Tambahkan instansi pertama.", "No agencies yet. Add the first one."),
+        e("agencies_create", "Simpan instansi", "Save agency"),
+        e("agencies_users", "Pengguna", "Users"),
+
+        // users
+        e("users_title", "Pengguna", "Users"),
+        e("users_new", "Buat akun", "Create account"),
+        e("users_new_intro", "Kata sandi awal 8 karakter dibuat acak dan dikirim ke surel pengguna bersama nama penggunanya.", "A random 8-character initial password is generated and mailed to the user with the username."),
+        e("users_username", "Nama pengguna", "Username"),
+        e("users_email", "Surel", "E-mail"),
+        e("users_full_name", "Nama lengkap", "Full name"),
+        e("users_nik", "NIK", "NIK"),
+        e("users_role", "Peran", "Role"),
+        e("users_agency", "Instansi", "Agency"),
+        e("users_status", "Status", "Status"),
+        e("users_active", "Aktif", "Active"),
+        e("users_disabled", "Nonaktif", "Disabled"),
+        e("users_initial_pending", "Menunggu ganti kata sandi awal", "Initial password not yet changed"),
+        e("users_create", "Buat akun", "Create account"),
+        e("users_empty", "Belum ada pengguna yang cocok.", "No matching users."),
+        e("users_change_role", "Ubah peran", "Change role"),
+        e("users_disable", "Nonaktifkan", "Disable"),
+        e("users_enable", "Aktifkan", "Enable"),
+        e("users_reissue", "Kirim ulang kata sandi awal", "Send a new initial password"),
+        e("users_no_agency", "Tanpa instansi", "No agency"),
+        e("users_search", "Cari nama, pengguna, atau surel", "Search name, username or e-mail"),
+        e("users_filter", "Saring", "Filter"),
+        e("users_all_roles", "Semua peran", "All roles"),
+
+        // outbox
+        e("outbox_title", "Kotak keluar", "Outbox"),
+        e("outbox_intro_unconfigured", "SMTP belum dikonfigurasi: surel tetap di sini. Sampaikan isinya kepada penerima melalui saluran resmi.", "SMTP is not configured: mail stays here. Pass it on to the recipient through an official channel."),
+        e("outbox_intro_configured", "Surel dikirim otomatis melalui SMTP. Isi surel dihapus setelah terkirim.", "Mail is sent automatically over SMTP. Bodies are erased once delivered."),
+        e("outbox_empty", "Kotak keluar kosong.", "The outbox is empty."),
+        e("outbox_recipient", "Penerima", "Recipient"),
+        e("outbox_subject", "Subjek", "Subject"),
+        e("outbox_status", "Status", "Status"),
+        e("outbox_created", "Dibuat", "Created"),
+        e("outbox_sent_at", "Terkirim", "Sent"),
+        e("outbox_attempts", "Percobaan", "Attempts"),
+        e("outbox_last_error", "Galat terakhir", "Last error"),
+        e("outbox_body", "Isi surel", "Message"),
+        e("outbox_body_erased", "Isi surel sudah dihapus (terkirim atau gagal permanen).", "The body has been erased (delivered or permanently failed)."),
+        e("outbox_status_pending", "Menunggu", "Pending"),
+        e("outbox_status_sending", "Sedang dikirim", "Sending"),
+        e("outbox_status_sent", "Terkirim", "Sent"),
+        e("outbox_status_failed", "Gagal", "Failed"),
+
+        // audit
+        e("audit_title", "Log audit", "Audit log"),
+        e("audit_intro", "Catatan tambah-saja; setiap entri terikat pada entri sebelumnya dengan HMAC.", "Append-only record; every entry is bound to the previous one by an HMAC."),
+        e("audit_action", "Tindakan", "Action"),
+        e("audit_actor", "Pelaku", "Actor"),
+        e("audit_outcome", "Hasil", "Outcome"),
+        e("audit_from", "Dari tanggal", "From"),
+        e("audit_to", "Sampai tanggal", "To"),
+        e("audit_apply", "Terapkan", "Apply"),
+        e("audit_reset", "Atur ulang", "Reset"),
+        e("audit_export", "Ekspor CSV", "Export CSV"),
+        e("audit_empty", "Tidak ada entri yang cocok.", "No matching entries."),
+        e("audit_sequence", "No.", "No."),
+        e("audit_time", "Waktu (UTC)", "Time (UTC)"),
+        e("audit_target", "Sasaran", "Target"),
+        e("audit_address", "Alamat", "Address"),
+        e("audit_details", "Rincian", "Details"),
+        e("audit_any", "Semua", "Any"),
+        e("audit_outcome_success", "Berhasil", "Success"),
+        e("audit_outcome_failure", "Gagal", "Failure"),
+        e("audit_outcome_denied", "Ditolak", "Denied"),
+        e("audit_count", "{count} entri", "{count} entries"),
+
+        // password violations
+        e("violation_too_short", "Kata sandi minimal 12 karakter.", "The password needs at least 12 characters."),
+        e("violation_too_long", "Kata sandi maksimal 128 karakter.", "The password may have at most 128 characters."),
+        e("violation_common", "Kata sandi ini termasuk yang paling umum dipakai; pilih yang lain.", "This is one of the most common passwords; choose another."),
+        e("violation_contains_username", "Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain your username."),
+        e("violation_contains_email", "Kata sandi tidak boleh memuat alamat surel.", "The password must not contain your e-mail address."),
+        e("violation_contains_nik", "Kata sandi tidak boleh memuat NIK.", "The password must not contain your NIK."),
+        e("violation_same_as_current", "Kata sandi baru harus berbeda dari kata sandi saat ini (termasuk kata sandi awal).", "The new password must differ from the current one (including the initial password)."),
+        e("violation_mismatch", "Kedua isian kata sandi baru tidak sama.", "The two new password entries differ."),
+
+        // errors
+        e("error_forbidden", "Anda tidak berhak membuka halaman atau melakukan tindakan ini.", "You may not open this page or perform this action."),
+        e("error_not_found", "Halaman atau data yang dicari tidak ada.", "The page or record does not exist."),
+        e("error_invalid_credentials", "Nama pengguna atau kata sandi salah.", "The username or password is wrong."),
+        e("error_initial_password_expired", "Kata sandi awal Anda sudah kedaluwarsa. Minta administrator atau operator mengirim kata sandi awal baru, atau gunakan \"Lupa kata sandi\".", "Your initial password has expired. Ask an administrator or operator for a new one, or use \"Forgot your password\"."),
+        e("error_account_disabled", "Akun ini dinonaktifkan. Hubungi administrator.", "This account is disabled. Contact an administrator."),
+        e("error_wrong_current_password", "Kata sandi saat ini salah.", "The current password is wrong."),
+        e("error_token_invalid", "Tautan ini tidak dikenal, sudah dipakai, atau kedaluwarsa.", "This link is unknown, already used or expired."),
+        e("error_csrf_failed", "Formulir ini kedaluwarsa atau tidak sah. Muat ulang halaman dan coba lagi.", "This form has expired or is not valid. Reload the page and try again."),
+        e("error_duplicate_username", "Nama pengguna ini sudah dipakai.", "This username is taken."),
+        e("error_duplicate_email", "Alamat surel ini sudah terdaftar.", "This e-mail address is already registered."),
+        e("error_email_domain_not_in_agency", "Surel harus memakai domain dinas instansi yang dipilih.", "The e-mail must use an official domain of the chosen agency."),
+        e("error_agency_required", "Peran ini harus terikat pada satu instansi.", "This role must belong to an agency."),
+        e("error_agency_not_allowed", "Peran ini tidak terikat pada instansi.", "This role does not belong to an agency."),
+        e("error_throttled", "Terlalu banyak percobaan gagal. Tunggu {seconds} detik lalu coba lagi.", "Too many failed attempts. Wait {seconds} seconds and try again."),
+        e("error_locked", "Terlalu banyak percobaan gagal: masuk dikunci sementara sampai {time} UTC (15 menit).", "Too many failed attempts: sign-in is locked until {time} UTC (15 minutes)."),
+        e("error_invalid_username", "Nama pengguna 3–32 karakter: huruf kecil, angka, titik, garis bawah, tanda hubung.", "Usernames have 3–32 characters: lower-case letters, digits, dot, underscore, hyphen."),
+        e("error_invalid_email", "Alamat surel tidak sah.", "The e-mail address is not valid."),
+        e("error_invalid_name", "Nama 2–128 karakter, hanya huruf, spasi, dan tanda baca nama (. , ' -).", "Names have 2–128 characters: letters, spaces and name punctuation (. , ' -)."),
+        e("error_invalid_nik", "NIK terdiri dari 16 angka.", "A NIK has 16 digits."),
+        e("error_invalid_role", "Pilih peran yang tersedia.", "Choose one of the roles offered."),
+        e("error_invalid_agency", "Pilih instansi yang terdaftar.", "Choose a registered agency."),
+        e("error_invalid_agency_code", "Kode 2–32 karakter: huruf besar, angka, tanda hubung.", "Codes have 2–32 characters: capital letters, digits, hyphens."),
+        e("error_invalid_agency_name", "Nama instansi 3–200 karakter tanpa karakter kendali.", "Agency names have 3–200 characters and no control characters."),
+        e("error_invalid_domain", "Domain tidak sah: {domain}", "Not a valid domain: {domain}"),
+        e("error_domains_required", "Isi paling sedikit satu domain surel dinas.", "Enter at least one official e-mail domain."),
+        e("error_duplicate_agency_code", "Kode instansi ini sudah dipakai.", "This agency code is taken."),
+        e("error_duplicate_domain", "Domain ini sudah milik instansi lain: {domain}", "This domain already belongs to another agency: {domain}"),
+        e("error_required", "Wajib diisi.", "Required."),
+        e("error_last_administrator", "Administrator aktif terakhir tidak dapat dinonaktifkan atau diubah perannya.", "The last active administrator cannot be disabled or given another role."),
+        e("error_self_change", "Anda tidak dapat mengubah peran atau status akun Anda sendiri.", "You cannot change the role or status of your own account."),
+        e("error_form_has_errors", "Periksa isian yang ditandai.", "Check the marked fields."),
+        e("error_bad_request", "Permintaan tidak dapat diproses.", "The request could not be processed."),
+        e("error_request_too_large", "Data yang dikirim terlalu besar.", "The submitted data is too large."),
+        e("error_server", "Terjadi kesalahan pada server. Coba lagi; jika berulang, sebutkan kode permintaan kepada admin.", "Something went wrong on the server. Try again; if it persists, give the request id to an administrator."),
+
+        // error pages
+        e("errorpage_title_400", "Permintaan tidak sah", "Bad request"),
+        e("errorpage_title_403", "Akses ditolak", "Access denied"),
+        e("errorpage_title_404", "Tidak ditemukan", "Not found"),
+        e("errorpage_title_413", "Terlalu besar", "Too large"),
+        e("errorpage_title_500", "Kesalahan server", "Server error"),
+        e("errorpage_title_other", "Terjadi kesalahan", "Something went wrong"),
+        e("errorpage_request_id", "Kode permintaan", "Request id"),
+        e("errorpage_home", "Ke beranda", "Go to the dashboard"),
+
+        // notices (flash)
+        e("notice_password_changed", "Kata sandi berhasil diganti. Sesi lain telah diakhiri.", "Password changed. Your other sessions have been ended."),
+        e("notice_signed_out", "Anda telah keluar.", "You have signed out."),
+        e("notice_session_expired", "Sesi Anda berakhir. Silakan masuk kembali.", "Your session has ended. Please sign in again."),
+        e("notice_reset_sent", "Jika akunnya ada, tautan untuk membuat kata sandi baru telah dikirim ke surel terdaftar. Tautan berlaku {minutes} menit.", "If the account exists, a link to set a new password has been sent to its e-mail. The link works for {minutes} minutes."),
+        e("notice_password_reset", "Kata sandi baru tersimpan. Silakan masuk.", "Your new password is saved. Please sign in."),
+        e("notice_agency_created", "Instansi tersimpan.", "Agency saved."),
+        e("notice_user_created", "Akun dibuat; kata sandi awal dikirim ke surel pengguna.", "Account created; the initial password has been mailed to the user."),
+        e("notice_role_changed", "Peran diubah; sesi pengguna itu diakhiri.", "Role changed; that user's sessions have been ended."),
+        e("notice_user_disabled", "Akun dinonaktifkan; sesinya diakhiri.", "Account disabled; its sessions have been ended."),
+        e("notice_user_enabled", "Akun diaktifkan kembali.", "Account enabled again."),
+        e("notice_initial_reissued", "Kata sandi awal baru dikirim ke surel pengguna.", "A new initial password has been mailed to the user."),
+        e("notice_sign_in_required", "Silakan masuk terlebih dahulu.", "Please sign in first."),
+
+        // mail
+        e("mail_greeting", "Yth. {name},", "Dear {name},"),
+        e("mail_signature", "Salam,\nAMS — Aplikasi Manajemen Sertifikat\nSurel ini dikirim otomatis; jangan dibalas.", "Regards,\nAMS — Certificate Management Application\nThis message was sent automatically; do not reply."),
+        e("mail_initial_password_subject", "Akun AMS Anda", "Your AMS account"),
+        e("mail_initial_password_body", "Akun AMS Anda telah dibuat.\n\nNama pengguna: {username}\nKata sandi awal: {password}\n\nMasuk di {url}\nKata sandi awal ini berlaku {hours} jam dan hanya dapat dipakai untuk membuat kata sandi baru saat pertama kali masuk.\nJangan berikan kata sandi ini kepada siapa pun, termasuk petugas.", "Your AMS account has been created.\n\nUsername: {username}\nInitial password: {password}\n\nSign in at {url}\nThis initial password works for {hours} hours and only lets you set a new password at your first sign-in.\nDo not share it with anyone, including staff."),
+        e("mail_password_changed_subject", "Kata sandi AMS Anda diganti", "Your AMS password was changed"),
+        e("mail_password_changed_body", "Kata sandi akun AMS {username} diganti pada {time} UTC, dan sesi lain telah diakhiri.\nJika bukan Anda yang menggantinya, segera hubungi operator instansi atau administrator AMS.", "The password of AMS account {username} was changed at {time} UTC, and other sessions were ended.\nIf this was not you, contact your agency operator or an AMS administrator at once."),
+        e("mail_password_reset_subject", "Tautan membuat kata sandi baru AMS", "AMS link to set a new password"),
+        e("mail_password_reset_body", "Ada permintaan membuat kata sandi baru untuk akun AMS {username}.\n\nBuka tautan ini dalam {minutes} menit:\n{url}\n\nTautan hanya dapat dipakai sekali. Jika Anda tidak memintanya, abaikan surel ini; kata sandi Anda tidak berubah.", "Someone asked to set a new password for AMS account {username}.\n\nOpen this link within {minutes} minutes:\n{url}\n\nThe link works once. If you did not ask for it, ignore this message; your password is unchanged."),
+    ]
+}

@@ -1,0 +1,26 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// The transactional outbox: a mail is a row written in the same transaction as the change that causes it.
+struct Outbox: Sendable {
+    let sealer: MailSealer
+    let audit: AuditLog
+    let clock: any AMSCore.Clock
+    /// The domain used in Message-IDs (the public host name).
+    let messageIDDomain: String
+
+    /// Queues `message`; call with the transaction's database.
+    @discardableResult
+    func enqueue(_ message: MailMessage, context: AuditContext, on database: any Database) async throws -> UUID {
+        let id = UUID()
+        let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
+        let row = OutboxMessageModel(id: id, recipient: message.recipient, subject: message.subject,
+                                     template: message.template, sealedBody: try sealer.seal(message, messageID: messageID),
+                                     messageID: messageID, now: clock.now)
+        try await row.create(on: database)
+        try await audit.append(.mailQueued, context: context, targetType: "mail", targetID: id.uuidString,
+                               details: ["template": message.template, "recipient": message.recipient], on: database)
+        return id
+    }
+}

@@ -1,0 +1,13 @@
+import Vapor
+
+/// One log line per request with the route pattern, never the raw URL (paths and queries may carry tokens).
+struct AccessLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let response = try await next.respond(to: request)
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(no route)"
+        let millis = (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+        request.logger.info("\(request.method) \(route) \(response.status.code)", metadata: ["ms": "\(millis)"])
+        return response
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+import Vapor
+
+/// The cookies AMS sets, all `HttpOnly`, `SameSite=Lax`, path `/`, and `Secure` per configuration.
+enum Cookies {
+    static let session = "ams_session"
+    static let preSession = "ams_pre"
+    static let language = "ams_lang"
+
+    static func make(_ value: String, secure: Bool, maxAge: Int?) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    static func expired(secure: Bool) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, domain: nil, path: "/",
+                          isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,12 @@
+import Fluent
+
+/// Every migration in order. Landed migrations are never edited; changes come as new ones in a new folder.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreateAgencies(),
+        CreateUsers(),
+        CreateSessionsAndTokens(),
+        CreateOutbox(),
+        CreateAuditLog(),
+    ]
+}

@@ -1,0 +1,56 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// An AMS account.
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+
+    // data
+    @Field(key: "username") var username: String
+    @Field(key: "email") var email: String
+    @Field(key: "full_name") var fullName: String
+    @OptionalField(key: "nik") var nik: String?
+    @Field(key: "role") var role: Role
+    @Field(key: "password_hash") var passwordHash: String
+    /// True while the password is the mailed initial one (SOP step 5): only change-password is reachable.
+    @Field(key: "password_is_initial") var passwordIsInitial: Bool
+    @OptionalField(key: "initial_password_expires_at") var initialPasswordExpiresAt: Date?
+    @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
+    @Field(key: "is_active") var isActive: Bool
+    /// Preferred language for mail: `id` or `en`.
+    @Field(key: "locale") var locale: String
+
+    // relationships
+    @OptionalParent(key: "agency_id") var agency: AgencyModel?
+
+    init() {}
+
+    init(id: UUID? = nil, username: String, email: String, fullName: String, nik: String? = nil, role: Role,
+         agencyID: UUID?, passwordHash: String, passwordIsInitial: Bool, initialPasswordExpiresAt: Date?,
+         locale: String, now: Date) {
+        self.id = id
+        self.username = username
+        self.email = email
+        self.fullName = fullName
+        self.nik = nik
+        self.role = role
+        self.$agency.id = agencyID
+        self.passwordHash = passwordHash
+        self.passwordIsInitial = passwordIsInitial
+        self.initialPasswordExpiresAt = initialPasswordExpiresAt
+        self.isActive = true
+        self.locale = locale
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    var actor: Actor {
+        Actor(userID: id!, username: username, role: role, agencyID: $agency.id)
+    }
+}

@@ -1,0 +1,61 @@
+import AMSCore
+import Fluent
+import Foundation
+
+extension AccountService {
+    /// Gives an account another role (and agency, where the role needs one). Ends its sessions so the new rights
+    /// apply at once. The last active administrator keeps the role.
+    func changeRole(of user: UserModel, to role: Role, agencyID: UUID?, actor: UserModel, context: AuditContext) async throws {
+        guard user.id != actor.id else { throw InvalidInput(fields: ["role": "error_self_change"]) }
+        if user.role == .administrator, role != .administrator, try await activeAdministratorCount() <= 1 {
+            throw InvalidInput(fields: ["role": "error_last_administrator"])
+        }
+        var agency: AgencyModel?
+        if let agencyID {
+            agency = try await AgencyModel.query(on: database).filter(\.$id == agencyID).with(\.$domains).first()
+            guard agency != nil else { throw InvalidInput(fields: ["agencyID": "error_invalid_agency"]) }
+        }
+        guard let username = Username(user.username), let email = EmailAddress(user.email), let name = PersonName(user.fullName) else {
+            throw DomainError("stored_account_invalid", "stored account fields no longer validate")
+        }
+        do {
+            _ = try AccountDraft(username: username, email: email, fullName: name, role: role, agencyID: agency?.id,
+                                 agencyDomains: agency?.domains.compactMap { EmailDomain($0.domain) } ?? [])
+        } catch let error as DomainError {
+            throw InvalidInput(fields: [error == .emailDomainNotInAgency ? "role" : "agencyID": "error_\(error.code)"])
+        }
+        let previous = user.role
+        let now = services.clock.now
+        let newAgency = agency
+        try await WriteTransaction.run(on: database) { [self] db in
+            user.role = role
+            user.$agency.id = newAgency?.id
+            user.updatedAt = now
+            try await user.update(on: db)
+            try await sessions.endAll(for: user.id!, on: db)
+            try await services.audit.append(.roleChanged, context: context, targetType: "user", targetID: user.id!.uuidString,
+                                            details: ["from": previous.rawValue, "to": role.rawValue, "agency": newAgency?.code ?? ""], on: db)
+        }
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions.
+    func setActive(_ active: Bool, user: UserModel, actor: UserModel, context: AuditContext) async throws {
+        guard user.id != actor.id else { throw InvalidInput(fields: ["status": "error_self_change"]) }
+        if !active, user.role == .administrator, user.isActive, try await activeAdministratorCount() <= 1 {
+            throw InvalidInput(fields: ["status": "error_last_administrator"])
+        }
+        let now = services.clock.now
+        try await WriteTransaction.run(on: database) { [self] db in
+            user.isActive = active
+            user.updatedAt = now
+            try await user.update(on: db)
+            if !active { try await sessions.endAll(for: user.id!, on: db) }
+            try await services.audit.append(active ? .accountEnabled : .accountDisabled, context: context, targetType: "user",
+                                            targetID: user.id!.uuidString, details: ["username": user.username], on: db)
+        }
+    }
+
+    private func activeAdministratorCount() async throws -> Int {
+        try await UserModel.query(on: database).filter(\.$role == .administrator).filter(\.$isActive == true).count()
+    }
+}

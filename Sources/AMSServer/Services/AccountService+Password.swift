@@ -1,0 +1,113 @@
+import AMSCore
+import Fluent
+import Foundation
+
+extension AccountService {
+    /// A new password that breaks the policy; the violations are shown next to the field.
+    struct PasswordRejected: Error {
+        let violations: [PasswordViolation]
+    }
+
+    /// SOP step 7 and every later change: needs the current password, ends the user's other sessions, mails a notice.
+    func changePassword(user: UserModel, keepingSession sessionID: UUID?, current: String, new: String,
+                        confirmation: String, context: AuditContext) async throws {
+        guard try await services.passwordHashing.verify(current, against: user.passwordHash) else {
+            try await WriteTransaction.run(on: database) { [self] db in
+                try await throttle.record(accountKey: user.username, clientAddress: context.clientAddress, succeeded: false, on: db)
+                try await services.audit.append(.passwordChangeFailed, outcome: .failure, context: context, targetType: "user",
+                                                targetID: user.id!.uuidString, details: ["reason": "wrong_current_password"], on: db)
+            }
+            throw DomainError.wrongCurrentPassword
+        }
+        let violations = services.passwordPolicy.violations(
+            of: new, confirmation: confirmation,
+            context: PasswordContext(username: user.username, email: user.email, nik: user.nik, currentPassword: current))
+        guard violations.isEmpty else { throw PasswordRejected(violations: violations) }
+        try await storeNewPassword(new, for: user, keepingSession: sessionID, action: .passwordChanged, context: context)
+    }
+
+    /// Starts a reset: mails a single-use link if the identifier names an active account. The caller answers the
+    /// same either way, so nobody learns whether an account exists.
+    func requestPasswordReset(identifier raw: String, context: AuditContext) async throws {
+        let identifier = String(raw.trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
+        let user = try await UserModel.query(on: database)
+            .group(.or) { $0.filter(\.$username == identifier).filter(\.$email == identifier) }
+            .first()
+        guard let user, user.isActive else {
+            try await services.audit.appendAlone(.passwordResetRequested, outcome: .failure, context: context,
+                                                 targetType: "account", targetID: identifier,
+                                                 details: ["reason": user == nil ? "unknown_account" : "account_disabled"], on: database)
+            return
+        }
+        let token = services.newToken().value
+        let now = services.clock.now
+        let lifetime = services.configuration.tokenPolicy.passwordResetLifetime
+        let link = services.configuration.publicBaseURL + "/password/reset/" + token
+        let body = Localizer.text("mail_password_reset_body", AppLocale(rawValue: user.locale) ?? .default,
+                                  ["username": user.username, "url": link, "minutes": String(Int(lifetime / 60))])
+        let message = mail(to: user, template: "password_reset", subjectKey: "mail_password_reset_subject", body: body)
+        try await WriteTransaction.run(on: database) { [self] db in
+            // Only the newest link works.
+            try await PasswordResetTokenModel.query(on: db).filter(\.$user.$id == user.id!).filter(\.$usedAt == nil)
+                .set(\.$usedAt, to: now).update()
+            try await PasswordResetTokenModel(tokenHash: TokenDigest.hex(token), userID: user.id!, createdAt: now,
+                                              expiresAt: now.addingTimeInterval(lifetime)).create(on: db)
+            try await services.audit.append(.passwordResetRequested, context: context, targetType: "user",
+                                            targetID: user.id!.uuidString, on: db)
+            try await services.outbox.enqueue(message, context: context, on: db)
+        }
+    }
+
+    /// The reset link's account, if the link is still usable.
+    func userForResetToken(_ token: String) async throws -> UserModel? {
+        guard SecureToken.isWellFormed(token),
+              let row = try await PasswordResetTokenModel.query(on: database)
+                .filter(\.$tokenHash == TokenDigest.hex(token)).with(\.$user).first(),
+              TokenPolicy.isUsable(expiresAt: row.expiresAt, usedAt: row.usedAt, now: services.clock.now),
+              row.user.isActive
+        else { return nil }
+        return row.user
+    }
+
+    /// Completes a reset: sets the password, spends the link, ends every session of the account.
+    func resetPassword(token: String, new: String, confirmation: String, context: AuditContext) async throws {
+        guard let user = try await userForResetToken(token) else { throw DomainError.tokenInvalid }
+        var violations = services.passwordPolicy.violations(
+            of: new, confirmation: confirmation, context: PasswordContext(username: user.username, email: user.email, nik: user.nik))
+        if try await services.passwordHashing.verify(new, against: user.passwordHash) { violations.append(.sameAsCurrent) }
+        guard violations.isEmpty else { throw PasswordRejected(violations: violations) }
+        let hash = TokenDigest.hex(token)
+        let now = services.clock.now
+        try await storeNewPassword(new, for: user, keepingSession: nil, action: .passwordResetCompleted, context: context) { db in
+            // Spend the link in the same transaction; a concurrent second use finds it used and changes nothing.
+            let spent = try await PasswordResetTokenModel.query(on: db).filter(\.$tokenHash == hash).filter(\.$usedAt == nil)
+                .all()
+            guard let row = spent.first else { throw DomainError.tokenInvalid }
+            row.usedAt = now
+            try await row.update(on: db)
+        }
+    }
+
+    private func storeNewPassword(_ password: String, for user: UserModel, keepingSession sessionID: UUID?, action: AuditAction,
+                                  context: AuditContext,
+                                  alsoInTransaction extra: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
+        let hash = try await services.passwordHashing.hash(password)
+        let now = services.clock.now
+        let notice = mail(to: user, template: "password_changed", subjectKey: "mail_password_changed_subject",
+                          body: Localizer.text("mail_password_changed_body", AppLocale(rawValue: user.locale) ?? .default,
+                                               ["username": user.username, "time": ISO8601DateFormatter().string(from: now)]))
+        try await WriteTransaction.run(on: database) { [self] db in
+            try await extra?(db)
+            user.passwordHash = hash
+            user.passwordIsInitial = false
+            user.initialPasswordExpiresAt = nil
+            user.passwordChangedAt = now
+            user.updatedAt = now
+            try await user.update(on: db)
+            try await sessions.endAll(for: user.id!, except: sessionID, on: db)
+            try await services.audit.append(action, context: context.actingAs(user), targetType: "user",
+                                            targetID: user.id!.uuidString, on: db)
+            try await services.outbox.enqueue(notice, context: context.actingAs(user), on: db)
+        }
+    }
+}

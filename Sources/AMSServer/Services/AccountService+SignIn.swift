@@ -1,0 +1,75 @@
+import AMSCore
+import Fluent
+import Foundation
+
+extension AccountService {
+    /// Sign-in refused by the throttle; carries when to try again.
+    struct Throttled: Error {
+        let decision: ThrottleDecision
+    }
+
+    struct SignedIn: Sendable {
+        let user: UserModel
+        /// The new session's cookie value.
+        let sessionToken: String
+    }
+
+    /// SOP step 6: checks the throttle, then the password; on success opens a brand-new session.
+    func signIn(username rawUsername: String, password: String, userAgent: String, context: AuditContext) async throws -> SignedIn {
+        let accountKey = String(rawUsername.trimmingCharacters(in: .whitespaces).lowercased().prefix(128))
+        let address = context.clientAddress
+        let decision = try await throttle.decision(accountKey: accountKey, clientAddress: address, on: database)
+        if !decision.isAllowed {
+            let action: AuditAction = { if case .locked = decision { return .signInLocked } else { return .signInThrottled } }()
+            try await services.audit.appendAlone(action, outcome: .denied, context: context, targetType: "account",
+                                                 targetID: accountKey, on: database)
+            throw Throttled(decision: decision)
+        }
+        let user = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
+        let passwordMatches = try await services.passwordHashing.verify(password, against: user?.passwordHash ?? services.absentAccountHash)
+        guard let user, passwordMatches else {
+            try await recordFailure(accountKey: accountKey, reason: user == nil ? "unknown_account" : "wrong_password",
+                                    user: user, context: context)
+            throw DomainError.invalidCredentials
+        }
+        guard user.isActive else {
+            try await recordFailure(accountKey: accountKey, reason: "account_disabled", user: user, context: context)
+            throw DomainError.accountDisabled
+        }
+        if user.passwordIsInitial, let expires = user.initialPasswordExpiresAt, services.clock.now >= expires {
+            try await recordFailure(accountKey: accountKey, reason: "initial_password_expired", user: user, context: context)
+            throw DomainError.initialPasswordExpired
+        }
+        return try await WriteTransaction.run(on: database) { [self] db in
+            try await throttle.record(accountKey: accountKey, clientAddress: address, succeeded: true, on: db)
+            let token = try await sessions.create(for: user.id!, clientAddress: address, userAgent: userAgent, on: db)
+            try await services.audit.append(.signInSucceeded, context: context.actingAs(user), targetType: "user",
+                                            targetID: user.id!.uuidString,
+                                            details: ["initial_password": user.passwordIsInitial ? "yes" : "no"], on: db)
+            return SignedIn(user: user, sessionToken: token)
+        }
+    }
+
+    private func recordFailure(accountKey: String, reason: String, user: UserModel?, context: AuditContext) async throws {
+        let address = context.clientAddress
+        try await WriteTransaction.run(on: database) { [self] db in
+            try await throttle.record(accountKey: accountKey, clientAddress: address, succeeded: false, on: db)
+            try await services.audit.append(.signInFailed, outcome: .failure, context: context, targetType: "account",
+                                            targetID: accountKey, details: ["reason": reason], on: db)
+            let after = try await throttle.decision(accountKey: accountKey, clientAddress: address, on: db)
+            if case .locked(let until) = after {
+                try await services.audit.append(.signInLocked, outcome: .denied, context: context, targetType: "account",
+                                                targetID: accountKey,
+                                                details: ["until": ISO8601DateFormatter().string(from: until)], on: db)
+            }
+        }
+    }
+
+    /// Ends a session server-side.
+    func signOut(user: UserModel, sessionToken: String, context: AuditContext) async throws {
+        try await WriteTransaction.run(on: database) { [self] db in
+            try await sessions.delete(token: sessionToken, on: db)
+            try await services.audit.append(.signedOut, context: context, targetType: "user", targetID: user.id!.uuidString, on: db)
+        }
+    }
+}

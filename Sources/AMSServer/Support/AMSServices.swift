@@ -1,0 +1,72 @@
+import AMSCore
+import Foundation
+import Vapor
+
+/// Every side effect AMS depends on, behind a seam the tests control (clock, randomness, hashing, mail).
+struct AMSServices: Sendable {
+    var configuration: AppConfiguration
+    var clock: any AMSCore.Clock
+    var random: any RandomSource
+    var passwordHashing: any PasswordHashing
+    var secrets: ServerSecrets
+    var passwordPolicy: PasswordPolicy
+    var mailTransport: (any MailTransport)?
+    /// A hash of a random password made at start-up with the live hasher: verified against when a sign-in names
+    /// no account, so that case takes as long as a wrong password.
+    var absentAccountHash: String
+
+    var audit: AuditLog { AuditLog(chain: AuditChain(key: secrets.auditChainKey), clock: clock) }
+    var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }
+    var sealer: MailSealer { MailSealer(key: secrets.outboxSealingKey) }
+    var csrf: CSRFTokens { CSRFTokens(key: secrets.csrfKey) }
+    var initialPasswords: InitialPasswordGenerator { InitialPasswordGenerator(random: random) }
+    var outbox: Outbox {
+        Outbox(sealer: sealer, audit: audit, clock: clock,
+               messageIDDomain: URL(string: configuration.publicBaseURL)?.host ?? "ams.localhost")
+    }
+
+    func outboxDeliverer(logger: Logger) -> OutboxDeliverer? {
+        guard let mailTransport else { return nil }
+        return OutboxDeliverer(transport: mailTransport, sealer: sealer, audit: audit, clock: clock,
+                               maxAttempts: configuration.mailMaxAttempts, logger: logger)
+    }
+
+    func newToken() -> SecureToken { SecureToken(random: random) }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = AMSServices }
+
+    var ams: AMSServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("AMS services are not configured") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+
+    var outboxDeliverer: OutboxDeliverer? { ams.outboxDeliverer(logger: logger) }
+}
+
+extension Request {
+    var ams: AMSServices { application.ams }
+
+    /// The client's address: the socket peer, or the first `X-Forwarded-For` hop when AMS is configured to trust
+    /// its reverse proxy.
+    var clientAddress: String {
+        if ams.configuration.trustForwardedFor,
+           let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+            let address = forwarded.trimmingCharacters(in: .whitespaces)
+            if !address.isEmpty { return LogSafe.field(address, limit: 64) }
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Audit context of this request: the signed-in user (if any), address and request id.
+    var auditContext: AuditContext {
+        let base = AuditContext(actorID: nil, actorName: "anonymous", actorRole: "anonymous",
+                                clientAddress: clientAddress, requestID: id)
+        if let user = signedInUser { return base.actingAs(user) }
+        return base
+    }
+}

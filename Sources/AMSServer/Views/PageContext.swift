@@ -1,0 +1,91 @@
+import AMSCore
+import Foundation
+import Vapor
+
+/// What every page shows around its content: strings, language switch, signed-in user, navigation, notice.
+struct LayoutContext: Encodable {
+    struct NavItem: Encodable {
+        let href: String
+        let label: String
+        let active: Bool
+    }
+
+    struct SignedInUser: Encodable {
+        let fullName: String
+        let username: String
+        let roleLabel: String
+    }
+
+    let locale: String
+    let title: String
+    let csrf: String
+    let languageSwitchURL: String
+    let user: SignedInUser?
+    let nav: [NavItem]
+    let notice: String?
+    let showAccountLinks: Bool
+}
+
+/// The context of one rendered page: the localisation table as `t`, the layout, and the page's own data.
+struct PageContext<Page: Encodable>: Encodable {
+    let t: [String: String]
+    let layout: LayoutContext
+    let page: Page
+}
+
+/// Form errors keyed by field name, plus a summary for the top of the form.
+struct FormErrors: Encodable {
+    var fields: [String: String] = [:]
+    var summary: String?
+
+    var isEmpty: Bool { fields.isEmpty && summary == nil }
+}
+
+extension Request {
+    /// Renders `template` inside the layout. `titleKey` names the page title in the localisation table.
+    func renderPage<Page: Encodable>(_ template: String, titleKey: String, page: Page,
+                                     status: HTTPStatus = .ok) async throws -> Response {
+        let context = PageContext(t: Localizer.strings(locale), layout: layoutContext(titleKey: titleKey), page: page)
+        let view = try await self.view.render(template, context)
+        let response = try await view.encodeResponse(status: status, for: self)
+        response.headers.contentType = .html
+        return response
+    }
+
+    func layoutContext(titleKey: String) -> LayoutContext {
+        let locale = self.locale
+        let path = SafeRedirect.localPath(url.path) ?? "/"
+        let switchURL = "/lang/\(locale.other.rawValue)?next=" + (path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+        var nav: [LayoutContext.NavItem] = []
+        var signedIn: LayoutContext.SignedInUser?
+        let user = signedInUser
+        if let user {
+            signedIn = .init(fullName: user.fullName, username: user.username,
+                             roleLabel: Localizer.text("role_\(user.role.rawValue)", locale))
+            if !user.passwordIsInitial {
+                func item(_ href: String, _ key: String) {
+                    nav.append(.init(href: href, label: Localizer.text(key, locale),
+                                     active: url.path == href || url.path.hasPrefix(href + "/")))
+                }
+                item("/dashboard", "nav_dashboard")
+                let actor = user.actor
+                if Permissions.canManageAgencies(actor: actor) { item("/admin/agencies", "nav_agencies") }
+                if Permissions.canManageAccounts(actor: actor) { item("/admin/users", "nav_users") }
+                if Permissions.canReadOutbox(actor: actor) { item("/admin/outbox", "nav_outbox") }
+                if Permissions.canReadAuditLog(actor: actor) { item("/audit", "nav_audit") }
+            }
+        }
+        var notice: String?
+        if let key = query[String.self, at: "notice"], Localizer.has("notice_\(key)") {
+            notice = Localizer.text("notice_\(key)", locale,
+                                    ["minutes": String(Int(ams.configuration.tokenPolicy.passwordResetLifetime / 60))])
+        }
+        return LayoutContext(locale: locale.rawValue, title: Localizer.text(titleKey, locale), csrf: csrfToken,
+                             languageSwitchURL: switchURL, user: signedIn, nav: nav, notice: notice,
+                             showAccountLinks: user != nil)
+    }
+
+    func localized(_ key: String, _ arguments: [String: String] = [:]) -> String {
+        Localizer.text(key, locale, arguments)
+    }
+}

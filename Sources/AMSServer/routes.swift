@@ -1,0 +1,12 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: DashboardController())
+    try app.register(collection: AuthController())
+    try app.register(collection: PasswordController())
+    try app.register(collection: AdminAgencyController())
+    try app.register(collection: AdminUserController())
+    try app.register(collection: OutboxController())
+    try app.register(collection: AuditController())
+}
