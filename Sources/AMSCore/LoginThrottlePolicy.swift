@@ -35,21 +35,29 @@ public struct LoginThrottlePolicy: Sendable, Equatable {
     /// Per client address: more headroom (offices share an address), then the same pattern.
     public static let perAddress = LoginThrottlePolicy(freeFailures: 10, lockAfterFailures: 30)
 
-    /// Decides from the times of failures since the last success (any order).
+    /// How far back failures matter: a lock triggered by failures spread over one window lasts one more window.
+    public var lookback: TimeInterval { 2 * lockDuration }
+
+    /// Decides from the times of failures (any order). Failures count towards a lock when `lockAfterFailures` of
+    /// them fall within one window; the lock then lasts `lockDuration` from the last of them, and counting starts
+    /// afresh after it.
     public func decision(failures: [Date], now: Date) -> ThrottleDecision {
-        let recent = failures.filter { $0 > now.addingTimeInterval(-lockDuration) && $0 <= now }.sorted()
-        guard let last = recent.last else { return .allowed }
-        if recent.count >= lockAfterFailures {
-            let lockedUntil = recent[lockAfterFailures - 1].addingTimeInterval(lockDuration)
-            if now < lockedUntil { return .locked(until: lockedUntil) }
-            return .allowed
+        let sorted = failures.filter { $0 <= now && $0 > now.addingTimeInterval(-lookback) }.sorted()
+        var sinceLock: [Date] = []
+        var lockEnd: Date?
+        for failure in sorted {
+            if let end = lockEnd, failure < end { continue }
+            sinceLock = sinceLock.filter { $0 > failure.addingTimeInterval(-lockDuration) } + [failure]
+            if sinceLock.count >= lockAfterFailures {
+                lockEnd = failure.addingTimeInterval(lockDuration)
+                sinceLock = []
+            }
         }
-        if recent.count >= freeFailures {
-            let exponent = recent.count - freeFailures
-            let until = last.addingTimeInterval(baseDelay * pow(2, Double(exponent)))
-            if now < until { return .delayed(until: until) }
-        }
-        return .allowed
+        if let lockEnd, now < lockEnd { return .locked(until: lockEnd) }
+        let recent = sinceLock.filter { $0 > now.addingTimeInterval(-lockDuration) }
+        guard let last = recent.last, recent.count >= freeFailures else { return .allowed }
+        let until = last.addingTimeInterval(baseDelay * pow(2, Double(recent.count - freeFailures)))
+        return now < until ? .delayed(until: until) : .allowed
     }
 
     /// Combines two decisions: the stricter wins.

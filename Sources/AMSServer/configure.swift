@@ -32,6 +32,7 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
 
 func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
     try configureDatabase(app, configuration.database, dataDirectory: configuration.dataDirectory)
+    try await prepareSchema(app, configuration.database)
     app.migrations.add(Migrations.all)
     try await app.autoMigrate()
     try await tuneDatabase(app, configuration.database)
@@ -88,6 +89,12 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation,
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
     }
+}
+
+/// PostgreSQL confined to one schema (`AMS_DATABASE_SCHEMA`; tests use one per run): create it before migrating.
+private func prepareSchema(_ app: Application, _ location: DatabaseLocation) async throws {
+    guard case .postgres(_, let schema?) = location, let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
 }
 
 /// SQLite: WAL journal (kept in the file) and `synchronous=FULL`, so an acknowledged commit survives a crash or

@@ -80,7 +80,13 @@ public struct AppConfiguration: Sendable {
             }
         }
         let dataDirectory = value("AMS_DATA_DIR") ?? "data"
-        let database = try DatabaseLocation.parse(value("AMS_DATABASE_URL") ?? "sqlite:\(dataDirectory)/ams.sqlite")
+        var database = try DatabaseLocation.parse(value("AMS_DATABASE_URL") ?? "sqlite:\(dataDirectory)/ams.sqlite")
+        if case .postgres(let url, _) = database, let schema = value("AMS_DATABASE_SCHEMA") {
+            guard schema.count <= 63, schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError("AMS_DATABASE_SCHEMA must be letters, digits and underscores")
+            }
+            database = .postgres(url: url, searchPath: schema)
+        }
         let baseURL = value("AMS_BASE_URL") ?? "http://127.0.0.1:8080"
         guard let parsedBase = URL(string: baseURL), ["http", "https"].contains(parsedBase.scheme ?? ""), parsedBase.host != nil else {
             throw ConfigurationError("AMS_BASE_URL must be an http:// or https:// URL")

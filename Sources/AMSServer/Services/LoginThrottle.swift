@@ -12,9 +12,9 @@ struct LoginThrottle: Sendable {
         let now = clock.now
         // An account's count restarts after its own successful sign-in; an address's does not (one valid account
         // must not let an address keep guessing at others).
-        let accountFailures = try await failures(\.$accountKey, accountKey, window: perAccount.lockDuration,
+        let accountFailures = try await failures(\.$accountKey, accountKey, window: perAccount.lookback,
                                                  resetOnSuccess: true, now: now, on: database)
-        let addressFailures = try await failures(\.$clientAddress, clientAddress, window: perAddress.lockDuration,
+        let addressFailures = try await failures(\.$clientAddress, clientAddress, window: perAddress.lookback,
                                                  resetOnSuccess: false, now: now, on: database)
         return LoginThrottlePolicy.stricter(perAccount.decision(failures: accountFailures, now: now),
                                             perAddress.decision(failures: addressFailures, now: now))

@@ -1,0 +1,50 @@
+import AMSCore
+import Foundation
+import Testing
+
+@Suite("Audit records")
+struct AuditRecordTests {
+    func record() -> AuditRecord {
+        AuditRecord(sequence: 7, occurredAt: Date(timeIntervalSince1970: 1_800_000_000.123456), actorID: UUID(),
+                    actorName: "admin", actorRole: "administrator", action: "account.created", targetType: "user",
+                    targetID: "u1", outcome: .success, clientAddress: "10.0.0.1", requestID: "r1",
+                    details: ["role": "auditor", "username": "ani"])
+    }
+
+    @Test func timeIsKeptToWholeMilliseconds() {
+        #expect(record().occurredAtMilliseconds == 1_800_000_000_123)
+    }
+
+    @Test func everyFieldChangesTheCanonicalBytes() {
+        let base = record()
+        var variants: [AuditRecord] = []
+        var r = base; r.sequence = 8; variants.append(r)
+        r = base; r.occurredAt = base.occurredAt.addingTimeInterval(0.001); variants.append(r)
+        r = base; r.actorID = UUID(); variants.append(r)
+        r = base; r.actorName = "admin2"; variants.append(r)
+        r = base; r.actorRole = "auditor"; variants.append(r)
+        r = base; r.action = "account.disabled"; variants.append(r)
+        r = base; r.targetType = "agency"; variants.append(r)
+        r = base; r.targetID = "u2"; variants.append(r)
+        r = base; r.outcome = .failure; variants.append(r)
+        r = base; r.clientAddress = "10.0.0.2"; variants.append(r)
+        r = base; r.requestID = "r2"; variants.append(r)
+        r = base; r.details["role"] = "administrator"; variants.append(r)
+        for variant in variants {
+            #expect(variant.canonicalBytes != base.canonicalBytes)
+        }
+    }
+
+    @Test func fieldBoundariesCannotBeShifted() {
+        var a = record(), b = record()
+        a.targetType = "user"; a.targetID = "x"
+        b.targetType = "use"; b.targetID = "rx"
+        #expect(a.canonicalBytes != b.canonicalBytes)
+    }
+
+    @Test func detailsRoundTripThroughJSON() {
+        let r = record()
+        #expect(AuditRecord.details(fromJSON: r.detailsJSON) == r.details)
+        #expect(r.detailsJSON == #"{"role":"auditor","username":"ani"}"#)
+    }
+}

@@ -1,0 +1,61 @@
+@testable import AMSServer
+import AMSCore
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// A configured AMS on a fresh database (in-memory SQLite or its own PostgreSQL schema), a manual clock, a cheap
+/// bcrypt cost, and (unless a transport is given) no SMTP, so mail stays in the outbox where tests read it.
+struct TestApp {
+    let app: Application
+    let clock: TestClock
+    let database: TestDatabase
+
+    var services: AMSServices { app.ams }
+    var db: any Database { app.db }
+    var sql: any SQLDatabase { app.db as! any SQLDatabase }
+
+    static func with(_ database: TestDatabase,
+                     tweak: (inout AppConfiguration) -> Void = { _ in },
+                     mailTransport: (any MailTransport)? = nil,
+                     _ body: (TestApp) async throws -> Void) async throws {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        let clock = TestClock()
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let location: DatabaseLocation = switch database {
+        case .sqlite: .sqliteMemory
+        case .postgres: .postgres(url: TestDatabase.postgresURL!, searchPath: schema)
+        }
+        var configuration = AppConfiguration(database: location, publicBaseURL: "https://ams.test.go.id",
+                                             dataDirectory: NSTemporaryDirectory(), secretKeyFile: "/nonexistent",
+                                             smtp: nil, bcryptCost: 12)
+        tweak(&configuration)
+        let overrides = ServiceOverrides(clock: clock, random: nil,
+                                         passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),
+                                         mailTransport: mailTransport,
+                                         secrets: ServerSecrets(masterKey: SymmetricKey(size: .bits256)))
+        let testApp = TestApp(app: app, clock: clock, database: database)
+        do {
+            try await configure(app, configuration: configuration, mode: .command, overrides: overrides)
+            try await body(testApp)
+        } catch {
+            await testApp.tearDown(schema: schema)
+            throw error
+        }
+        await testApp.tearDown(schema: schema)
+    }
+
+    private func tearDown(schema: String) async {
+        if database == .postgres {
+            try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+        }
+        try? await app.asyncShutdown()
+    }
+
+    func browser(address: String? = nil) -> TestBrowser { TestBrowser(app: app, forwardedFor: address) }
+}

@@ -1,0 +1,77 @@
+@testable import AMSServer
+import Foundation
+import NIOHTTP1
+import Testing
+import Vapor
+import VaporTesting
+
+/// A browser for in-memory HTTP tests: keeps cookies like a real one, reads CSRF tokens from the forms it was
+/// shown, and never follows redirects by itself.
+final class TestBrowser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    var forwardedFor: String?
+    private(set) var lastPage = ""
+
+    init(app: Application, forwardedFor: String? = nil) {
+        self.app = app
+        self.forwardedFor = forwardedFor
+    }
+
+    @discardableResult
+    func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        try await send(.GET, path, headers: headers, body: nil)
+    }
+
+    /// Posts a form. The CSRF token comes from the form on `page` (fetched first), unless `csrf` gives one.
+    @discardableResult
+    func post(_ path: String, form: [String: String], from page: String? = nil, csrf: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = form
+        if let csrf {
+            fields["_csrf"] = csrf
+        } else {
+            let shown = try await get(page ?? path)
+            fields["_csrf"] = Self.csrfToken(in: shown.body.string)
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = .urlEncodedForm
+        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    /// Signs in and returns the response (a redirect on success).
+    @discardableResult
+    func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
+        try await post("/login", form: ["username": username, "password": password])
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
+        var headers = headers
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
+        if let forwardedFor { headers.replaceOrAdd(name: "X-Forwarded-For", value: forwardedFor) }
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        for (name, value) in response.headers.setCookie?.all ?? [:] {
+            if value.maxAge == 0 || (value.expires.map { $0 < Date() } ?? false) { cookies[name] = nil } else { cookies[name] = value.string }
+        }
+        lastPage = response.body.string
+        return response
+    }
+
+    static func csrfToken(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+extension TestingHTTPResponse {
+    var location: String? { headers.first(name: .location) }
+}
