@@ -1,0 +1,159 @@
+@testable import AMSServer
+import AMSCore
+import Fluent
+import SQLKit
+import Testing
+import VaporTesting
+
+@Suite("The audit log (Pencatatan)")
+struct AuditLogTests {
+    /// Writes `count` entries through the real appender.
+    private func fill(_ t: TestApp, count: Int) async throws {
+        for index in 0..<count {
+            try await t.services.audit.appendAlone(.agencyCreated, context: .system("test"), targetType: "agency",
+                                                   targetID: "a\(index)", details: ["n": String(index)], on: t.db)
+            t.clock.advance(by: 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func intactLogVerifies(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await fill(t, count: 25)
+            let report = try await AuditVerifier(chain: AuditChain(key: t.services.secrets.auditChainKey), batchSize: 7).verify(on: t.db)
+            #expect(report.isIntact)
+            #expect(report.checkedEntries == 25)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func editingOneRowIsFoundAndNamed(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup
+            try await fill(t, count: 10)
+            // act: change one detail with plain SQL
+            try await t.sql.raw(#"UPDATE audit_entries SET details = '{"n":"999"}' WHERE sequence = 6"#).run()
+            // check
+            let report = try await t.services.auditVerifier.verify(on: t.db)
+            #expect(!report.isIntact)
+            #expect(report.firstBadSequence == 6)
+            #expect(report.problem?.contains("altered") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func deletingARowIsFound(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await fill(t, count: 10)
+            try await t.sql.raw("DELETE FROM audit_entries WHERE sequence = 4").run()
+            let report = try await t.services.auditVerifier.verify(on: t.db)
+            #expect(report.firstBadSequence == 4)
+            #expect(report.problem?.contains("missing") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func reorderingRowsIsFound(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await fill(t, count: 10)
+            // swap the sequence numbers of entries 3 and 7
+            try await t.sql.raw("UPDATE audit_entries SET sequence = -1 WHERE sequence = 3").run()
+            try await t.sql.raw("UPDATE audit_entries SET sequence = 3 WHERE sequence = 7").run()
+            try await t.sql.raw("UPDATE audit_entries SET sequence = 7 WHERE sequence = -1").run()
+            let report = try await t.services.auditVerifier.verify(on: t.db)
+            #expect(report.firstBadSequence == 3)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func cuttingOffTheTailIsFound(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await fill(t, count: 10)
+            try await t.sql.raw("DELETE FROM audit_entries WHERE sequence >= 9").run()
+            let report = try await t.services.auditVerifier.verify(on: t.db)
+            #expect(report.firstBadSequence == 9)
+            #expect(report.problem?.contains("chain head") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aForgedEntryWithoutTheKeyIsFound(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: an attacker with database access but not the key appends an entry with a MAC of their own
+            try await fill(t, count: 3)
+            let last = try #require(try await AuditEntryModel.query(on: t.db).sort(\.$sequence, .descending).first())
+            let forged = AuditRecord(sequence: 4, occurredAt: t.clock.now, actorID: nil, actorName: "admin", actorRole: "administrator",
+                                     action: "account.created", targetType: "user", targetID: "x", outcome: .success,
+                                     clientAddress: "1.2.3.4", requestID: "r", details: [:])
+            let wrongChain = AuditChain(key: .init(size: .bits256))
+            try await AuditEntryModel(record: forged, previousMAC: last.mac, mac: wrongChain.mac(previousMAC: last.mac, record: forged)).create(on: t.db)
+            // check
+            #expect(try await t.services.auditVerifier.verify(on: t.db).firstBadSequence == 4)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func concurrentAppendsGetGapFreeSequenceNumbers(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let audit = t.services.audit
+            let database = t.db
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await audit.appendAlone(.mailQueued, context: .system(), targetID: "m\(index)", on: database)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let sequences = try await AuditEntryModel.query(on: t.db).sort(\.$sequence).all().map(\.sequence)
+            #expect(sequences == Array(1...40))
+            #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func auditorFiltersAndExportsCSV(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: some sign-ins, one failed with a forged-looking name
+            try await t.user("ani", role: .auditor)
+            try await t.user("budi", role: .caOperator)
+            try await t.browser().signIn("budi", TestApp.password)
+            try await t.browser().signIn("=cmd|' /C calc'!A0", "wrong guess here")
+            let auditor = t.browser()
+            try await auditor.signIn("ani", TestApp.password)
+            // act
+            let page = try await auditor.get("/audit?action=auth.sign_in.failed")
+            let csv = try await auditor.get("/audit/export.csv?action=auth.sign_in.succeeded")
+            // check
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("auth.sign_in.failed"))
+            #expect(!page.body.string.contains("<code>auth.sign_in.succeeded</code>"))
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("attachment") == true)
+            let lines = csv.body.string.split(separator: "\r\n")
+            #expect(lines.first?.hasPrefix("sequence,occurred_at_utc,actor") == true)
+            #expect(lines.count == 3)
+            #expect(lines.dropFirst().allSatisfy { $0.contains("auth.sign_in.succeeded") })
+            let all = try await auditor.get("/audit/export.csv")
+            #expect(all.body.string.contains("'=cmd|"))
+            #expect(try await t.auditActions().contains("audit.exported"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func auditEntriesNeverHoldPasswordsAndNeutraliseLineBreaks(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await t.user("budi", role: .caOperator)
+            let secret = "my very secret guess"
+            try await t.browser().signIn("budi\nFAKE admin signed in", secret)
+            try await t.browser().signIn("budi", secret)
+            let rows = try await t.sql.raw("SELECT * FROM audit_entries").all()
+            #expect(!rows.isEmpty)
+            for row in rows {
+                let text = try ["actor_name", "target_id", "details"].map { try row.decode(column: $0, as: String.self) }.joined()
+                #expect(!text.contains(secret))
+                #expect(!text.contains("\n"))
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import AMSServer
+import AMSCore
+import ConsoleKit
+import Fluent
+import Testing
+import Vapor
+
+@Suite("Shell commands and first start")
+struct CommandTests {
+    @Test(arguments: TestDatabase.all)
+    func firstStartCreatesOneAdministratorOnce(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // act
+            let created = try await FirstAdministratorBootstrap.createIfNeeded(services: t.services, database: t.db, email: "admin@bssn.go.id")
+            let again = try await FirstAdministratorBootstrap.createIfNeeded(services: t.services, database: t.db, email: "admin@bssn.go.id")
+            // check
+            let credentials = try #require(created)
+            #expect(again == nil)
+            #expect(credentials.username == "admin" && credentials.password.count == 8)
+            #expect(try await UserModel.query(on: t.db).count() == 1)
+            // the one-time password is not kept anywhere: not in the outbox, not in the audit log
+            #expect(try await OutboxMessageModel.query(on: t.db).count() == 0)
+            let audit = try await AuditEntryModel.query(on: t.db).all()
+            #expect(audit.map(\.action) == ["system.first_administrator_created"])
+            #expect(!audit.contains { $0.details.contains(credentials.password) })
+            // it signs in once, and only reaches the change-password page
+            #expect(try await t.browser().signIn("admin", credentials.password).location == "/password/change")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func userAndAgencyCommandsCreateRecords(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // act
+            try await run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
+            try await run(t, ["user", "create", "--username", "op.bkd", "--email", "op@bkd.sumbarprov.go.id", "--name", "Operator BKD",
+                              "--role", "agency_operator", "--agency", "bkd-sumbar"])
+            // check
+            let user = try #require(try await UserModel.query(on: t.db).filter(\.$username == "op.bkd").with(\.$agency).first())
+            #expect(user.agency?.code == "BKD-SUMBAR")
+            #expect(try await t.initialPassword(for: "op@bkd.sumbarprov.go.id") != nil)
+            let entry = try #require(try await AuditEntryModel.query(on: t.db).filter(\.$action == "account.created").first())
+            #expect(entry.actorName == "cli" && entry.actorRole == "system")
+            await #expect(throws: CommandFailure.self) {
+                try await run(t, ["user", "create", "--username", "x", "--email", "bad", "--name", "X", "--role", "auditor"])
+            }
+            await #expect(throws: CommandFailure.self) {
+                try await run(t, ["user", "create", "--username", "appl", "--email", "a@bkd.sumbarprov.go.id", "--name", "Appl", "--role", "applicant"])
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func auditVerifyCommandFailsOnATamperedLog(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
+            try await run(t, ["audit", "verify"])
+            try await t.sql.raw("UPDATE audit_entries SET actor_name = 'someone' WHERE sequence = 1").run()
+            await #expect(throws: CommandFailure.self) { try await run(t, ["audit", "verify"]) }
+        }
+    }
+
+    private func run(_ t: TestApp, _ arguments: [String]) async throws {
+        let console = Terminal()
+        var input = CommandInput(arguments: ["ams"] + arguments)
+        var context = CommandContext(console: console, input: input)
+        context.application = t.app
+        try await console.run(t.app.asyncCommands.group(), with: context)
+        _ = input
+    }
+}
