@@ -6,6 +6,7 @@ Modes: plain SMTP, STARTTLS (--starttls, required before AUTH/MAIL), or implicit
 Runs until SIGTERM/SIGINT.
 """
 import argparse
+import os
 import signal
 import ssl
 import threading
@@ -27,6 +28,9 @@ def main():
     parser.add_argument("--auth")
     args = parser.parse_args()
 
+    for folder in ("tmp", "new", "cur"):
+        os.makedirs(os.path.join(args.maildir, folder), exist_ok=True)
+
     context = None
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -39,7 +43,7 @@ def main():
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user \
                 and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True,
                       auth_require_tls=not args.implicit_tls)
@@ -53,9 +57,12 @@ def main():
     controller.start()
     print(f"listening on {args.host}:{args.port}", flush=True)
     stop = threading.Event()
+    # A parent may start us with signals blocked (threads of a test runner often do): unblock them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    stop.wait()
+    while not stop.wait(0.2):
+        pass
     controller.stop()
 
 

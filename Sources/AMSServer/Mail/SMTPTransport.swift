@@ -10,6 +10,9 @@ struct SMTPTransport: MailTransport {
     let group: any EventLoopGroup
 
     func send(_ mail: OutgoingMail) async throws {
+        if settings.username != nil, settings.security == .none, !Self.isLoopback(settings.host) {
+            throw MailTransportError(description: "refusing to send SMTP credentials without TLS", isPermanent: true)
+        }
         let tlsContext = try makeTLSContext()
         let host = settings.host
         let implicitTLS = settings.security == .tls
@@ -56,9 +59,7 @@ struct SMTPTransport: MailTransport {
             capabilities = try await smtp.command("EHLO \(settings.heloName)", expect: 250)
         }
         if let username = settings.username, let password = settings.password {
-            guard encrypted || Self.isLoopback(settings.host) else {
-                throw MailTransportError(description: "refusing to send SMTP credentials without TLS", isPermanent: true)
-            }
+            precondition(encrypted || Self.isLoopback(settings.host), "checked before connecting")
             let authLine = capabilities.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased() ?? ""
             if authLine.contains("PLAIN") {
                 let token = Data("\u{0}\(username)\u{0}\(password)".utf8).base64EncodedString()

@@ -1,0 +1,92 @@
+@testable import AMSServer
+import AMSCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("Configuration and storage")
+struct ConfigurationTests {
+    @Test func defaultsAreTheEmbeddedSetUp() throws {
+        let configuration = try AppConfiguration.fromEnvironment([:])
+        #expect(configuration.database == .sqliteFile(path: "data/ams.sqlite"))
+        #expect(configuration.listenHost == "127.0.0.1" && configuration.listenPort == 8080)
+        #expect(configuration.smtp == nil)
+        #expect(!configuration.cookieSecure)
+        #expect(configuration.sessionPolicy == SessionPolicy(idleTimeout: 1800, absoluteTimeout: 43200))
+        #expect(configuration.tokenPolicy.initialPasswordLifetime == 72 * 3600)
+    }
+
+    @Test func environmentVariablesAreRead() throws {
+        let configuration = try AppConfiguration.fromEnvironment([
+            "AMS_DATABASE_URL": "postgres://ams:pw@db.internal:5432/ams", "AMS_DATABASE_SCHEMA": "ams_prod",
+            "AMS_BASE_URL": "https://ams.bssn.go.id", "AMS_LISTEN": "0.0.0.0:9000",
+            "AMS_SMTP_HOST": "smtp.bssn.go.id", "AMS_SMTP_TLS": "tls", "AMS_SMTP_FROM": "no-reply@bssn.go.id",
+            "AMS_SMTP_USERNAME": "ams", "AMS_SMTP_PASSWORD": "secret", "AMS_SESSION_IDLE_MINUTES": "15",
+            "AMS_INITIAL_PASSWORD_HOURS": "24", "AMS_RESET_LINK_MINUTES": "30",
+        ])
+        #expect(configuration.database == .postgres(url: "postgres://ams:pw@db.internal:5432/ams", searchPath: "ams_prod"))
+        #expect(configuration.cookieSecure && configuration.servesHTTPS)
+        #expect(configuration.listenHost == "0.0.0.0" && configuration.listenPort == 9000)
+        #expect(configuration.smtp?.port == 465 && configuration.smtp?.security == .tls && configuration.smtp?.password == "secret")
+        #expect(configuration.sessionPolicy.idleTimeout == 900)
+        #expect(configuration.tokenPolicy.initialPasswordLifetime == 24 * 3600)
+        #expect(configuration.tokenPolicy.passwordResetLifetime == 1800)
+    }
+
+    @Test func badValuesAreNamedWithoutEchoingSecrets() {
+        for env in [["AMS_DATABASE_URL": "mysql://x"], ["AMS_LISTEN": "nope"], ["AMS_SMTP_HOST": "x", "AMS_SMTP_TLS": "maybe"],
+                    ["AMS_SMTP_HOST": "x"], ["AMS_BASE_URL": "ftp://x"], ["AMS_SESSION_IDLE_MINUTES": "-3"],
+                    ["AMS_COOKIE_SECURE": "perhaps"]] {
+            #expect(throws: ConfigurationError.self, "\(env)") { try AppConfiguration.fromEnvironment(env) }
+        }
+        do {
+            _ = try AppConfiguration.fromEnvironment(["AMS_SMTP_HOST": "x", "AMS_SMTP_PASSWORD": "hunter2-secret"])
+            Issue.record("a missing sender must be refused")
+        } catch {
+            #expect(!"\(error)".contains("hunter2-secret"))
+        }
+    }
+
+    @Test func sqliteFileRunsInWALModeWithFullSync() async throws {
+        // setup: a real file database, as `ams serve` uses
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ams-wal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        do {
+            let configuration = AppConfiguration(database: .sqliteFile(path: folder.appendingPathComponent("ams.sqlite").path),
+                                                 dataDirectory: folder.path, secretKeyFile: folder.appendingPathComponent("key").path)
+            try await configure(app, configuration: configuration, mode: .command,
+                                overrides: ServiceOverrides(passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool)))
+            // act: ask every pooled connection (one per event loop)
+            let sql = app.db as! any SQLDatabase
+            for _ in 0..<8 {
+                let mode = try await sql.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+                let sync = try await sql.raw("PRAGMA synchronous").first()?.decode(column: "synchronous", as: Int.self)
+                // check
+                #expect(mode == "wal")
+                #expect(sync == 2)  // FULL
+            }
+            // the secret key file was created with owner-only permissions
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("key").path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    @Test func secretKeyFileIsReusedAcrossStarts() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ams-key-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try ServerSecrets.loadOrCreate(path: path)
+        let second = try ServerSecrets.loadOrCreate(path: path)
+        #expect(first.auditChainKey == second.auditChainKey)
+        #expect(first.auditChainKey != first.outboxSealingKey)
+        try "not hex".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.self) { try ServerSecrets.loadOrCreate(path: path) }
+    }
+}

@@ -1,0 +1,66 @@
+@testable import AMSServer
+import AMSCore
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("Localisation")
+struct LocalizationTests {
+    @Test func everyKeyIsUniqueAndTranslated() {
+        var seen = Set<String>()
+        for entry in LocalizationTable.entries {
+            #expect(seen.insert(entry.key).inserted, "duplicate key \(entry.key)")
+            #expect(!entry.id.isEmpty && !entry.en.isEmpty, "\(entry.key) needs both languages")
+        }
+    }
+
+    @Test func placeholdersMatchAcrossLanguages() throws {
+        let pattern = try NSRegularExpression(pattern: "\\{[a-z]+\\}")
+        func placeholders(_ text: String) -> Set<String> {
+            Set(pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } })
+        }
+        for entry in LocalizationTable.entries {
+            #expect(placeholders(entry.id) == placeholders(entry.en), "\(entry.key)")
+        }
+    }
+
+    @Test func everyCodeShownToUsersHasAMessage() {
+        for role in Role.allCases { #expect(Localizer.has("role_\(role.rawValue)")) }
+        for violation in PasswordViolation.allCases { #expect(Localizer.has("violation_\(violation.rawValue)")) }
+        for outcome in AuditOutcome.allCases { #expect(Localizer.has("audit_outcome_\(outcome.rawValue)")) }
+        for status in OutboxMessageModel.Status.allCases { #expect(Localizer.has("outbox_status_\(status.rawValue)")) }
+        for error in [DomainError.forbidden, .notFound, .invalidCredentials, .initialPasswordExpired, .accountDisabled,
+                      .wrongCurrentPassword, .tokenInvalid, .csrfFailed, .duplicateUsername, .duplicateEmail,
+                      .emailDomainNotInAgency, .agencyRequired, .agencyNotAllowed] {
+            #expect(Localizer.has("error_\(error.code)"), "\(error.code)")
+        }
+    }
+
+    @Test func everyTemplateKeyExists() throws {
+        let views = SMTPTestServer.repositoryRoot.appendingPathComponent("Resources/Views")
+        let pattern = try NSRegularExpression(pattern: "(?<![A-Za-z0-9_.])t\\.([a-z0-9_]+)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: views.path) where name.hasSuffix(".leaf") {
+            let text = try String(contentsOf: views.appendingPathComponent(name), encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let key = String(text[Range(match.range(at: 1), in: text)!])
+                #expect(Localizer.has(key), "\(name) uses t.\(key)")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func interfaceIsIndonesianByDefaultWithAnEnglishSwitch(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let browser = t.browser()
+            let indonesian = try await browser.get("/login")
+            #expect(indonesian.body.string.contains("<html lang=\"id\">"))
+            #expect(indonesian.body.string.contains("Masuk ke AMS"))
+            let switched = try await browser.get("/lang/en?next=%2Flogin")
+            #expect(switched.location == "/login")
+            let english = try await browser.get("/login")
+            #expect(english.body.string.contains("<html lang=\"en\">"))
+            #expect(english.body.string.contains("Sign in to AMS"))
+            #expect(try await browser.get("/lang/en?next=https://evil.example").location == "/")
+        }
+    }
+}
