@@ -34,8 +34,10 @@ public struct AuditRecord: Sendable, Equatable {
         self.details = details
     }
 
+    /// Rounds to the nearest millisecond. Rounding (not truncating) keeps a stored time stable when a database
+    /// round trip moves it by a unit in the last place.
     public static func truncatedToMilliseconds(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
     public var occurredAtMilliseconds: Int64 { Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()) }

@@ -15,6 +15,25 @@ struct AuditRecordTests {
         #expect(record().occurredAtMilliseconds == 1_800_000_000_123)
     }
 
+    @Test func aTimeNudgedByOneUnitInTheLastPlaceKeepsItsCanonicalForm() {
+        // setup: what a database round trip can do to a stored double
+        var original = record()
+        original.occurredAt = Date(timeIntervalSince1970: 1_795_574_307.857)
+        let stored = original.occurredAt.timeIntervalSince1970
+        // act
+        var below = original, above = original
+        below.occurredAt = Date(timeIntervalSince1970: stored.nextDown)
+        above.occurredAt = Date(timeIntervalSince1970: stored.nextUp)
+        let rebuiltBelow = AuditRecord(sequence: below.sequence, occurredAt: below.occurredAt, actorID: below.actorID,
+                                       actorName: below.actorName, actorRole: below.actorRole, action: below.action,
+                                       targetType: below.targetType, targetID: below.targetID, outcome: below.outcome,
+                                       clientAddress: below.clientAddress, requestID: below.requestID, details: below.details)
+        // check
+        #expect(rebuiltBelow.canonicalBytes == original.canonicalBytes)
+        #expect(above.canonicalBytes == original.canonicalBytes)
+        #expect(original.occurredAtMilliseconds == 1_795_574_307_857)
+    }
+
     @Test func everyFieldChangesTheCanonicalBytes() {
         let base = record()
         var variants: [AuditRecord] = []

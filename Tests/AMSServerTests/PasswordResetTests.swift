@@ -68,6 +68,28 @@ struct PasswordResetTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func atMostThreeLinksPerHourAreMailed(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup
+            let user = try await t.user("budi", role: .caOperator)
+            // act: five requests within the hour, then one more an hour later
+            for _ in 0..<5 {
+                #expect(try await t.browser().post("/password/forgot", form: ["identifier": "budi"]).location == "/login?notice=reset_sent")
+                t.clock.advance(by: 60)
+            }
+            let withinHour = try await t.mails(to: user.email).count
+            t.clock.advance(by: 3600)
+            try await t.browser().post("/password/forgot", form: ["identifier": "budi"])
+            // check
+            #expect(withinHour == 3)
+            #expect(try await t.mails(to: user.email).count == 4)
+            let denied = try await AuditEntryModel.query(on: t.db).filter(\.$action == "account.password_reset_requested")
+                .filter(\.$outcome == .denied).count()
+            #expect(denied == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func aNewerLinkVoidsTheOlderOne(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let user = try await t.user("budi", role: .caOperator)

@@ -50,14 +50,14 @@ struct AuthController: RouteCollection {
             let now = req.ams.clock.now
             switch throttled.decision {
             case .delayed(let until):
-                let seconds = max(1, Int((until.timeIntervalSince(now)).rounded(.up)))
+                let seconds = Self.wholeSeconds(until.timeIntervalSince(now))
                 let response = try await fail(req.localized("error_throttled", ["seconds": String(seconds)]), status: .tooManyRequests)
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
                 return response
             case .locked(let until):
                 let time = ISO8601DateFormatter().string(from: until).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
                 let response = try await fail(req.localized("error_locked", ["time": time]), status: .tooManyRequests)
-                response.headers.replaceOrAdd(name: .retryAfter, value: String(max(1, Int(until.timeIntervalSince(now).rounded(.up)))))
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(Self.wholeSeconds(until.timeIntervalSince(now))))
                 return response
             case .allowed:
                 throw Abort(.internalServerError)
@@ -75,6 +75,11 @@ struct AuthController: RouteCollection {
         response.cookies[Cookies.session] = Cookies.make(signedIn.sessionToken, secure: secure, maxAge: nil)
         response.cookies[Cookies.preSession] = Cookies.expired(secure: secure)
         return response
+    }
+
+    /// Seconds to wait, rounded up, ignoring sub-millisecond noise from stored times; at least 1.
+    static func wholeSeconds(_ interval: TimeInterval) -> Int {
+        max(1, Int((interval - 0.001).rounded(.up)))
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {

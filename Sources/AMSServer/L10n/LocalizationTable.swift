@@ -124,6 +124,7 @@ enum LocalizationTable {
         e("users_enable", "Aktifkan", "Enable"),
         e("users_reissue", "Kirim ulang kata sandi awal", "Send a new initial password"),
         e("users_no_agency", "Tanpa instansi", "No agency"),
+        e("users_locale", "Bahasa surel", "Mail language"),
         e("users_search", "Cari nama, pengguna, atau surel", "Search name, username or e-mail"),
         e("users_filter", "Saring", "Filter"),
         e("users_all_roles", "Semua peran", "All roles"),

@@ -26,6 +26,8 @@ extension AccountService {
         try await storeNewPassword(new, for: user, keepingSession: sessionID, action: .passwordChanged, context: context)
     }
 
+    static let resetLinksPerHour = 3
+
     /// Starts a reset: mails a single-use link if the identifier names an active account. The caller answers the
     /// same either way, so nobody learns whether an account exists.
     func requestPasswordReset(identifier raw: String, context: AuditContext) async throws {
@@ -39,9 +41,17 @@ extension AccountService {
                                                  details: ["reason": user == nil ? "unknown_account" : "account_disabled"], on: database)
             return
         }
-        let token = services.newToken().value
         let now = services.clock.now
         let lifetime = services.configuration.tokenPolicy.passwordResetLifetime
+        // At most three links per account per hour: a stranger cannot flood someone's mailbox.
+        let recent = try await PasswordResetTokenModel.query(on: database).filter(\.$user.$id == user.id!)
+            .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
+        guard recent < Self.resetLinksPerHour else {
+            try await services.audit.appendAlone(.passwordResetRequested, outcome: .denied, context: context, targetType: "user",
+                                                 targetID: user.id!.uuidString, details: ["reason": "rate_limited"], on: database)
+            return
+        }
+        let token = services.newToken().value
         let link = services.configuration.publicBaseURL + "/password/reset/" + token
         let body = Localizer.text("mail_password_reset_body", AppLocale(rawValue: user.locale) ?? .default,
                                   ["username": user.username, "url": link, "minutes": String(Int(lifetime / 60))])

@@ -6,6 +6,8 @@ import NIOConcurrencyHelpers
 final class TestClock: AMSCore.Clock, @unchecked Sendable {
     private let current: NIOLockedValueBox<Date>
 
+    /// Starts at a whole second so boundary tests ("exactly 30 minutes later") compare exactly; tests that need
+    /// fractional times advance by fractions.
     init(_ start: Date = Date(timeIntervalSince1970: 1_795_000_000)) {
         current = NIOLockedValueBox(start)
     }
