@@ -36,14 +36,19 @@ struct FirstAdministratorBootstrap: LifecycleHandler {
                              agencyID: nil, passwordHash: hash, passwordIsInitial: true,
                              initialPasswordExpiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.initialPasswordLifetime),
                              locale: AppLocale.default.rawValue, now: now)
-        let created: Bool = try await WriteTransaction.run(on: database) { db in
-            // Checked again inside the write transaction: two instances starting together create one administrator.
-            guard try await UserModel.query(on: db).count() == 0 else { return false }
-            try await user.create(on: db)
-            try await services.audit.append(.firstAdministratorCreated, context: .system(), targetType: "user",
-                                            targetID: user.id!.uuidString, details: ["username": "admin"], on: db)
-            return true
+        do {
+            let created: Bool = try await WriteTransaction.run(on: database) { db in
+                // Checked again inside the write transaction; if two instances still race, the unique username
+                // makes one of them fail, and that one simply finds the administrator already there.
+                guard try await UserModel.query(on: db).count() == 0 else { return false }
+                try await user.create(on: db)
+                try await services.audit.append(.firstAdministratorCreated, context: .system(), targetType: "user",
+                                                targetID: user.id!.uuidString, details: ["username": "admin"], on: db)
+                return true
+            }
+            return created ? (user.username, password) : nil
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return nil
         }
-        return created ? (user.username, password) : nil
     }
 }
