@@ -1,0 +1,48 @@
+import Foundation
+
+extension Permissions {
+    /// The level at which an operator would act on `event` for a request in `status`.
+    public enum OperatorLevel: Sendable, Equatable { case agency, ca }
+
+    public static func level(of event: RegistrationEvent, in status: RegistrationStatus) -> OperatorLevel? {
+        switch event.actorKind {
+        case .agencyOperator: return .agency
+        case .caOperator: return .ca
+        case .eitherOperator: return status == .agencyConfirmed ? .ca : .agency
+        case .applicant: return nil
+        }
+    }
+
+    /// Whether a signed-in operator may see a request: agency operators their own agency's, CA operators all that
+    /// reached the CA, administrators and auditors all (read only).
+    public static func canView(actor: Actor, request: RegistrationFacts) -> Bool {
+        switch actor.role {
+        case .agencyOperator: return actor.agencyID == request.agencyID
+        case .caOperator: return ![.submitted, .returnedByAgency].contains(request.status)
+        case .administrator, .auditor: return true
+        case .applicant: return false
+        }
+    }
+
+    /// Whether `actor` may cause `event` on the request. Applicant events are authorised by the request's private
+    /// links, never by an operator account. Segregation of duties: nobody acts on a request about themself, and
+    /// nobody acts at both the agency and the CA level on the same request.
+    public static func canApply(_ event: RegistrationEvent, actor: Actor, request: RegistrationFacts) -> Bool {
+        guard let level = level(of: event, in: request.status) else { return false }
+        switch level {
+        case .agency:
+            guard actor.role == .agencyOperator, actor.agencyID == request.agencyID else { return false }
+            if request.caLevelActors.contains(actor.userID) { return false }
+        case .ca:
+            guard actor.role == .caOperator else { return false }
+            if request.agencyLevelActors.contains(actor.userID) { return false }
+        }
+        return !isAboutThemself(actor: actor, request: request)
+    }
+
+    static func isAboutThemself(actor: Actor, request: RegistrationFacts) -> Bool {
+        if let email = actor.email, email.lowercased() == request.applicantEmail.lowercased() { return true }
+        if let nik = actor.nik, !nik.isEmpty, nik == request.applicantNIK { return true }
+        return false
+    }
+}

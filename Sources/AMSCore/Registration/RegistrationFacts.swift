@@ -1,0 +1,23 @@
+import Foundation
+
+/// What the permission rules need to know about a registration request.
+public struct RegistrationFacts: Sendable, Equatable {
+    public var agencyID: UUID
+    public var status: RegistrationStatus
+    public var applicantEmail: String
+    public var applicantNIK: String
+    /// Accounts that have acted on this request at the agency level (step 2, step 4 confirmation).
+    public var agencyLevelActors: Set<UUID>
+    /// Accounts that have acted on this request at the CA level (step 3, step 4 verification).
+    public var caLevelActors: Set<UUID>
+
+    public init(agencyID: UUID, status: RegistrationStatus, applicantEmail: String, applicantNIK: String,
+                agencyLevelActors: Set<UUID> = [], caLevelActors: Set<UUID> = []) {
+        self.agencyID = agencyID
+        self.status = status
+        self.applicantEmail = applicantEmail
+        self.applicantNIK = applicantNIK
+        self.agencyLevelActors = agencyLevelActors
+        self.caLevelActors = caLevelActors
+    }
+}
