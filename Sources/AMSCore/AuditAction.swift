@@ -24,6 +24,10 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case mailSent = "mail.sent"
     case mailFailed = "mail.failed"
     case auditExported = "audit.exported"
+    case registrationSubmitted = "registration.submitted"
+    case registrationTransition = "registration.transition"
+    case registrationRefused = "registration.refused"
+    case attachmentDownloaded = "registration.attachment_downloaded"
     case accessDenied = "security.access_denied"
     case csrfRejected = "security.csrf_rejected"
 }

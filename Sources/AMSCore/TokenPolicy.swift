@@ -6,10 +6,14 @@ public struct TokenPolicy: Sendable, Equatable {
     public var initialPasswordLifetime: TimeInterval
     /// How long a password-reset link works.
     public var passwordResetLifetime: TimeInterval
+    /// How long an activation link (SOP step 3) works.
+    public var activationLinkLifetime: TimeInterval
 
-    public init(initialPasswordLifetime: TimeInterval = 72 * 3600, passwordResetLifetime: TimeInterval = 3600) {
+    public init(initialPasswordLifetime: TimeInterval = 72 * 3600, passwordResetLifetime: TimeInterval = 3600,
+                activationLinkLifetime: TimeInterval = 7 * 24 * 3600) {
         self.initialPasswordLifetime = initialPasswordLifetime
         self.passwordResetLifetime = passwordResetLifetime
+        self.activationLinkLifetime = activationLinkLifetime
     }
 
     /// A single-use secret is usable while unused and strictly before its expiry.

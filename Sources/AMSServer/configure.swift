@@ -4,7 +4,9 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import NIOConcurrencyHelpers
 import NIOCore
+import SQLiteNIO
 import SQLKit
 import Vapor
 
@@ -23,6 +25,7 @@ struct ServiceOverrides: Sendable {
     var passwordHashing: (any PasswordHashing)?
     var mailTransport: (any MailTransport)?
     var secrets: ServerSecrets?
+    var attachments: (any AttachmentStore)?
 }
 
 /// Builds the whole application: database, migrations, services, middleware, views, routes and commands.
@@ -31,6 +34,7 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
 }
 
 func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
+    try await prepareSQLiteFile(configuration.database)
     try configureDatabase(app, configuration.database, dataDirectory: configuration.dataDirectory)
     try await prepareSchema(app, configuration.database)
     app.migrations.add(Migrations.all)
@@ -45,7 +49,9 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     app.ams = AMSServices(configuration: configuration, clock: overrides.clock ?? SystemClock(), random: random,
                           passwordHashing: hashing, secrets: secrets, passwordPolicy: PasswordPolicy(),
                           mailTransport: transport,
-                          absentAccountHash: try await hashing.hash(SecureToken(random: random).value))
+                          absentAccountHash: try await hashing.hash(SecureToken(random: random).value),
+                          attachments: overrides.attachments
+                            ?? FileAttachmentStore(directory: configuration.attachmentDirectory, threadPool: app.threadPool))
 
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
@@ -75,14 +81,9 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation, dataDirectory: String) throws {
     switch location {
     case .sqliteFile(let path):
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        }
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
@@ -97,10 +98,34 @@ private func prepareSchema(_ app: Application, _ location: DatabaseLocation) asy
     try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
 }
 
-/// SQLite: WAL journal (kept in the file) and `synchronous=FULL`, so an acknowledged commit survives a crash or
-/// power loss. (FULL is also SQLite's compiled default for WAL connections; it is set explicitly all the same.)
+/// SQLite: switches the file to the WAL journal before any pooled connection opens it (the switch needs the file to
+/// itself, and the mode then stays in the file for every connection). Refuses to start if WAL cannot be had.
+private func prepareSQLiteFile(_ location: DatabaseLocation) async throws {
+    guard case .sqliteFile(let path) = location else { return }
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+    }
+    let connection = try await SQLiteConnection.open(storage: .file(path: path))
+    let mode = NIOLockedValueBox("")
+    do {
+        try await connection.query("PRAGMA journal_mode=WAL", []) { row in
+            mode.withLockedValue { $0 = row.column("journal_mode")?.string ?? "" }
+        }
+        try await connection.close()
+    } catch {
+        try? await connection.close()
+        throw error
+    }
+    guard mode.withLockedValue({ $0 }) == "wal" else {
+        throw ConfigurationError("the SQLite file \(path) cannot be switched to WAL mode")
+    }
+}
+
+/// `synchronous=FULL` on the pooled connections, so an acknowledged commit survives a crash or power loss. It is
+/// SQLite's compiled default for WAL connections (checked per connection by the tests); set here explicitly too.
 private func tuneDatabase(_ app: Application, _ location: DatabaseLocation) async throws {
     guard case .sqliteFile = location, let sql = app.db as? any SQLDatabase else { return }
-    try await sql.raw("PRAGMA journal_mode=WAL").run()
     try await sql.raw("PRAGMA synchronous=FULL").run()
 }

@@ -9,4 +9,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdminUserController())
     try app.register(collection: OutboxController())
     try app.register(collection: AuditController())
+    try app.register(collection: RegistrationController())
+    RegistrationController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
 }

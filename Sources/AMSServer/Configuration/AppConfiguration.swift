@@ -23,6 +23,10 @@ public struct AppConfiguration: Sendable {
     public var mailPollInterval: Double
     /// Give up on a message after this many failed attempts.
     public var mailMaxAttempts: Int
+    /// Where uploaded request documents are kept (outside the web root).
+    public var attachmentDirectory: String
+    /// The largest accepted upload, per file.
+    public var uploadMaxBytes: Int
 
     public static let minimumBcryptCost = 12
 
@@ -33,7 +37,8 @@ public struct AppConfiguration: Sendable {
                 smtp: SMTPSettings? = nil, cookieSecure: Bool? = nil,
                 sessionPolicy: SessionPolicy = .init(), tokenPolicy: TokenPolicy = .init(),
                 bcryptCost: Int = 12, trustForwardedFor: Bool = false,
-                mailPollInterval: Double = 5, mailMaxAttempts: Int = 12) {
+                mailPollInterval: Double = 5, mailMaxAttempts: Int = 12,
+                attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.listenHost = listenHost
@@ -48,6 +53,8 @@ public struct AppConfiguration: Sendable {
         self.trustForwardedFor = trustForwardedFor
         self.mailPollInterval = mailPollInterval
         self.mailMaxAttempts = mailMaxAttempts
+        self.attachmentDirectory = attachmentDirectory ?? "\(dataDirectory)/attachments"
+        self.uploadMaxBytes = uploadMaxBytes
     }
 
     /// `Secure` cookies unless AMS is reached over plain http on the local machine (browsers drop `Secure`
@@ -119,7 +126,8 @@ public struct AppConfiguration: Sendable {
         let sessions = SessionPolicy(idleTimeout: try number("AMS_SESSION_IDLE_MINUTES", default: 30) * 60,
                                      absoluteTimeout: try number("AMS_SESSION_ABSOLUTE_HOURS", default: 12) * 3600)
         let tokens = TokenPolicy(initialPasswordLifetime: try number("AMS_INITIAL_PASSWORD_HOURS", default: 72) * 3600,
-                                 passwordResetLifetime: try number("AMS_RESET_LINK_MINUTES", default: 60) * 60)
+                                 passwordResetLifetime: try number("AMS_RESET_LINK_MINUTES", default: 60) * 60,
+                                 activationLinkLifetime: try number("AMS_ACTIVATION_LINK_DAYS", default: 7) * 86400)
         return AppConfiguration(
             database: database, publicBaseURL: baseURL,
             listenHost: String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), listenPort: port,
@@ -127,6 +135,8 @@ public struct AppConfiguration: Sendable {
             smtp: smtp, cookieSecure: try flag("AMS_COOKIE_SECURE"),
             sessionPolicy: sessions, tokenPolicy: tokens, bcryptCost: cost,
             trustForwardedFor: try flag("AMS_TRUST_X_FORWARDED_FOR") ?? false,
-            mailPollInterval: try number("AMS_MAIL_POLL_SECONDS", default: 5))
+            mailPollInterval: try number("AMS_MAIL_POLL_SECONDS", default: 5),
+            attachmentDirectory: value("AMS_ATTACHMENT_DIR"),
+            uploadMaxBytes: Int(try number("AMS_UPLOAD_MAX_MB", default: 2) * 1024 * 1024))
     }
 }

@@ -5,10 +5,17 @@ import Vapor
 /// match this browser's binding.
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
+    /// `Route.userInfo` key for a route's body limit in bytes (set by routes that accept uploads).
+    static let bodyLimitKey = "ams.bodyLimit"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(request.method) else {
             return try await next.respond(to: request)
+        }
+        // A large body (an upload) arrives as a stream; collect it first, up to the route's own limit.
+        if request.body.data == nil {
+            let limit = request.route?.userInfo[Self.bodyLimitKey] as? Int ?? request.application.routes.defaultMaxBodySize.value
+            _ = try await request.body.collect(max: limit).get()
         }
         let candidate = request.headers.first(name: "X-CSRF-Token")
             ?? (try? request.content.get(String.self, at: Self.fieldName))

@@ -8,5 +8,7 @@ enum Migrations {
         CreateSessionsAndTokens(),
         CreateOutbox(),
         CreateAuditLog(),
+        // 002: the registration workflow
+        CreateRegistrationRequests(),
     ]
 }

@@ -14,6 +14,7 @@ struct AMSServices: Sendable {
     /// A hash of a random password made at start-up with the live hasher: verified against when a sign-in names
     /// no account, so that case takes as long as a wrong password.
     var absentAccountHash: String
+    var attachments: any AttachmentStore
 
     var audit: AuditLog { AuditLog(chain: AuditChain(key: secrets.auditChainKey), clock: clock) }
     var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }

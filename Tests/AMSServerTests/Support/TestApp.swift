@@ -31,15 +31,17 @@ struct TestApp {
         case .sqlite: .sqliteMemory
         case .postgres: .postgres(url: TestDatabase.postgresURL!, searchPath: schema)
         }
+        let attachmentDirectory = NSTemporaryDirectory() + "ams-attachments-" + schema
         var configuration = AppConfiguration(database: location, publicBaseURL: "https://ams.test.go.id",
                                              dataDirectory: NSTemporaryDirectory(), secretKeyFile: "/nonexistent",
-                                             smtp: nil, bcryptCost: 12)
+                                             smtp: nil, bcryptCost: 12, attachmentDirectory: attachmentDirectory)
         tweak(&configuration)
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),
                                          mailTransport: mailTransport,
                                          secrets: ServerSecrets(masterKey: SymmetricKey(size: .bits256)))
         let testApp = TestApp(app: app, clock: clock, database: database)
+        defer { try? FileManager.default.removeItem(atPath: attachmentDirectory) }
         do {
             try await configure(app, configuration: configuration, mode: .command, overrides: overrides)
             try await body(testApp)

@@ -11,6 +11,9 @@ final class TestBrowser: @unchecked Sendable {
     let app: Application
     var cookies: [String: String] = [:]
     var forwardedFor: String?
+    /// Send requests over a real socket to a live server on a free loopback port (streaming bodies, body limits,
+    /// peer addresses), instead of in memory.
+    var live = false
     private(set) var lastPage = ""
 
     init(app: Application, forwardedFor: String? = nil) {
@@ -39,6 +42,33 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
+    /// Posts a multipart form with files (name → (filename, bytes)); the CSRF token as for ``post``.
+    @discardableResult
+    func postMultipart(_ path: String, fields: [String: String], files: [String: (String, [UInt8])], from page: String? = nil,
+                       csrf: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = fields
+        if let csrf {
+            fields["_csrf"] = csrf
+        } else {
+            fields["_csrf"] = Self.csrfToken(in: try await get(page ?? path).body.string)
+        }
+        let boundary = "----amsboundary\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for (name, file) in files.sorted(by: { $0.key < $1.key }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file.0)\"\r\n")
+            body.writeString("Content-Type: application/pdf\r\n\r\n")
+            body.writeBytes(file.1)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await send(.POST, path, headers: headers, body: body)
+    }
+
     /// Signs in and returns the response (a redirect on success).
     @discardableResult
     func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
@@ -51,7 +81,8 @@ final class TestBrowser: @unchecked Sendable {
             headers.replaceOrAdd(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let forwardedFor { headers.replaceOrAdd(name: "X-Forwarded-For", value: forwardedFor) }
-        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        let tester = live ? try app.testing(method: .running(hostname: "127.0.0.1", port: 0)) : try app.testing()
+        let response = try await tester.sendRequest(method, path, headers: headers, body: body)
         for (name, value) in response.headers.setCookie?.all ?? [:] {
             if value.maxAge == 0 || (value.expires.map { $0 < Date() } ?? false) { cookies[name] = nil } else { cookies[name] = value.string }
         }

@@ -1,0 +1,129 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The public side of the SOP: the request form (step 1, no account needed) and the applicant's private status page.
+struct RegistrationController: RouteCollection {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct RequestForm: Content {
+        var fullName: String?
+        var nip: String?
+        var nik: String?
+        var email: String?
+        var phone: String?
+        var agencyID: String?
+        var unit: String?
+        var position: String?
+        var recommendationLetter: File?
+        var jobDecree: File?
+    }
+
+    struct FormPage: Encodable {
+        let intro: String
+        let form: [String: String]
+        let agencies: [Option]
+        let errors: FormErrors
+    }
+
+    struct SubmittedPage: Encodable {
+        let message: String
+    }
+
+    struct TimelineEntry: Encodable {
+        let time: String
+        let label: String
+        let level: String
+        let reason: String?
+    }
+
+    struct StatusPage: Encodable {
+        let trackingNumber: String
+        let statusLabel: String
+        let status: String
+        let reason: String?
+        let agency: String
+        let timeline: [TimelineEntry]
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("register", use: showForm)
+        // Set when the app is configured: two documents plus the form fields.
+        routes.get("register", "submitted", use: submitted)
+        routes.get("status", ":token", use: status)
+    }
+
+    /// The upload route, with its own body limit (registered from `routes(_:)` once the limit is known).
+    static func registerUploadRoute(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
+        let limit = uploadMaxBytes * 2 + 64 * 1024
+        let route = routes.on(.POST, "register", body: .collect(maxSize: ByteCount(value: limit)), use: RegistrationController().submit)
+        route.userInfo[CSRFMiddleware.bodyLimitKey] = limit
+    }
+
+    @Sendable func showForm(req: Request) async throws -> Response {
+        try await renderForm(req, form: [:], errors: FormErrors(), status: .ok)
+    }
+
+    private func renderForm(_ req: Request, form: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> Response {
+        let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
+        let options = [Option(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
+            + agencies.map { Option(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
+        let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
+        return try await req.renderPage("register", titleKey: "register_title",
+                                        page: FormPage(intro: req.localized("register_intro", ["mb": megabytes]), form: form,
+                                                       agencies: agencies.isEmpty ? [] : options, errors: errors), status: status)
+    }
+
+    @Sendable func submit(req: Request) async throws -> Response {
+        let form = try req.content.decode(RequestForm.self)
+        func text(_ value: String?, _ limit: Int) -> String { String((value ?? "").prefix(limit)) }
+        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
+            guard let file, file.data.readableBytes > 0 else { return nil }
+            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
+        }
+        let input = RegistrationService.RequestInput(
+            fullName: text(form.fullName, 200), nip: text(form.nip, 40), nik: text(form.nik, 40), email: text(form.email, 254),
+            phone: text(form.phone, 40), agencyID: text(form.agencyID, 64), unit: text(form.unit, 300), position: text(form.position, 300),
+            recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree), locale: req.locale)
+        do {
+            let submitted = try await RegistrationService(services: req.ams, database: req.db)
+                .submit(input, enteredBy: nil, context: req.auditContext)
+            return req.redirect(to: "/register/submitted?tracking=\(submitted.request.trackingNumber)")
+        } catch let invalid as RegistrationService.InvalidRequest {
+            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
+            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
+            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key, ["mb": megabytes]) }
+            let kept = ["fullName": input.fullName, "nip": input.nip, "nik": input.nik, "email": input.email, "phone": input.phone,
+                        "agencyID": input.agencyID, "unit": input.unit, "position": input.position]
+            return try await renderForm(req, form: kept.mapValues { LogSafe.field($0, limit: 300) }, errors: errors,
+                                        status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func submitted(req: Request) async throws -> Response {
+        guard let tracking = req.query[String.self, at: "tracking"], TrackingNumber.isWellFormed(tracking) else {
+            throw DomainError.notFound
+        }
+        return try await req.renderPage("register-submitted", titleKey: "register_submitted_title",
+                                        page: SubmittedPage(message: req.localized("register_submitted_body", ["tracking": tracking])))
+    }
+
+    @Sendable func status(req: Request) async throws -> Response {
+        guard let request = try await RegistrationService(services: req.ams, database: req.db)
+            .request(forStatusToken: req.parameters.get("token") ?? "") else {
+            throw DomainError.notFound
+        }
+        let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
+            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
+                          level: req.localized("level_\($0.level)"), reason: $0.reason)
+        }
+        let page = StatusPage(trackingNumber: request.trackingNumber, statusLabel: req.localized("status_\(request.status.rawValue)"),
+                              status: request.status.rawValue, reason: request.lastReason, agency: request.agency.name,
+                              timeline: timeline)
+        return try await req.renderPage("status", titleKey: "status_title", page: page)
+    }
+}

@@ -1,0 +1,38 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// One entry of a request's timeline, shown to operators and (without operator names) to the applicant.
+final class RegistrationEventModel: Model, @unchecked Sendable {
+    static let schema = "registration_events"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "request_id") var request: RegistrationRequestModel
+    /// A ``RegistrationEvent`` raw value, or `submit` for step 1.
+    @Field(key: "event") var event: String
+    @OptionalField(key: "from_status") var fromStatus: RegistrationStatus?
+    @Field(key: "to_status") var toStatus: RegistrationStatus
+    @OptionalField(key: "actor_id") var actorID: UUID?
+    @Field(key: "actor_name") var actorName: String
+    /// `applicant`, `agency` or `ca`.
+    @Field(key: "level") var level: String
+    @OptionalField(key: "reason") var reason: String?
+    @OptionalField(key: "note") var note: String?
+    @Field(key: "occurred_at") var occurredAt: Date
+
+    init() {}
+
+    init(requestID: UUID, event: String, from: RegistrationStatus?, to: RegistrationStatus, actorID: UUID?, actorName: String,
+         level: String, reason: String?, note: String?, occurredAt: Date) {
+        self.$request.id = requestID
+        self.event = event
+        self.fromStatus = from
+        self.toStatus = to
+        self.actorID = actorID
+        self.actorName = actorName
+        self.level = level
+        self.reason = reason
+        self.note = note
+        self.occurredAt = occurredAt
+    }
+}

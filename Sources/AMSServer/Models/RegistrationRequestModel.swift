@@ -1,0 +1,50 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// A request to register for an AMS account (SOP step 1) and its progress through steps 2–4.
+final class RegistrationRequestModel: Model, @unchecked Sendable {
+    static let schema = "registration_requests"
+
+    // managed
+    @ID(key: .id) var id: UUID?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    /// Incremented by every transition; a transition is a conditional update on the version it read, so of two
+    /// operators acting at once exactly one wins.
+    @Field(key: "version") var version: Int
+
+    // data
+    @Field(key: "tracking_number") var trackingNumber: String
+    @Field(key: "status") var status: RegistrationStatus
+    @Field(key: "full_name") var fullName: String
+    @Field(key: "nip") var nip: String
+    @Field(key: "nik") var nik: String
+    @Field(key: "email") var email: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "unit") var unit: String
+    @Field(key: "position") var position: String
+    /// SHA-256 of the private status link's token.
+    @Field(key: "status_token_hash") var statusTokenHash: String
+    /// The reason of the last return or rejection, shown to the applicant.
+    @OptionalField(key: "last_reason") var lastReason: String?
+    @OptionalField(key: "current_step") var currentStep: WorkflowStep?
+    @OptionalField(key: "step_started_at") var stepStartedAt: Date?
+    // step 3b data
+    @OptionalField(key: "birth_place") var birthPlace: String?
+    /// ISO date (YYYY-MM-DD).
+    @OptionalField(key: "birth_date") var birthDate: String?
+    @OptionalField(key: "address") var address: String?
+    @OptionalField(key: "terms_accepted_at") var termsAcceptedAt: Date?
+
+    // relationships
+    @Parent(key: "agency_id") var agency: AgencyModel
+    @OptionalParent(key: "entered_by_id") var enteredBy: UserModel?
+    @OptionalParent(key: "applicant_user_id") var applicantUser: UserModel?
+    @Children(for: \.$request) var attachments: [RegistrationAttachmentModel]
+    @Children(for: \.$request) var events: [RegistrationEventModel]
+
+    init() {}
+
+    var workflow: RegistrationWorkflow { RegistrationWorkflow(status: status) }
+}

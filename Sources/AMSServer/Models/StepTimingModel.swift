@@ -1,0 +1,25 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// When a timed SOP step started and ended for one request (the raw data of the time-standard reports).
+final class StepTimingModel: Model, @unchecked Sendable {
+    static let schema = "registration_step_timings"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "request_id") var request: RegistrationRequestModel
+    @Field(key: "agency_id") var agencyID: UUID
+    @Field(key: "step") var step: WorkflowStep
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "ended_by_id") var endedByID: UUID?
+
+    init() {}
+
+    init(requestID: UUID, agencyID: UUID, step: WorkflowStep, startedAt: Date) {
+        self.$request.id = requestID
+        self.agencyID = agencyID
+        self.step = step
+        self.startedAt = startedAt
+    }
+}

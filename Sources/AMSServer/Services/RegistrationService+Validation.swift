@@ -1,0 +1,82 @@
+import AMSCore
+import Fluent
+import Foundation
+
+extension RegistrationService {
+    /// The request's fields once they passed every check.
+    struct ValidFields: Sendable {
+        var fullName: String
+        var nip: String
+        var nik: String
+        var email: String
+        var phone: String
+        var unit: String
+        var position: String
+    }
+
+    /// Checks every field and both documents; collects all problems at once so the form shows them together.
+    func validate(_ input: RequestInput) async throws -> (ValidFields, AgencyModel) {
+        var problems: [String: String] = [:]
+        let name = PersonName(input.fullName)
+        if name == nil { problems["fullName"] = "error_invalid_name" }
+        let nip = NIP(input.nip)
+        if nip == nil { problems["nip"] = "error_invalid_nip" }
+        let nik = NIK(input.nik)
+        if nik == nil { problems["nik"] = "error_invalid_nik_structure" }
+        if let nip, let nik, !nip.agrees(with: nik) { problems["nik"] = "error_nik_nip_disagree" }
+        let email = EmailAddress(input.email)
+        if email == nil { problems["email"] = "error_invalid_email" }
+        let phone = Self.normalisedPhone(input.phone)
+        if phone == nil { problems["phone"] = "error_invalid_phone" }
+        let unit = Self.plainText(input.unit, range: 2...200)
+        if unit == nil { problems["unit"] = "error_invalid_text" }
+        let position = Self.plainText(input.position, range: 2...200)
+        if position == nil { problems["position"] = "error_invalid_text" }
+        var agency: AgencyModel?
+        if let id = UUID(uuidString: input.agencyID) {
+            agency = try await AgencyModel.query(on: database).filter(\.$id == id).with(\.$domains).first()
+        }
+        if agency == nil { problems["agencyID"] = "error_invalid_agency" }
+        if let agency, let email, !agency.domains.contains(where: { EmailDomain($0.domain).map(email.belongs) ?? false }) {
+            problems["email"] = "error_email_domain_not_in_agency"
+        }
+        for (field, file) in [("recommendationLetter", input.recommendationLetter), ("jobDecree", input.jobDecree)] {
+            switch PDFSniffer.inspect(file?.bytes ?? [], maximumSize: services.configuration.uploadMaxBytes) {
+            case .pdf: break
+            case .empty: problems[field] = "error_file_missing"
+            case .tooLarge: problems[field] = "error_file_too_large"
+            case .notPDF, .truncated: problems[field] = "error_file_not_pdf"
+            }
+        }
+        if let nik, let email {
+            let open = try await RegistrationRequestModel.query(on: database)
+                .group(.or) { $0.filter(\.$nik == nik.value).filter(\.$email == email.value) }
+                .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested])
+                .count()
+            if open > 0 { problems["nik"] = "error_open_request_exists" }
+        }
+        guard problems.isEmpty, let name, let nip, let nik, let email, let phone, let unit, let position, let agency else {
+            throw InvalidRequest(fields: problems)
+        }
+        return (ValidFields(fullName: name.value, nip: nip.value, nik: nik.value, email: email.value, phone: phone,
+                            unit: unit, position: position), agency)
+    }
+
+    /// Indonesian numbers: `+62…`, `62…` or `0…`, 9–13 digits after the country code; stored as `+62…`.
+    static func normalisedPhone(_ raw: String) -> String? {
+        var digits = raw.filter { !" -().".contains($0) }
+        if digits.hasPrefix("+62") { digits.removeFirst(3) } else if digits.hasPrefix("62") { digits.removeFirst(2) }
+        else if digits.hasPrefix("0") { digits.removeFirst(1) } else { return nil }
+        guard (9...13).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else { return nil }
+        return "+62" + digits
+    }
+
+    /// Free text on one line: trimmed, within the length range, no control characters.
+    static func plainText(_ raw: String, range: ClosedRange<Int>) -> String? {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard range.contains(text.count), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return nil
+        }
+        return text
+    }
+}

@@ -1,0 +1,135 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// The registration workflow's operations. Each transition runs in one transaction with its timeline entry, its
+/// step timings, its audit entry and its mail; documents are written before and removed again if that fails.
+struct RegistrationService: Sendable {
+    let services: AMSServices
+    let database: any Database
+
+    /// The raw fields of the request form (SOP step 1).
+    struct RequestInput: Sendable {
+        var fullName: String
+        var nip: String
+        var nik: String
+        var email: String
+        var phone: String
+        var agencyID: String
+        var unit: String
+        var position: String
+        var recommendationLetter: UploadedFile?
+        var jobDecree: UploadedFile?
+        var locale: AppLocale = .default
+    }
+
+    struct UploadedFile: Sendable {
+        var filename: String
+        var bytes: [UInt8]
+    }
+
+    /// Validation failures keyed by form field; values are localisation keys (with arguments).
+    struct InvalidRequest: Error {
+        var fields: [String: String]
+    }
+
+    struct Submitted: Sendable {
+        let request: RegistrationRequestModel
+        /// The clear token of the private status link (only its hash is stored).
+        let statusToken: String
+    }
+
+    /// SOP step 1: checks every field and both documents, stores the documents, and records the request with its
+    /// timeline entry, the start of the agency check, the audit entry and the confirmation mail.
+    func submit(_ input: RequestInput, enteredBy: UserModel?, context: AuditContext) async throws -> Submitted {
+        let (fields, agency) = try await validate(input)
+        let letter = input.recommendationLetter!.bytes, decree = input.jobDecree!.bytes
+        let now = services.clock.now
+        var storedKeys: [String] = []
+        do {
+            let letterKey = try await services.attachments.store(letter)
+            storedKeys.append(letterKey)
+            let decreeKey = try await services.attachments.store(decree)
+            storedKeys.append(decreeKey)
+            let statusToken = services.newToken().value
+            let request = RegistrationRequestModel()
+            request.id = UUID()
+            request.trackingNumber = TrackingNumber.generate(random: services.random)
+            request.status = .submitted
+            request.version = 1
+            request.$agency.id = agency.id!
+            request.fullName = fields.fullName
+            request.nip = fields.nip
+            request.nik = fields.nik
+            request.email = fields.email
+            request.phone = fields.phone
+            request.unit = fields.unit
+            request.position = fields.position
+            request.statusTokenHash = TokenDigest.hex(statusToken)
+            request.$enteredBy.id = enteredBy?.id
+            request.createdAt = now
+            request.updatedAt = now
+            let (_, effects) = RegistrationWorkflow.submitted()
+            let attachments = [
+                RegistrationAttachmentModel(requestID: request.id!, kind: .recommendationLetter, revision: 1, storageKey: letterKey,
+                                            sha256: TokenDigest.sha256Hex(letter), byteCount: letter.count,
+                                            originalName: Self.cleanFilename(input.recommendationLetter!.filename), createdAt: now),
+                RegistrationAttachmentModel(requestID: request.id!, kind: .jobDecree, revision: 1, storageKey: decreeKey,
+                                            sha256: TokenDigest.sha256Hex(decree), byteCount: decree.count,
+                                            originalName: Self.cleanFilename(input.jobDecree!.filename), createdAt: now),
+            ]
+            let mail = statusMail(for: request, token: statusToken, template: "request_received", locale: input.locale)
+            try await WriteTransaction.run(on: database) { [services] db in
+                try await request.create(on: db)
+                for attachment in attachments { try await attachment.create(on: db) }
+                try await RegistrationEventModel(requestID: request.id!, event: "submit", from: nil, to: .submitted,
+                                                 actorID: enteredBy?.id, actorName: enteredBy?.username ?? request.fullName,
+                                                 level: enteredBy == nil ? "applicant" : "agency", reason: nil, note: nil,
+                                                 occurredAt: now).create(on: db)
+                for case .startStep(let step) in effects {
+                    try await StepTimingModel(requestID: request.id!, agencyID: agency.id!, step: step, startedAt: now).create(on: db)
+                    request.currentStep = step
+                    request.stepStartedAt = now
+                }
+                try await request.update(on: db)
+                try await services.audit.append(.registrationSubmitted, context: context, targetType: "registration",
+                                                targetID: request.trackingNumber, details: [
+                                                    "agency": agency.code,
+                                                    "recommendation_letter_sha256": attachments[0].sha256,
+                                                    "job_decree_sha256": attachments[1].sha256,
+                                                    "entered_by_operator": enteredBy == nil ? "no" : "yes",
+                                                ], on: db)
+                try await services.outbox.enqueue(mail, context: context, on: db)
+            }
+            return Submitted(request: request, statusToken: statusToken)
+        } catch {
+            for key in storedKeys { await services.attachments.delete(key) }
+            throw error
+        }
+    }
+
+    /// The request a private status link points to.
+    func request(forStatusToken token: String) async throws -> RegistrationRequestModel? {
+        guard SecureToken.isWellFormed(token) else { return nil }
+        return try await RegistrationRequestModel.query(on: database).filter(\.$statusTokenHash == TokenDigest.hex(token))
+            .with(\.$agency).with(\.$events).with(\.$attachments).first()
+    }
+
+    func statusMail(for request: RegistrationRequestModel, token: String, template: String, locale: AppLocale) -> MailMessage {
+        let link = services.configuration.publicBaseURL + "/status/" + token
+        let body = Localizer.text("mail_greeting", locale, ["name": request.fullName]) + "\n\n"
+            + Localizer.text("mail_\(template)_body", locale, ["tracking": request.trackingNumber, "url": link,
+                                                              "reason": request.lastReason ?? ""]) + "\n\n"
+            + Localizer.text("mail_signature", locale) + "\n"
+        return MailMessage(recipient: request.email, subject: Localizer.text("mail_\(template)_subject", locale,
+                                                                             ["tracking": request.trackingNumber]),
+                           body: body, template: template)
+    }
+
+    static func cleanFilename(_ raw: String) -> String {
+        let base = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? "dokumen.pdf"
+        let kept = base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "._- ()".unicodeScalars.contains($0) }
+        let text = String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? "dokumen.pdf" : String(text.prefix(120))
+    }
+}

@@ -1,0 +1,167 @@
+@testable import AMSServer
+import AMSCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("Registration request (SOP step 1)")
+struct RegistrationRequestTests {
+    static let fields = [
+        "fullName": "Siti Rahmawati", "nip": "199005052015032001", "nik": "1371014505900002",
+        "email": "siti.rahmawati@sumbarprov.go.id", "phone": "0812 3456 7890", "unit": "Bidang Persandian",
+        "position": "Pranata Komputer Ahli Muda",
+    ]
+
+    static func files(letter: [UInt8] = SampleDocuments.pdf(), decree: [UInt8] = SampleDocuments.pdf("SK Jabatan"))
+        -> [String: (String, [UInt8])] {
+        ["recommendationLetter": ("surat rekomendasi.pdf", letter), "jobDecree": ("../../etc/SK jabatan.pdf", decree)]
+    }
+
+    private func storedFiles(_ t: TestApp) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: t.services.configuration.attachmentDirectory)) ?? []
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func applicantSubmitsARequestWithBothDocuments(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            // act
+            let response = try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register")
+            // check: a tracking number, a stored request, both documents with their hashes
+            let location = try #require(response.location)
+            #expect(location.hasPrefix("/register/submitted?tracking=AMS-"))
+            let request = try #require(try await RegistrationRequestModel.query(on: t.db).with(\.$attachments).first())
+            #expect(request.status == .submitted && request.version == 1 && request.phone == "+6281234567890")
+            #expect(location.hasSuffix(request.trackingNumber))
+            #expect(request.attachments.count == 2)
+            let letter = try #require(request.attachments.first { $0.kind == .recommendationLetter })
+            #expect(letter.sha256 == TokenDigest.sha256Hex(SampleDocuments.pdf()))
+            #expect(try await t.services.attachments.read(letter.storageKey) == SampleDocuments.pdf())
+            #expect(request.attachments.first { $0.kind == .jobDecree }?.originalName == "SK jabatan.pdf")
+            #expect(request.currentStep == .agencyCheck)
+            #expect(try await StepTimingModel.query(on: t.db).filter(\.$step == .agencyCheck).count() == 1)
+            let audit = try #require(try await AuditEntryModel.query(on: t.db).filter(\.$action == "registration.submitted").first())
+            #expect(audit.record.details["recommendation_letter_sha256"] == letter.sha256)
+            // the mail carries the private status link, and the page shows the timeline
+            let mail = try #require(try await t.mails(to: request.email).first)
+            #expect(mail.template == "request_received" && mail.body.contains(request.trackingNumber))
+            let link = try #require(mail.body.split(separator: "\n").first { $0.contains("/status/") })
+            let path = String(link[link.range(of: "/status/")!.lowerBound...])
+            let status = try await t.browser().get(path)
+            #expect(status.status == .ok)
+            #expect(status.body.string.contains(request.trackingNumber))
+            #expect(status.body.string.contains("menunggu pemeriksaan operator instansi"))
+            #expect(status.body.string.contains("Permohonan diajukan"))
+            #expect(request.statusTokenHash != String(path.dropFirst("/status/".count)))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func fakeDocumentsAreRefusedAndNothingIsStored(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            for fake in [SampleDocuments.html, SampleDocuments.zip, SampleDocuments.pdfHeaderOnJunk] {
+                let response = try await t.browser().postMultipart("/register", fields: fields,
+                                                                   files: Self.files(decree: fake), from: "/register")
+                #expect(response.status == .unprocessableEntity)
+                #expect(response.body.string.contains("bukan PDF yang utuh"))
+                #expect(response.body.string.contains("value=\"Siti Rahmawati\""))
+            }
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+            #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 0)
+            #expect(try await OutboxMessageModel.query(on: t.db).count() == 0)
+            #expect(storedFiles(t).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func oversizedDocumentsAreRefused(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.uploadMaxBytes = 64 * 1024 }) { t in
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            // a real PDF just over the per-file limit: a clear error next to the field
+            let padding = Array(repeating: UInt8(ascii: " "), count: 64 * 1024)
+            let big = Array(SampleDocuments.pdf().prefix(9)) + padding + Array(SampleDocuments.pdf().dropFirst(9))
+            let response = try await t.browser().postMultipart("/register", fields: fields, files: Self.files(letter: big), from: "/register")
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.body.string.contains("terlalu besar (paling besar 0 MB)") || response.body.string.contains("terlalu besar"))
+            // over a real socket, a body far over the route's limit is cut off before anything is decoded
+            let huge = Array(repeating: UInt8(ascii: "A"), count: 400 * 1024)
+            let live = t.browser()
+            live.live = true
+            let tooLarge = try await live.postMultipart("/register", fields: fields, files: Self.files(letter: huge), from: "/register")
+            #expect(tooLarge.status == .payloadTooLarge)
+            #expect(tooLarge.body.string.contains("terlalu besar"))
+            // and a normal upload over the same socket works (the streamed body is collected for the CSRF check)
+            let ok = try await live.postMultipart("/register", fields: fields, files: Self.files(), from: "/register")
+            #expect(ok.body.string.contains("Permohonan terkirim"))  // the live client follows the redirect
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 1)
+            try await RegistrationRequestModel.query(on: t.db).delete()
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func badIdentityFieldsGetClearErrors(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            let cases: [(String, String, String)] = [
+                ("nip", "19900505201503200", "NIP harus 18 angka"),
+                ("nik", "1371013205900002", "NIK harus 16 angka"),
+                ("nik", "1371010505900002", "tidak sama dengan NIP"),
+                ("email", "siti@gmail.com", "domain dinas instansi"),
+                ("email", "siti@@sumbarprov.go.id", "Alamat surel tidak sah"),
+                ("phone", "12345", "Nomor telepon Indonesia"),
+                ("fullName", "Siti\nadmin", "Nama 2–128 karakter"),
+                ("unit", String(repeating: "x", count: 250), "2–200 karakter"),
+            ]
+            for (field, value, message) in cases {
+                var fields = Self.fields
+                fields["agencyID"] = agency.id!.uuidString
+                fields[field] = value
+                let response = try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register")
+                #expect(response.status == .unprocessableEntity, "\(field)=\(value)")
+                #expect(response.body.string.contains(message), "\(field)=\(value) should say \(message)")
+            }
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+            #expect(storedFiles(t).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aSecondOpenRequestForTheSamePersonIsRefused(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            #expect(try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register").status == .seeOther)
+            let again = try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register")
+            #expect(again.status == .unprocessableEntity)
+            #expect(again.body.string.contains("Sudah ada permohonan yang masih berjalan"))
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func uploadFormNeedsItsCSRFTokenAndUnknownStatusLinksAreNotFound(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            let browser = t.browser()
+            try await browser.get("/register")
+            let forged = try await browser.postMultipart("/register", fields: fields, files: Self.files(), csrf: "forged")
+            #expect(forged.status == .forbidden)
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+            #expect(try await t.browser().get("/status/" + SecureToken(random: SystemRandomSource()).value).status == .notFound)
+            #expect(try await t.browser().get("/status/junk").status == .notFound)
+        }
+    }
+}
