@@ -10,5 +10,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OutboxController())
     try app.register(collection: AuditController())
     try app.register(collection: RegistrationController())
+    try app.register(collection: ApplicantController())
+    try app.register(collection: RequestQueueController())
     RegistrationController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
 }

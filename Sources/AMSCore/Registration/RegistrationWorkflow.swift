@@ -40,7 +40,7 @@ public struct RegistrationWorkflow: Sendable, Equatable {
         case (.dataSubmitted, .confirmData):
             (next, effects) = (.agencyConfirmed, [])
         case (.dataSubmitted, .returnData), (.agencyConfirmed, .returnData):
-            (next, effects) = (.dataReturned, [.endStep(.verification), .startStep(.applicantData),
+            (next, effects) = (.dataReturned, [.endStep(.verification), .startStep(.applicantData), .issueActivationLink,
                                                .notifyApplicant(template: "data_returned")])
         case (.agencyConfirmed, .verify):
             (next, effects) = (.verified, [.endStep(.verification), .createAccount])

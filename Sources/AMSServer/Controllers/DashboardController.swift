@@ -34,6 +34,7 @@ struct DashboardController: RouteCollection {
         let agency = try await user.$agency.get(on: req.db)
         let actor = user.actor
         var tiles: [Tile] = []
+        if [.agencyOperator, .caOperator].contains(actor.role) { tiles.append(Tile(href: "/requests", label: req.localized("nav_requests"))) }
         if Permissions.canManageAgencies(actor: actor) { tiles.append(Tile(href: "/admin/agencies", label: req.localized("nav_agencies"))) }
         if Permissions.canManageAccounts(actor: actor) { tiles.append(Tile(href: "/admin/users", label: req.localized("nav_users"))) }
         if Permissions.canReadOutbox(actor: actor) { tiles.append(Tile(href: "/admin/outbox", label: req.localized("nav_outbox"))) }

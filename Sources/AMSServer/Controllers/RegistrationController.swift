@@ -42,6 +42,11 @@ struct RegistrationController: RouteCollection {
     }
 
     struct StatusPage: Encodable {
+        let token: String
+        let canResubmit: Bool
+        let canWithdraw: Bool
+        let form: [String: String]
+        let errors: FormErrors
         let trackingNumber: String
         let statusLabel: String
         let status: String
@@ -62,6 +67,9 @@ struct RegistrationController: RouteCollection {
         let limit = uploadMaxBytes * 2 + 64 * 1024
         let route = routes.on(.POST, "register", body: .collect(maxSize: ByteCount(value: limit)), use: RegistrationController().submit)
         route.userInfo[CSRFMiddleware.bodyLimitKey] = limit
+        let resubmit = routes.on(.POST, "status", ":token", "resubmit", body: .collect(maxSize: ByteCount(value: limit)),
+                                 use: RegistrationController().resubmit)
+        resubmit.userInfo[CSRFMiddleware.bodyLimitKey] = limit
     }
 
     @Sendable func showForm(req: Request) async throws -> Response {
@@ -113,17 +121,59 @@ struct RegistrationController: RouteCollection {
     }
 
     @Sendable func status(req: Request) async throws -> Response {
-        guard let request = try await RegistrationService(services: req.ams, database: req.db)
-            .request(forStatusToken: req.parameters.get("token") ?? "") else {
+        let token = req.parameters.get("token") ?? ""
+        guard let request = try await RegistrationService(services: req.ams, database: req.db).request(forStatusToken: token) else {
             throw DomainError.notFound
         }
+        return try await renderStatus(req, request, token: token, form: ["phone": request.phone, "unit": request.unit, "position": request.position],
+                                      errors: FormErrors(), status: .ok)
+    }
+
+    private func renderStatus(_ req: Request, _ request: RegistrationRequestModel, token: String, form: [String: String],
+                              errors: FormErrors, status: HTTPStatus) async throws -> Response {
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
             TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
                           level: req.localized("level_\($0.level)"), reason: $0.reason)
         }
-        let page = StatusPage(trackingNumber: request.trackingNumber, statusLabel: req.localized("status_\(request.status.rawValue)"),
+        let page = StatusPage(token: token, canResubmit: request.status == .returnedByAgency, canWithdraw: !request.status.isClosed,
+                              form: form, errors: errors, trackingNumber: request.trackingNumber,
+                              statusLabel: req.localized("status_\(request.status.rawValue)"),
                               status: request.status.rawValue, reason: request.lastReason, agency: request.agency.name,
                               timeline: timeline)
-        return try await req.renderPage("status", titleKey: "status_title", page: page)
+        return try await req.renderPage("status", titleKey: "status_title", page: page, status: status)
+    }
+
+    struct CorrectionForm: Content {
+        var phone: String?
+        var unit: String?
+        var position: String?
+        var recommendationLetter: File?
+        var jobDecree: File?
+    }
+
+    @Sendable func resubmit(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let service = RegistrationService(services: req.ams, database: req.db)
+        guard let request = try await service.request(forStatusToken: token) else { throw DomainError.notFound }
+        let form = try req.content.decode(CorrectionForm.self)
+        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
+            guard let file, file.data.readableBytes > 0 else { return nil }
+            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
+        }
+        let correction = RegistrationService.Correction(phone: String((form.phone ?? "").prefix(40)), unit: String((form.unit ?? "").prefix(300)),
+                                                        position: String((form.position ?? "").prefix(300)),
+                                                        recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree))
+        do {
+            try await service.resubmit(request, correction: correction, context: req.auditContext)
+            return req.redirect(to: "/status/\(token)")
+        } catch let invalid as RegistrationService.InvalidRequest {
+            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
+            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
+            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key, ["mb": megabytes]) }
+            let kept = ["phone": correction.phone, "unit": correction.unit, "position": correction.position].mapValues { LogSafe.field($0, limit: 300) }
+            return try await renderStatus(req, request, token: token, form: kept, errors: errors, status: .unprocessableEntity)
+        } catch let error as WorkflowError {
+            throw DomainError(error.code, "resubmission not possible now")
+        }
     }
 }

@@ -10,6 +10,15 @@ enum DisplayFormat {
         return formatter.string(from: date) + " UTC"
     }
 
+    /// A waiting time as people say it: `45 mnt`, `3 j 10 mnt`, `2 h 4 j` (Indonesian) or `45 min`, `3 h 10 min`, `2 d 4 h`.
+    static func duration(_ interval: TimeInterval, locale: AppLocale) -> String {
+        let minutes = max(0, Int(interval / 60))
+        let (m, h, d) = locale == .id ? ("mnt", "j", "h") : ("min", "h", "d")
+        if minutes < 60 { return "\(minutes) \(m)" }
+        if minutes < 24 * 60 { return "\(minutes / 60) \(h) \(minutes % 60) \(m)" }
+        return "\(minutes / 1440) \(d) \(minutes % 1440 / 60) \(h)"
+    }
+
     static func timestampSeconds(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -1,0 +1,106 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The applicant's actions through the request's private links: completing the data from the activation link
+/// (SOP step 3b), and resubmitting or withdrawing from the status link.
+struct ApplicantController: RouteCollection {
+    struct ActivationForm: Content {
+        var birthPlace: String?
+        var birthDate: String?
+        var address: String?
+        var acceptTerms: String?
+    }
+
+    struct ActivationPage: Encodable {
+        let valid: Bool
+        let intro: String
+        let action: String
+        let form: [String: String]
+        let errors: FormErrors
+        let done: Bool
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("activate", ":token", use: showActivation)
+        routes.post("activate", ":token", use: activate)
+        routes.post("status", ":token", "withdraw", use: withdraw)
+    }
+
+    /// The request behind a usable activation link.
+    private func requestForActivation(_ req: Request) async throws -> (RegistrationRequestModel, ActivationTokenModel)? {
+        let token = req.parameters.get("token") ?? ""
+        guard SecureToken.isWellFormed(token),
+              let row = try await ActivationTokenModel.query(on: req.db).filter(\.$tokenHash == TokenDigest.hex(token)).first(),
+              row.voidedAt == nil,
+              TokenPolicy.isUsable(expiresAt: row.expiresAt, usedAt: row.usedAt, now: req.ams.clock.now),
+              let request = try await RegistrationService(services: req.ams, database: req.db).load(row.$request.id),
+              [.activationSent, .dataReturned].contains(request.status)
+        else { return nil }
+        return (request, row)
+    }
+
+    @Sendable func showActivation(req: Request) async throws -> Response {
+        guard let (request, _) = try await requestForActivation(req) else {
+            return try await req.renderPage("activate", titleKey: "activate_title",
+                                            page: ActivationPage(valid: false, intro: "", action: "", form: [:], errors: FormErrors(), done: false),
+                                            status: .notFound)
+        }
+        let form = ["birthPlace": request.birthPlace ?? "", "birthDate": request.birthDate ?? "", "address": request.address ?? ""]
+        return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
+            valid: true, intro: req.localized("activate_intro", ["tracking": request.trackingNumber]), action: req.url.path,
+            form: form, errors: FormErrors(), done: false))
+    }
+
+    @Sendable func activate(req: Request) async throws -> Response {
+        guard let (request, _) = try await requestForActivation(req) else {
+            return try await req.renderPage("activate", titleKey: "activate_title",
+                                            page: ActivationPage(valid: false, intro: "", action: "", form: [:], errors: FormErrors(), done: false),
+                                            status: .notFound)
+        }
+        let form = try req.content.decode(ActivationForm.self)
+        var errors = FormErrors()
+        let birthPlace = RegistrationService.plainText(form.birthPlace ?? "", range: 2...100)
+        if birthPlace == nil { errors.fields["birthPlace"] = req.localized("error_invalid_text") }
+        let birthDate = (form.birthDate ?? "").trimmingCharacters(in: .whitespaces)
+        if let nip = NIP(request.nip) {
+            let expected = String(format: "%04d-%02d-%02d", nip.birthYear, nip.birthMonth, nip.birthDay)
+            if birthDate != expected { errors.fields["birthDate"] = req.localized("error_birth_date_mismatch") }
+        }
+        let address = RegistrationService.plainText(form.address ?? "", range: 5...300)
+        if address == nil { errors.fields["address"] = req.localized("error_invalid_text") }
+        if form.acceptTerms != "yes" { errors.fields["acceptTerms"] = req.localized("error_terms_required") }
+        let kept = ["birthPlace": String((form.birthPlace ?? "").prefix(100)), "birthDate": String(birthDate.prefix(10)),
+                    "address": String((form.address ?? "").prefix(300))]
+        guard errors.isEmpty, let birthPlace, let address else {
+            errors.summary = req.localized("error_form_has_errors")
+            return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
+                valid: true, intro: req.localized("activate_intro", ["tracking": request.trackingNumber]), action: req.url.path,
+                form: kept, errors: errors, done: false), status: .unprocessableEntity)
+        }
+        let now = req.ams.clock.now
+        do {
+            try await RegistrationService(services: req.ams, database: req.db).transition(
+                request, .init(event: .completeData, reason: nil, note: nil, expectedVersion: request.version), by: .applicant,
+                context: req.auditContext) { request in
+                    request.birthPlace = birthPlace
+                    request.birthDate = birthDate
+                    request.address = address
+                    request.termsAcceptedAt = now
+                }
+        } catch is RegistrationService.StaleRequest {
+            throw DomainError("request_changed", "the request changed while the form was open")
+        }
+        return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
+            valid: true, intro: "", action: "", form: [:], errors: FormErrors(), done: true))
+    }
+
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let service = RegistrationService(services: req.ams, database: req.db)
+        guard let request = try await service.request(forStatusToken: token) else { throw DomainError.notFound }
+        try await service.transition(request, .init(event: .withdraw, reason: nil, note: nil, expectedVersion: request.version),
+                                     by: .applicant, context: req.auditContext)
+        return req.redirect(to: "/status/\(token)")
+    }
+}

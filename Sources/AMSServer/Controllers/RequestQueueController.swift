@@ -1,0 +1,164 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// Operators' side of the SOP: the queue (agency operators: their agency; CA operators: what reached the CA),
+/// the request page with documents, checks and timeline, the actions, and document downloads.
+struct RequestQueueController: RouteCollection {
+    struct Option: Encodable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct QueueRow: Encodable {
+        let id: String
+        let trackingNumber: String
+        let fullName: String
+        let nip: String
+        let agency: String
+        let status: String
+        let statusLabel: String
+        let age: String
+        let overdue: Bool
+    }
+
+    struct QueuePage: Encodable {
+        let rows: [QueueRow]
+        let statuses: [Option]
+        let query: String
+        let overdueOnly: Bool
+        let pagination: Pagination
+    }
+
+    static let pageSize = 25
+
+    func boot(routes: any RoutesBuilder) throws {
+        let staff = routes.grouped("requests").grouped(RequireSignedInMiddleware(),
+                                                       RequirePermissionMiddleware { [.agencyOperator, .caOperator, .administrator, .auditor].contains($0.role) })
+        staff.get(use: queue)
+        staff.get(":requestID", use: detail)
+        staff.post(":requestID", "actions", use: act)
+        staff.get(":requestID", "attachments", ":attachmentID", use: download)
+    }
+
+    /// The requests `user` may see, as a query.
+    static func visible(to user: UserModel, on db: any Database) -> QueryBuilder<RegistrationRequestModel> {
+        let query = RegistrationRequestModel.query(on: db)
+        switch user.role {
+        case .agencyOperator: return query.filter(\.$agency.$id == (user.$agency.id ?? UUID()))
+        case .caOperator: return query.filter(\.$status !~ [.submitted, .returnedByAgency])
+        default: return query
+        }
+    }
+
+    @Sendable func queue(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let text = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
+        let status = req.query[String.self, at: "status"].flatMap(RegistrationStatus.init(rawValue:))
+        let overdueOnly = req.query[String.self, at: "overdue"] == "1"
+        let now = req.ams.clock.now
+        var query = Self.visible(to: user, on: req.db).with(\.$agency)
+        if let status { query = query.filter(\.$status == status) } else { query = query.filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested]) }
+        if !text.isEmpty {
+            query = query.group(.or) {
+                $0.filter(\.$trackingNumber == text.uppercased()).filter(\.$nip == text).filter(\.$fullName ~~ text)
+            }
+        }
+        if overdueOnly {
+            query = query.group(.or) { group in
+                for step in WorkflowStep.allCases {
+                    group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-step.sopStandard)) }
+                }
+            }
+        }
+        let total = try await query.count()
+        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
+                                    baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : ""])
+        let rows = try await query.sort(\.$stepStartedAt).sort(\.$createdAt)
+            .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
+        let statuses = [Option(value: "", label: req.localized("queue_open"), selected: status == nil)]
+            + RegistrationStatus.allCases.map { Option(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
+        let page = QueuePage(rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
+                             pagination: pagination)
+        return try await req.renderPage("requests", titleKey: "queue_title", page: page)
+    }
+
+    func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {
+        let age = request.stepStartedAt.map { now.timeIntervalSince($0) }
+        let overdue = age.map { $0 > (request.currentStep?.sopStandard ?? .infinity) } ?? false
+        return QueueRow(id: request.id!.uuidString, trackingNumber: request.trackingNumber, fullName: request.fullName, nip: request.nip,
+                        agency: request.agency.name, status: request.status.rawValue,
+                        statusLabel: req.localized("status_\(request.status.rawValue)"),
+                        age: age.map { DisplayFormat.duration($0, locale: req.locale) } ?? "—", overdue: overdue)
+    }
+
+    func loadVisible(_ req: Request) async throws -> (RegistrationRequestModel, UserModel) {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("requestID", as: UUID.self),
+              let request = try await RegistrationService(services: req.ams, database: req.db).load(id),
+              Permissions.canView(actor: user.operatorActor, request: RegistrationService.facts(request)) else {
+            throw DomainError.notFound
+        }
+        return (request, user)
+    }
+
+    @Sendable func detail(req: Request) async throws -> Response {
+        let (request, user) = try await loadVisible(req)
+        return try await req.renderPage("request", titleKey: "request_title", page: RequestPage.make(request, for: user, on: req))
+    }
+
+    struct ActionForm: Content {
+        var event: String?
+        var version: Int?
+        var reasonCode: String?
+        var reason: String?
+        var note: String?
+    }
+
+    @Sendable func act(req: Request) async throws -> Response {
+        let (request, user) = try await loadVisible(req)
+        let form = try req.content.decode(ActionForm.self)
+        guard let event = form.event.flatMap(RegistrationEvent.init(rawValue:)), let version = form.version else {
+            throw Abort(.badRequest)
+        }
+        var reason: String?
+        if event.needsReason {
+            let picked = form.reasonCode.flatMap { code in RequestPage.reasonCodes.contains(code) ? req.localized("reason_\(code)") : nil }
+            let free = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            reason = [picked, free.isEmpty ? nil : String(free.prefix(1000))].compactMap { $0 }.joined(separator: ": ")
+        }
+        let service = RegistrationService(services: req.ams, database: req.db)
+        var problem: String?
+        do {
+            try await service.transition(request, .init(event: event, reason: reason, note: form.note, expectedVersion: version),
+                                         by: .operatorAccount(user), context: req.auditContext)
+            return req.redirect(to: "/requests/\(request.id!.uuidString)?notice=request_updated")
+        } catch is RegistrationService.StaleRequest {
+            problem = req.localized("error_request_changed")
+        } catch let error as WorkflowError {
+            problem = req.localized("error_\(error.code)")
+        } catch let error as DomainError where error.code == "account_exists" {
+            problem = req.localized("error_account_exists")
+        }
+        let fresh = try await service.load(request.id!) ?? request
+        var page = try await RequestPage.make(fresh, for: user, on: req)
+        page.problem = problem
+        return try await req.renderPage("request", titleKey: "request_title", page: page, status: .conflict)
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let (request, _) = try await loadVisible(req)
+        guard let attachmentID = req.parameters.get("attachmentID", as: UUID.self),
+              let attachment = request.attachments.first(where: { $0.id == attachmentID }) else { throw DomainError.notFound }
+        let bytes = try await req.ams.attachments.read(attachment.storageKey)
+        try await req.ams.audit.appendAlone(.attachmentDownloaded, context: req.auditContext, targetType: "registration",
+                                            targetID: request.trackingNumber,
+                                            details: ["kind": attachment.kind.rawValue, "sha256": attachment.sha256], on: req.db)
+        let response = Response(status: .ok, body: .init(data: Data(bytes)))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "pdf")
+        response.headers.contentDisposition = .init(.attachment, filename: "\(request.trackingNumber)-\(attachment.kind.rawValue)-r\(attachment.revision).pdf")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        return response
+    }
+}

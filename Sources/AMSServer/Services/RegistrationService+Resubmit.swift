@@ -1,0 +1,61 @@
+import AMSCore
+import Fluent
+import Foundation
+
+extension RegistrationService {
+    /// What the applicant may correct when resubmitting a returned request; empty documents keep the earlier ones.
+    struct Correction: Sendable {
+        var phone: String
+        var unit: String
+        var position: String
+        var recommendationLetter: UploadedFile?
+        var jobDecree: UploadedFile?
+    }
+
+    /// Resubmits a returned request: new document revisions (earlier ones are kept) and corrected fields, in the
+    /// transition's transaction; documents that fail the checks leave everything as it was.
+    func resubmit(_ request: RegistrationRequestModel, correction: Correction, context: AuditContext) async throws {
+        var problems: [String: String] = [:]
+        let phone = Self.normalisedPhone(correction.phone)
+        if phone == nil { problems["phone"] = "error_invalid_phone" }
+        let unit = Self.plainText(correction.unit, range: 2...200)
+        if unit == nil { problems["unit"] = "error_invalid_text" }
+        let position = Self.plainText(correction.position, range: 2...200)
+        if position == nil { problems["position"] = "error_invalid_text" }
+        let files: [(RegistrationAttachmentModel.Kind, String, UploadedFile)] = [
+            (.recommendationLetter, "recommendationLetter", correction.recommendationLetter),
+            (.jobDecree, "jobDecree", correction.jobDecree),
+        ].compactMap { kind, field, file in file.map { (kind, field, $0) } }
+        for (_, field, file) in files {
+            switch PDFSniffer.inspect(file.bytes, maximumSize: services.configuration.uploadMaxBytes) {
+            case .pdf: break
+            case .tooLarge: problems[field] = "error_file_too_large"
+            default: problems[field] = "error_file_not_pdf"
+            }
+        }
+        guard problems.isEmpty, let phone, let unit, let position else { throw InvalidRequest(fields: problems) }
+        var stored: [RegistrationAttachmentModel] = []
+        let now = services.clock.now
+        do {
+            for (kind, _, file) in files {
+                let key = try await services.attachments.store(file.bytes)
+                let revision = (request.attachments.filter { $0.kind == kind }.map(\.revision).max() ?? 0) + 1
+                stored.append(RegistrationAttachmentModel(requestID: request.id!, kind: kind, revision: revision, storageKey: key,
+                                                          sha256: TokenDigest.sha256Hex(file.bytes), byteCount: file.bytes.count,
+                                                          originalName: Self.cleanFilename(file.filename), createdAt: now))
+            }
+            let newAttachments = stored
+            try await transition(request, .init(event: .resubmit, reason: nil, note: nil, expectedVersion: request.version),
+                                 by: .applicant, context: context, updates: { request in
+                                     request.phone = phone
+                                     request.unit = unit
+                                     request.position = position
+                                 }, alsoInTransaction: { db in
+                                     for attachment in newAttachments { try await attachment.create(on: db) }
+                                 })
+        } catch {
+            for attachment in stored { await services.attachments.delete(attachment.storageKey) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The context of an operator's request page: identity with its checks, documents, timeline, and the actions the
+/// signed-in operator may take now.
+struct RequestPage: Encodable {
+    struct Check: Encodable {
+        let label: String
+        let ok: Bool
+    }
+
+    struct Document: Encodable {
+        let label: String
+        let href: String
+        let name: String
+        let sha256: String
+        let size: String
+        let revision: Int
+    }
+
+    struct ActionButton: Encodable {
+        let event: String
+        let label: String
+        let needsReason: Bool
+        let danger: Bool
+    }
+
+    struct TimelineEntry: Encodable {
+        let time: String
+        let label: String
+        let actor: String
+        let reason: String?
+        let note: String?
+    }
+
+    struct Option: Encodable {
+        let value: String
+        let label: String
+    }
+
+    let id: String
+    let trackingNumber: String
+    let version: Int
+    let status: String
+    let statusLabel: String
+    let reason: String?
+    let fields: [Option]
+    let checks: [Check]
+    let documents: [Document]
+    let actions: [ActionButton]
+    let reasonOptions: [Option]
+    let timeline: [TimelineEntry]
+    var problem: String?
+
+    static let reasonCodes = ["letter_unsigned", "decree_mismatch", "email_not_official", "data_mismatch", "unreadable", "identity_mismatch", "other"]
+
+    static func make(_ request: RegistrationRequestModel, for user: UserModel, on req: Request) async throws -> RequestPage {
+        let facts = RegistrationService.facts(request)
+        let actions = request.workflow.allowedEvents.filter { Permissions.canApply($0, actor: user.operatorActor, request: facts) }
+            .map { ActionButton(event: $0.rawValue, label: req.localized("action_\($0.rawValue)"), needsReason: $0.needsReason,
+                                danger: $0.needsReason) }
+        let nip = NIP(request.nip), nik = NIK(request.nik)
+        let domains = try await request.agency.$domains.get(on: req.db).compactMap { EmailDomain($0.domain) }
+        let email = EmailAddress(request.email)
+        let checks = [
+            Check(label: req.localized("check_nip_structure"), ok: nip != nil),
+            Check(label: req.localized("check_nik_structure"), ok: nik != nil),
+            Check(label: req.localized("check_nip_nik_agree"), ok: nip.flatMap { n in nik.map { n.agrees(with: $0) } } ?? false),
+            Check(label: req.localized("check_official_email"), ok: email.map { e in domains.contains { e.belongs(to: $0) } } ?? false),
+        ]
+        let documents = request.attachments.sorted { ($0.kind.rawValue, -$0.revision) < ($1.kind.rawValue, -$1.revision) }.map {
+            Document(label: req.localized("document_\($0.kind.rawValue)"), href: "/requests/\(request.id!.uuidString)/attachments/\($0.id!.uuidString)",
+                     name: $0.originalName, sha256: $0.sha256, size: ByteCountFormatter.string(fromByteCount: Int64($0.byteCount), countStyle: .file),
+                     revision: $0.revision)
+        }
+        let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
+            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
+                          actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))", reason: $0.reason, note: $0.note)
+        }
+        let fields = [
+            Option(value: request.fullName, label: req.localized("register_full_name")),
+            Option(value: request.nip, label: req.localized("register_nip")),
+            Option(value: request.nik, label: req.localized("register_nik")),
+            Option(value: request.email, label: req.localized("register_email")),
+            Option(value: request.phone, label: req.localized("register_phone")),
+            Option(value: request.agency.name, label: req.localized("register_agency")),
+            Option(value: request.unit, label: req.localized("register_unit")),
+            Option(value: request.position, label: req.localized("register_position")),
+        ] + [
+            request.birthPlace.map { Option(value: $0, label: req.localized("activate_birth_place")) },
+            request.birthDate.map { Option(value: $0, label: req.localized("activate_birth_date")) },
+            request.address.map { Option(value: $0, label: req.localized("activate_address")) },
+        ].compactMap { $0 }
+        return RequestPage(id: request.id!.uuidString, trackingNumber: request.trackingNumber, version: request.version,
+                           status: request.status.rawValue, statusLabel: req.localized("status_\(request.status.rawValue)"),
+                           reason: request.lastReason, fields: fields, checks: checks, documents: documents, actions: actions,
+                           reasonOptions: reasonCodes.map { Option(value: $0, label: req.localized("reason_\($0)")) },
+                           timeline: timeline, problem: nil)
+    }
+}

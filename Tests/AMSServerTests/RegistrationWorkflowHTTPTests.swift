@@ -1,0 +1,201 @@
+@testable import AMSServer
+import AMSCore
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+@Suite("The SOP registration workflow over HTTP (steps 1–7)")
+struct RegistrationWorkflowHTTPTests {
+    struct Cast {
+        let agency: AgencyModel
+        let otherAgency: AgencyModel
+        let agencyOperator: TestBrowser
+        let otherAgencyOperator: TestBrowser
+        let caOperator: TestBrowser
+    }
+
+    private func cast(_ t: TestApp) async throws -> Cast {
+        let agency = try await t.agency()
+        let other = try await t.agency(code: "DISKOMINFO-RIAU", name: "Diskominfo Provinsi Riau", domains: ["riau.go.id"])
+        try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
+        try await t.user("op.riau", role: .agencyOperator, agency: other)
+        try await t.user("ca.bssn", role: .caOperator)
+        let (a, o, c) = (t.browser(), t.browser(), t.browser())
+        try await a.signIn("op.sumbar", TestApp.password)
+        try await o.signIn("op.riau", TestApp.password)
+        try await c.signIn("ca.bssn", TestApp.password)
+        return Cast(agency: agency, otherAgency: other, agencyOperator: a, otherAgencyOperator: o, caOperator: c)
+    }
+
+    /// Submits the sample request; returns it and its status page path.
+    private func submit(_ t: TestApp, agency: AgencyModel) async throws -> (RegistrationRequestModel, String) {
+        var fields = RegistrationRequestTests.fields
+        fields["agencyID"] = agency.id!.uuidString
+        #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(), from: "/register").status == .seeOther)
+        let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+        let mail = try #require(try await t.mails(to: request.email).first { $0.template == "request_received" })
+        return (request, try #require(Self.path(after: "/status/", in: mail.body)))
+    }
+
+    static func path(after prefix: String, in text: String) -> String? {
+        guard let range = text.range(of: prefix) else { return nil }
+        return prefix + text[range.upperBound...].prefix { !$0.isWhitespace }
+    }
+
+    private func act(_ browser: TestBrowser, _ t: TestApp, _ event: RegistrationEvent, reasonCode: String? = nil, reason: String? = nil,
+                     version: Int? = nil) async throws -> TestingHTTPResponse {
+        let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+        var form = ["event": event.rawValue, "version": String(version ?? request.version)]
+        if let reasonCode { form["reasonCode"] = reasonCode }
+        if let reason { form["reason"] = reason }
+        return try await browser.post("/requests/\(request.id!.uuidString)/actions", form: form, from: "/requests/\(request.id!.uuidString)")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func fullSOPRunFromRequestToFirstSignIn(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup
+            let cast = try await cast(t)
+            // step 1
+            let (request, statusPath) = try await submit(t, agency: cast.agency)
+            // step 2: the agency operator sees it, returns it once with a reason
+            let queue = try await cast.agencyOperator.get("/requests")
+            #expect(queue.body.string.contains(request.trackingNumber))
+            #expect(try await cast.otherAgencyOperator.get("/requests").body.string.contains(request.trackingNumber) == false)
+            #expect(try await cast.caOperator.get("/requests/\(request.id!.uuidString)").status == .notFound)
+            let returned = try await act(cast.agencyOperator, t, .returnToApplicant, reasonCode: "letter_unsigned", reason: "Mohon tanda tangan basah")
+            #expect(returned.status == .seeOther)
+            let status = try await t.browser().get(statusPath)
+            #expect(status.body.string.contains("Surat rekomendasi belum ditandatangani kepala unit: Mohon tanda tangan basah"))
+            // the applicant resubmits with a new letter; the first one is kept
+            let applicant = t.browser()
+            let resubmitted = try await applicant.postMultipart(statusPath + "/resubmit",
+                fields: ["phone": "081234567890", "unit": "Bidang Persandian", "position": "Pranata Komputer Ahli Muda"],
+                files: ["recommendationLetter": ("surat-bertanda-tangan.pdf", SampleDocuments.pdf("Ditandatangani"))], from: statusPath)
+            #expect(resubmitted.status == .seeOther)
+            #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 3)
+            // forward to the CA
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
+            // step 3: the CA operator registers the identity; the activation link is mailed
+            #expect(try await cast.caOperator.get("/requests").body.string.contains(request.trackingNumber))
+            #expect(try await act(cast.caOperator, t, .registerIdentity).status == .seeOther)
+            let activationMail = try #require(try await t.mails(to: request.email).first { $0.template == "activation_link" })
+            let activationPath = try #require(Self.path(after: "/activate/", in: activationMail.body))
+            // step 3b: the applicant completes the data
+            let done = try await applicant.post(activationPath, form: [
+                "birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Jl. Jend. Sudirman No. 51, Padang", "acceptTerms": "yes"])
+            #expect(done.status == .ok)
+            #expect(done.body.string.contains("Data Anda terkirim"))
+            #expect(try await t.browser().get(activationPath).status == .notFound)  // single use
+            // step 4: agency confirms, CA verifies; step 5: the account exists and the password is mailed
+            #expect(try await act(cast.agencyOperator, t, .confirmData).status == .seeOther)
+            #expect(try await act(cast.caOperator, t, .verify).status == .seeOther)
+            let stored = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+            #expect(stored.status == .verified && stored.birthPlace == "Padang")
+            let account = try #require(try await UserModel.query(on: t.db).filter(\.$username == request.nip).first())
+            #expect(account.role == .applicant && account.$agency.id == cast.agency.id && account.nik == request.nik)
+            let initial = try #require(try await t.initialPassword(for: request.email))
+            // steps 6–7: sign in, forced change, dashboard
+            let browser = t.browser()
+            #expect(try await browser.signIn(request.nip, initial).location == "/password/change")
+            let changed = try await browser.post("/password/change", form: [
+                "currentPassword": initial, "newPassword": "tanda tangan elektronik aman", "confirmPassword": "tanda tangan elektronik aman"])
+            #expect(changed.location == "/dashboard?notice=password_changed")
+            #expect(try await browser.get("/dashboard").body.string.contains("Siti Rahmawati"))
+            // the SLA timings were recorded for every step
+            let timings = try await StepTimingModel.query(on: t.db).all()
+            #expect(Set(timings.map(\.step)) == Set(WorkflowStep.allCases))
+            #expect(timings.allSatisfy { $0.endedAt != nil })
+            #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func wrongRolesOtherAgenciesAndMissingReasonsAreRefused(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            // another agency's operator cannot even see it; the CA cannot act before it is forwarded
+            #expect(try await act(cast.otherAgencyOperator, t, .forwardToCA).status == .notFound)
+            let ca = try await act(cast.caOperator, t, .registerIdentity)
+            #expect(ca.status == .notFound)
+            // a return without a reason is refused with a clear message
+            let noReason = try await act(cast.agencyOperator, t, .returnToApplicant)
+            #expect(noReason.status == .conflict)
+            #expect(noReason.body.string.contains("Tuliskan alasan"))
+            // an operator cannot act on a request about themself
+            let selfRequest = try #require(try await RegistrationRequestModel.find(request.id, on: t.db))
+            selfRequest.email = "op.sumbar@sumbarprov.go.id"
+            try await selfRequest.save(on: t.db)
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .forbidden)
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aStaleVersionLosesWithAClearMessage(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            try await t.user("op2.sumbar", role: .agencyOperator, agency: cast.agency)
+            let second = t.browser()
+            try await second.signIn("op2.sumbar", TestApp.password)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            // both loaded version 1; the first forwards, the second tries to return
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA, version: 1).status == .seeOther)
+            let late = try await act(second, t, .returnToApplicant, reasonCode: "other", reason: "x", version: 1)
+            #expect(late.status == .conflict)
+            #expect(late.body.string.contains("baru saja diubah oleh orang lain"))
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .forwardedToCA)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func twoSimultaneousForwardsHaveExactlyOneWinner(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            let operatorUser = try #require(try await UserModel.query(on: t.db).filter(\.$username == "op.sumbar").first())
+            let service = RegistrationService(services: t.services, database: t.db)
+            let loaded = try #require(try await service.load(request.id!))
+            let again = try #require(try await service.load(request.id!))
+            async let first: Result<RegistrationStatus, any Error> = Result(catching: {
+                try await service.transition(loaded, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1),
+                                             by: .operatorAccount(operatorUser), context: .system())
+            })
+            async let second: Result<RegistrationStatus, any Error> = Result(catching: {
+                try await service.transition(again, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1),
+                                             by: .operatorAccount(operatorUser), context: .system())
+            })
+            let results = await [first, second]
+            #expect(results.filter { (try? $0.get()) != nil }.count == 1)
+            #expect(results.contains { if case .failure(let error) = $0 { return error is RegistrationService.StaleRequest } else { return false } })
+            #expect(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "forward_to_ca").count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func documentsDownloadOnlyForOperatorsWhoMaySeeTheRequest(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).filter(\.$kind == .jobDecree).first())
+            let path = "/requests/\(request.id!.uuidString)/attachments/\(attachment.id!.uuidString)"
+            let ok = try await cast.agencyOperator.get(path)
+            #expect(ok.status == .ok)
+            #expect(Array(ok.body.readableBytesView) == SampleDocuments.pdf("SK Jabatan"))
+            #expect(ok.headers.first(name: .contentDisposition)?.hasPrefix("attachment") == true)
+            #expect(ok.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(try await cast.otherAgencyOperator.get(path).status == .notFound)
+            #expect(try await cast.caOperator.get(path).status == .notFound)
+            #expect(try await t.browser().get(path).status == .seeOther)
+            #expect(try await t.auditActions().contains("registration.attachment_downloaded"))
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
