@@ -24,6 +24,11 @@ public enum Permissions {
         actor.role == .administrator || actor.role == .auditor
     }
 
+    /// Reading the time-standard reports (agency operators see their own agency only).
+    public static func canReadReports(actor: Actor) -> Bool {
+        [.agencyOperator, .caOperator, .administrator, .auditor].contains(actor.role)
+    }
+
     /// Reading the mail outbox, which may hold undelivered initial passwords and links.
     public static func canReadOutbox(actor: Actor) -> Bool {
         actor.role == .administrator

@@ -12,5 +12,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegistrationController())
     try app.register(collection: ApplicantController())
     try app.register(collection: RequestQueueController())
+    try app.register(collection: SLAReportController())
     RegistrationController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
 }

@@ -27,6 +27,8 @@ public struct AppConfiguration: Sendable {
     public var attachmentDirectory: String
     /// The largest accepted upload, per file.
     public var uploadMaxBytes: Int
+    /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
+    public var timeStandards: TimeStandards
 
     public static let minimumBcryptCost = 12
 
@@ -38,7 +40,8 @@ public struct AppConfiguration: Sendable {
                 sessionPolicy: SessionPolicy = .init(), tokenPolicy: TokenPolicy = .init(),
                 bcryptCost: Int = 12, trustForwardedFor: Bool = false,
                 mailPollInterval: Double = 5, mailMaxAttempts: Int = 12,
-                attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024) {
+                attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024,
+                timeStandards: TimeStandards = TimeStandards()) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.listenHost = listenHost
@@ -55,6 +58,7 @@ public struct AppConfiguration: Sendable {
         self.mailMaxAttempts = mailMaxAttempts
         self.attachmentDirectory = attachmentDirectory ?? "\(dataDirectory)/attachments"
         self.uploadMaxBytes = uploadMaxBytes
+        self.timeStandards = timeStandards
     }
 
     /// `Secure` cookies unless AMS is reached over plain http on the local machine (browsers drop `Secure`
@@ -137,6 +141,9 @@ public struct AppConfiguration: Sendable {
             trustForwardedFor: try flag("AMS_TRUST_X_FORWARDED_FOR") ?? false,
             mailPollInterval: try number("AMS_MAIL_POLL_SECONDS", default: 5),
             attachmentDirectory: value("AMS_ATTACHMENT_DIR"),
-            uploadMaxBytes: Int(try number("AMS_UPLOAD_MAX_MB", default: 2) * 1024 * 1024))
+            uploadMaxBytes: Int(try number("AMS_UPLOAD_MAX_MB", default: 2) * 1024 * 1024),
+            timeStandards: TimeStandards(Dictionary(uniqueKeysWithValues: try WorkflowStep.allCases.map { step in
+                (step, try number("AMS_SLA_\(step.rawValue.uppercased())_MINUTES", default: step.sopStandard / 60) * 60)
+            })))
     }
 }

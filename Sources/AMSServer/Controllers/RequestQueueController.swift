@@ -68,7 +68,8 @@ struct RequestQueueController: RouteCollection {
         if overdueOnly {
             query = query.group(.or) { group in
                 for step in WorkflowStep.allCases {
-                    group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-step.sopStandard)) }
+                    let limit = req.ams.configuration.timeStandards.limit(for: step)
+                    group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-limit)) }
                 }
             }
         }
@@ -86,7 +87,8 @@ struct RequestQueueController: RouteCollection {
 
     func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {
         let age = request.stepStartedAt.map { now.timeIntervalSince($0) }
-        let overdue = age.map { $0 > (request.currentStep?.sopStandard ?? .infinity) } ?? false
+        var overdue = false
+        if let age, let step = request.currentStep { overdue = req.ams.configuration.timeStandards.isOverdue(step: step, waited: age) }
         return QueueRow(id: request.id!.uuidString, trackingNumber: request.trackingNumber, fullName: request.fullName, nip: request.nip,
                         agency: request.agency.name, status: request.status.rawValue,
                         statusLabel: req.localized("status_\(request.status.rawValue)"),
