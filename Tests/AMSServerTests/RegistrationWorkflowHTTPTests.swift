@@ -2,6 +2,7 @@
 import AMSCore
 import Fluent
 import Foundation
+import NIOPosix
 import Testing
 import VaporTesting
 
@@ -108,6 +109,57 @@ struct RegistrationWorkflowHTTPTests {
             #expect(Set(timings.map(\.step)) == Set(WorkflowStep.allCases))
             #expect(timings.allSatisfy { $0.endedAt != nil })
             #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func fullSOPRunWithMailsFromTheRealSMTPServer(db: TestDatabase) async throws {
+        let server = try SMTPTestServer()
+        try server.start()
+        defer { server.stop() }
+        let transport = SMTPTransport(settings: SMTPSettings(host: "127.0.0.1", port: server.port, security: .none,
+                                                             senderAddress: "no-reply@ams.test.go.id", timeoutSeconds: 5),
+                                      group: MultiThreadedEventLoopGroup.singleton)
+        try await TestApp.with(db, mailTransport: transport) { t in
+            // Mail reaches the applicant only through SMTP: deliver, then read what the server received.
+            func received(_ prefix: String) async throws -> String? {
+                _ = try await t.app.outboxDeliverer?.deliverDue(on: t.db)
+                return try server.received().reversed().lazy.compactMap { mail in
+                    mail.body.split(separator: "\n").lazy.compactMap { line -> String? in
+                        if prefix.hasPrefix("/") { return Self.path(after: prefix, in: String(line)) }
+                        return line.hasPrefix(prefix) ? String(line.dropFirst(prefix.count)) : nil
+                    }.first
+                }.first
+            }
+            let cast = try await cast(t)
+            var fields = RegistrationRequestTests.fields
+            fields["agencyID"] = cast.agency.id!.uuidString
+            #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(),
+                                                        from: "/register").status == .seeOther)
+            let statusPath = try #require(try await received("/status/"))
+            #expect(try await t.browser().get(statusPath).status == .ok)
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
+            #expect(try await act(cast.caOperator, t, .registerIdentity).status == .seeOther)
+            let activationPath = try #require(try await received("/activate/"))
+            let done = try await t.browser().post(activationPath, form: [
+                "birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Jl. Jend. Sudirman No. 51, Padang", "acceptTerms": "yes"])
+            #expect(done.body.string.contains("Data Anda terkirim"))
+            #expect(try await act(cast.agencyOperator, t, .confirmData).status == .seeOther)
+            #expect(try await act(cast.caOperator, t, .verify).status == .seeOther)
+            let username = try #require(try await received("Nama pengguna: "))
+            let initial = try #require(try await received("Kata sandi awal: "))
+            #expect(username == "199005052015032001" && initial.count == 8)
+            let browser = t.browser()
+            #expect(try await browser.signIn(username, initial).location == "/password/change")
+            let changed = try await browser.post("/password/change", form: [
+                "currentPassword": initial, "newPassword": "tanda tangan elektronik aman", "confirmPassword": "tanda tangan elektronik aman"])
+            #expect(changed.location == "/dashboard?notice=password_changed")
+            #expect(try await browser.get("/dashboard").status == .ok)
+            // every queued mail went out exactly once, and no body is left in the outbox
+            _ = try await t.app.outboxDeliverer?.deliverDue(on: t.db)
+            let rows = try await OutboxMessageModel.query(on: t.db).all()
+            #expect(rows.allSatisfy { $0.status == .sent && $0.sealedBody == nil })
+            #expect(try server.received().count == rows.count)
         }
     }
 

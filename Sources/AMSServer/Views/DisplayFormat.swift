@@ -19,6 +19,13 @@ enum DisplayFormat {
         return "\(minutes / 1440) \(d) \(minutes % 1440 / 60) \(h)"
     }
 
+    /// A file size: `812 B`, `45 KB`, `1.8 MB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1024 * 1024 { return "\(bytes / 1024) KB" }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
     static func timestampSeconds(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -71,7 +71,7 @@ struct RequestPage: Encodable {
         ]
         let documents = request.attachments.sorted { ($0.kind.rawValue, -$0.revision) < ($1.kind.rawValue, -$1.revision) }.map {
             Document(label: req.localized("document_\($0.kind.rawValue)"), href: "/requests/\(request.id!.uuidString)/attachments/\($0.id!.uuidString)",
-                     name: $0.originalName, sha256: $0.sha256, size: ByteCountFormatter.string(fromByteCount: Int64($0.byteCount), countStyle: .file),
+                     name: $0.originalName, sha256: $0.sha256, size: DisplayFormat.size($0.byteCount),
                      revision: $0.revision)
         }
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
