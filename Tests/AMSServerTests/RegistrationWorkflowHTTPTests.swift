@@ -48,6 +48,7 @@ struct RegistrationWorkflowHTTPTests {
                      version: Int? = nil) async throws -> TestingHTTPResponse {
         let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
         var form = ["event": event.rawValue, "version": String(version ?? request.version)]
+        if event == .forwardToCA { for box in ["checkLetterSigned", "checkDecreeMatches", "checkEmailOfficial"] { form[box] = "yes" } }
         if let reasonCode { form["reasonCode"] = reasonCode }
         if let reason { form["reason"] = reason }
         return try await browser.post("/requests/\(request.id!.uuidString)/actions", form: form, from: "/requests/\(request.id!.uuidString)")
@@ -182,6 +183,77 @@ struct RegistrationWorkflowHTTPTests {
             try await selfRequest.save(on: t.db)
             #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .forbidden)
             #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func agencyOperatorEntersARequestOnTheApplicantsBehalf(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            var fields = RegistrationRequestTests.fields
+            fields["agencyID"] = cast.agency.id!.uuidString
+            // act
+            let form = try await cast.agencyOperator.get("/requests/new")
+            #expect(form.body.string.contains("action=\"/requests/new\"") && !form.body.string.contains("Diskominfo Provinsi Riau"))
+            let entered = try await cast.agencyOperator.postMultipart("/requests/new", fields: fields, files: RegistrationRequestTests.files(),
+                                                                      from: "/requests/new")
+            // check
+            let request = try #require(try await RegistrationRequestModel.query(on: t.db).with(\.$events).first())
+            #expect(entered.location == "/requests/\(request.id!.uuidString)?notice=request_created")
+            #expect(request.events.first?.level == "agency" && request.events.first?.actorName == "op.sumbar")
+            #expect(try await t.mails(to: request.email).contains { $0.template == "request_received" })
+            // an operator cannot enter requests for another agency, and the public cannot use this route
+            fields["agencyID"] = cast.otherAgency.id!.uuidString
+            fields["nik"] = "1371010101850003"; fields["nip"] = "198501012010011003"; fields["email"] = "budi@riau.go.id"
+            let foreign = try await cast.agencyOperator.postMultipart("/requests/new", fields: fields, files: RegistrationRequestTests.files(),
+                                                                      from: "/requests/new")
+            #expect(foreign.status == .forbidden)
+            #expect(try await t.browser().get("/requests/new").status == .seeOther)
+            #expect(try await cast.caOperator.get("/requests/new").status == .forbidden)
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func forwardingNeedsTheWholeChecklist(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            let detail = "/requests/\(request.id!.uuidString)"
+            let page = try await cast.agencyOperator.get(detail)
+            #expect(page.body.string.contains("name=\"checkLetterSigned\""))
+            let partial = try await cast.agencyOperator.post(detail + "/actions", form: [
+                "event": "forward_to_ca", "version": "1", "checkLetterSigned": "yes", "checkEmailOfficial": "yes"], from: detail)
+            #expect(partial.status == .unprocessableEntity)
+            #expect(partial.body.string.contains("Centang setiap butir daftar periksa"))
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
+            let event = try #require(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "forward_to_ca").first())
+            #expect(event.note == "Daftar periksa lengkap")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func activationLinksExpireAndAreVoidedByANewOne(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, _) = try await submit(t, agency: cast.agency)
+            #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
+            #expect(try await act(cast.caOperator, t, .registerIdentity).status == .seeOther)
+            let first = try #require(try await t.mails(to: request.email).first { $0.template == "activation_link" }.flatMap { Self.path(after: "/activate/", in: $0.body) })
+            // a resend voids the first link
+            t.clock.advance(by: 1)
+            #expect(try await act(cast.caOperator, t, .resendActivation).status == .seeOther)
+            let second = try #require(try await t.mails(to: request.email).first { $0.template == "activation_link" }.flatMap { Self.path(after: "/activate/", in: $0.body) })
+            #expect(first != second)
+            #expect(try await t.browser().get(first).status == .notFound)
+            #expect(try await t.browser().get(second).status == .ok)
+            // after seven days the second one has expired too
+            t.clock.advance(by: 7 * 86400)
+            let expired = try await t.browser().get(second)
+            #expect(expired.status == .notFound)
+            #expect(expired.body.string.contains("kedaluwarsa"))
+            #expect(try await ActivationTokenModel.query(on: t.db).filter(\.$voidedAt != nil).count() == 1)
         }
     }
 

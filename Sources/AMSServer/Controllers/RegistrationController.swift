@@ -24,6 +24,7 @@ struct RegistrationController: RouteCollection {
     }
 
     struct FormPage: Encodable {
+        let action: String
         let intro: String
         let form: [String: String]
         let agencies: [Option]
@@ -67,6 +68,11 @@ struct RegistrationController: RouteCollection {
         let limit = uploadMaxBytes * 2 + 64 * 1024
         let route = routes.on(.POST, "register", body: .collect(maxSize: ByteCount(value: limit)), use: RegistrationController().submit)
         route.userInfo[CSRFMiddleware.bodyLimitKey] = limit
+        let agencyOperators = routes.grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { $0.role == .agencyOperator })
+        agencyOperators.get("requests", "new", use: RegistrationController().showOperatorForm)
+        let entered = agencyOperators.on(.POST, "requests", "new", body: .collect(maxSize: ByteCount(value: limit)),
+                                         use: RegistrationController().submit)
+        entered.userInfo[CSRFMiddleware.bodyLimitKey] = limit
         let resubmit = routes.on(.POST, "status", ":token", "resubmit", body: .collect(maxSize: ByteCount(value: limit)),
                                  use: RegistrationController().resubmit)
         resubmit.userInfo[CSRFMiddleware.bodyLimitKey] = limit
@@ -76,13 +82,27 @@ struct RegistrationController: RouteCollection {
         try await renderForm(req, form: [:], errors: FormErrors(), status: .ok)
     }
 
+    /// The form for an agency operator entering a request on an applicant's behalf: their own agency only.
+    @Sendable func showOperatorForm(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return try await renderForm(req, form: ["agencyID": user.$agency.id?.uuidString ?? ""], errors: FormErrors(), status: .ok)
+    }
+
+    /// Whether this request is an operator entering a request (the `/requests/new` route) rather than the public form.
+    private func operatorEntering(_ req: Request) -> UserModel? {
+        req.url.path.hasPrefix("/requests/") ? req.signedInUser : nil
+    }
+
     private func renderForm(_ req: Request, form: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> Response {
-        let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
+        var agencyQuery = AgencyModel.query(on: req.db).sort(\.$name)
+        if let user = operatorEntering(req) { agencyQuery = agencyQuery.filter(\.$id == (user.$agency.id ?? UUID())) }
+        let agencies = try await agencyQuery.all()
         let options = [Option(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
             + agencies.map { Option(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
         let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
         return try await req.renderPage("register", titleKey: "register_title",
-                                        page: FormPage(intro: req.localized("register_intro", ["mb": megabytes]), form: form,
+                                        page: FormPage(action: operatorEntering(req) == nil ? "/register" : "/requests/new",
+                                                       intro: req.localized("register_intro", ["mb": megabytes]), form: form,
                                                        agencies: agencies.isEmpty ? [] : options, errors: errors), status: status)
     }
 
@@ -97,9 +117,12 @@ struct RegistrationController: RouteCollection {
             fullName: text(form.fullName, 200), nip: text(form.nip, 40), nik: text(form.nik, 40), email: text(form.email, 254),
             phone: text(form.phone, 40), agencyID: text(form.agencyID, 64), unit: text(form.unit, 300), position: text(form.position, 300),
             recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree), locale: req.locale)
+        let enteredBy = operatorEntering(req)
+        if let enteredBy, input.agencyID != enteredBy.$agency.id?.uuidString { throw DomainError.forbidden }
         do {
             let submitted = try await RegistrationService(services: req.ams, database: req.db)
-                .submit(input, enteredBy: nil, context: req.auditContext)
+                .submit(input, enteredBy: enteredBy, context: req.auditContext)
+            if enteredBy != nil { return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created") }
             return req.redirect(to: "/register/submitted?tracking=\(submitted.request.trackingNumber)")
         } catch let invalid as RegistrationService.InvalidRequest {
             var errors = FormErrors(summary: req.localized("error_form_has_errors"))

@@ -24,6 +24,7 @@ struct RequestQueueController: RouteCollection {
     }
 
     struct QueuePage: Encodable {
+        let canEnter: Bool
         let rows: [QueueRow]
         let statuses: [Option]
         let query: String
@@ -80,7 +81,7 @@ struct RequestQueueController: RouteCollection {
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
         let statuses = [Option(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { Option(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
-        let page = QueuePage(rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
+        let page = QueuePage(canEnter: user.role == .agencyOperator, rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
                              pagination: pagination)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
     }
@@ -116,6 +117,9 @@ struct RequestQueueController: RouteCollection {
         var reasonCode: String?
         var reason: String?
         var note: String?
+        var checkLetterSigned: String?
+        var checkDecreeMatches: String?
+        var checkEmailOfficial: String?
     }
 
     @Sendable func act(req: Request) async throws -> Response {
@@ -123,6 +127,12 @@ struct RequestQueueController: RouteCollection {
         let form = try req.content.decode(ActionForm.self)
         guard let event = form.event.flatMap(RegistrationEvent.init(rawValue:)), let version = form.version else {
             throw Abort(.badRequest)
+        }
+        // Step 2's checklist: the operator confirms each point before forwarding (otherwise: return the request).
+        if event == .forwardToCA, [form.checkLetterSigned, form.checkDecreeMatches, form.checkEmailOfficial].contains(where: { $0 != "yes" }) {
+            var page = try await RequestPage.make(request, for: user, on: req)
+            page.problem = req.localized("error_checklist_incomplete")
+            return try await req.renderPage("request", titleKey: "request_title", page: page, status: .unprocessableEntity)
         }
         var reason: String?
         if event.needsReason {
@@ -133,7 +143,9 @@ struct RequestQueueController: RouteCollection {
         let service = RegistrationService(services: req.ams, database: req.db)
         var problem: String?
         do {
-            try await service.transition(request, .init(event: event, reason: reason, note: form.note, expectedVersion: version),
+            let note = event == .forwardToCA ? [req.localized("request_checklist_done"), form.note].compactMap { $0?.isEmpty == false ? $0 : nil }
+                .joined(separator: " — ") : form.note
+            try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version),
                                          by: .operatorAccount(user), context: req.auditContext)
             return req.redirect(to: "/requests/\(request.id!.uuidString)?notice=request_updated")
         } catch is RegistrationService.StaleRequest {

@@ -319,6 +319,8 @@ enum LocalizationTable {
         // registration: operators' queue and request page
         e("nav_requests", "Permohonan", "Requests"),
         e("queue_title", "Antrean permohonan", "Request queue"),
+        e("queue_enter", "Masukkan permohonan pemohon", "Enter a request for an applicant"),
+        e("notice_request_created", "Permohonan dicatat; tautan status dikirim ke surel pemohon.", "Request recorded; the status link was mailed to the applicant."),
         e("queue_open", "Semua yang masih berjalan", "All open"),
         e("queue_search", "Cari nama, NIP, atau nomor pelacakan", "Search name, NIP or tracking number"),
         e("queue_overdue_only", "Hanya yang melewati baku mutu waktu", "Only those past the time standard"),
@@ -332,6 +334,8 @@ enum LocalizationTable {
         e("request_documents", "Dokumen", "Documents"),
         e("request_actions", "Tindakan", "Actions"),
         e("request_no_actions", "Tidak ada tindakan untuk Anda pada tahap ini.", "There is nothing for you to do at this stage."),
+        e("request_checklist_done", "Daftar periksa lengkap", "Checklist complete"),
+        e("error_checklist_incomplete", "Centang setiap butir daftar periksa sebelum meneruskan. Jika ada yang tidak sesuai, kembalikan permohonan.", "Tick every checklist item before forwarding. If something is not right, return the request."),
         e("request_reason_pick", "Alasan", "Reason"),
         e("request_reason_text", "Penjelasan untuk pemohon", "Explanation for the applicant"),
         e("request_note", "Catatan internal (opsional)", "Internal note (optional)"),
