@@ -56,6 +56,9 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
     app.routes.defaultMaxBodySize = "16kb"
+    // JSON dates as ISO 8601 (what the OpenAPI document promises), not seconds since 2001.
+    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease

@@ -13,5 +13,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ApplicantController())
     try app.register(collection: RequestQueueController())
     try app.register(collection: SLAReportController())
+    try app.register(collection: AdminAPIKeyController())
+    try app.register(collection: APIController())
+    APIController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
     RegistrationController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
 }

@@ -42,6 +42,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         if let domain = error as? DomainError {
             switch domain {
             case .forbidden, .csrfFailed: return (.forbidden, "error_\(domain.code)")
+            case DomainError("unauthenticated"): return (.unauthorized, "error_unauthenticated")
             case .notFound: return (.notFound, "error_not_found")
             default:
                 return (.badRequest, Localizer.has("error_\(domain.code)") ? "error_\(domain.code)" : "error_bad_request")

@@ -10,5 +10,7 @@ enum Migrations {
         CreateAuditLog(),
         // 002: the registration workflow
         CreateRegistrationRequests(),
+        // 003: API keys for agency systems
+        CreateAPIKeys(),
     ]
 }

@@ -19,6 +19,8 @@ extension RegistrationService {
     /// Who acts: a signed-in operator, or the applicant holding one of the request's private links.
     enum Performer: Sendable {
         case operatorAccount(UserModel)
+        /// An agency system through `/api/v1`, acting as that agency's operator.
+        case apiClient(APIKeyModel)
         case applicant
     }
 
@@ -63,6 +65,11 @@ extension RegistrationService {
             level = Permissions.level(of: action.event, in: request.status) == .ca ? "ca" : "agency"
             actorID = user.id
             actorName = user.username
+        case .apiClient(let key):
+            guard Permissions.canApply(action.event, actor: key.actor, request: facts) else { throw DomainError.forbidden }
+            level = "agency"
+            actorID = key.id
+            actorName = key.actor.username
         case .applicant:
             guard action.event.actorKind == .applicant else { throw DomainError.forbidden }
         }

@@ -73,6 +73,7 @@ extension Request {
                 if Permissions.canReadReports(actor: actor) { item("/reports/sla", "nav_reports") }
                 if Permissions.canManageAgencies(actor: actor) { item("/admin/agencies", "nav_agencies") }
                 if Permissions.canManageAccounts(actor: actor) { item("/admin/users", "nav_users") }
+                if Permissions.canManageAgencies(actor: actor) { item("/admin/api-keys", "nav_api_keys") }
                 if Permissions.canReadOutbox(actor: actor) { item("/admin/outbox", "nav_outbox") }
                 if Permissions.canReadAuditLog(actor: actor) { item("/audit", "nav_audit") }
             }

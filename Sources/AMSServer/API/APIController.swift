@@ -1,0 +1,191 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// `/api/v1`: the registration workflow for agency systems, scoped to the key's agency. JSON in and out; errors are
+/// `{"error": {"code", "message", "fields"?}}` with a stable code. Described by `/api/v1/openapi.json`.
+struct APIController: RouteCollection {
+    struct RequestSummary: Content {
+        let id: UUID
+        let trackingNumber: String
+        let status: RegistrationStatus
+        let version: Int
+        let fullName: String
+        let nip: String
+        let createdAt: Date
+        let currentStep: WorkflowStep?
+        let stepStartedAt: Date?
+    }
+
+    struct TimelineItem: Content {
+        let event: String
+        let fromStatus: RegistrationStatus?
+        let toStatus: RegistrationStatus
+        let level: String
+        let reason: String?
+        let occurredAt: Date
+    }
+
+    struct RequestDetail: Content {
+        let request: RequestSummary
+        let lastReason: String?
+        let timeline: [TimelineItem]
+        let allowedEvents: [String]
+    }
+
+    struct Page: Content {
+        let items: [RequestSummary]
+        let page: Int
+        let pageCount: Int
+        let total: Int
+    }
+
+    struct ActionBody: Content {
+        let event: String
+        let version: Int
+        let reason: String?
+        let note: String?
+    }
+
+    struct ErrorBody: Content {
+        struct Detail: Content {
+            let code: String
+            let message: String
+            let fields: [String: String]?
+        }
+        let error: Detail
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let api = routes.grouped("api", "v1")
+        api.get("openapi.json", use: openAPI)
+        let authenticated = api.grouped(APIKeyAuthenticator())
+        authenticated.get("requests", use: list)
+        authenticated.get("requests", ":requestID", use: detail)
+        authenticated.post("requests", ":requestID", "actions", use: act)
+    }
+
+    static func registerUploadRoute(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
+        let limit = uploadMaxBytes * 2 + 64 * 1024
+        routes.grouped("api", "v1").grouped(APIKeyAuthenticator())
+            .on(.POST, "requests", body: .collect(maxSize: ByteCount(value: limit)), use: APIController().create)
+    }
+
+    static func summary(_ request: RegistrationRequestModel) -> RequestSummary {
+        RequestSummary(id: request.id!, trackingNumber: request.trackingNumber, status: request.status, version: request.version,
+                       fullName: request.fullName, nip: request.nip, createdAt: request.createdAt, currentStep: request.currentStep,
+                       stepStartedAt: request.stepStartedAt)
+    }
+
+    static func error(_ status: HTTPStatus, _ code: String, _ message: String, fields: [String: String]? = nil, on req: Request) throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(ErrorBody(error: .init(code: code, message: message, fields: fields)), as: .json)
+        return response
+    }
+
+    @Sendable func list(req: Request) async throws -> Page {
+        let key = try APIKeyAuthenticator.client(req)
+        var query = RegistrationRequestModel.query(on: req.db).filter(\.$agency.$id == key.$agency.id)
+        if let status = req.query[String.self, at: "status"] {
+            guard let parsed = RegistrationStatus(rawValue: status) else { throw DomainError("invalid_status", "unknown status") }
+            query = query.filter(\.$status == parsed)
+        }
+        let total = try await query.count()
+        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: 50, total: total, baseQuery: [:])
+        let items = try await query.sort(\.$createdAt).range(pagination.offset..<(pagination.offset + 50)).all()
+        return Page(items: items.map(Self.summary), page: pagination.page, pageCount: pagination.pageCount, total: total)
+    }
+
+    private func load(_ req: Request) async throws -> (RegistrationRequestModel, APIKeyModel) {
+        let key = try APIKeyAuthenticator.client(req)
+        guard let id = req.parameters.get("requestID", as: UUID.self),
+              let request = try await RegistrationService(services: req.ams, database: req.db).load(id),
+              request.$agency.id == key.$agency.id else { throw DomainError.notFound }
+        return (request, key)
+    }
+
+    @Sendable func detail(req: Request) async throws -> RequestDetail {
+        let (request, key) = try await load(req)
+        let facts = RegistrationService.facts(request)
+        return RequestDetail(request: Self.summary(request), lastReason: request.lastReason,
+                             timeline: request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
+                                 TimelineItem(event: $0.event, fromStatus: $0.fromStatus, toStatus: $0.toStatus, level: $0.level,
+                                              reason: $0.reason, occurredAt: $0.occurredAt)
+                             },
+                             allowedEvents: request.workflow.allowedEvents.filter { Permissions.canApply($0, actor: key.actor, request: facts) }
+                                .map(\.rawValue))
+    }
+
+    @Sendable func act(req: Request) async throws -> Response {
+        let (request, key) = try await load(req)
+        let body = try req.content.decode(ActionBody.self)
+        guard let event = RegistrationEvent(rawValue: body.event) else {
+            return try Self.error(.badRequest, "unknown_event", "unknown event \(LogSafe.field(body.event, limit: 40))", on: req)
+        }
+        do {
+            try await RegistrationService(services: req.ams, database: req.db).transition(
+                request, .init(event: event, reason: body.reason.map { String($0.prefix(1000)) }, note: body.note.map { String($0.prefix(1000)) },
+                               expectedVersion: body.version),
+                by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
+        } catch is RegistrationService.StaleRequest {
+            return try Self.error(.conflict, "request_changed", Localizer.text("error_request_changed", .en), on: req)
+        } catch let error as WorkflowError {
+            return try Self.error(.conflict, error.code, Localizer.text("error_\(error.code)", .en), on: req)
+        }
+        let fresh = try await RegistrationService(services: req.ams, database: req.db).load(request.id!)!
+        return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)
+    }
+
+    struct CreateForm: Content {
+        var fullName: String?
+        var nip: String?
+        var nik: String?
+        var email: String?
+        var phone: String?
+        var unit: String?
+        var position: String?
+        var recommendationLetter: File?
+        var jobDecree: File?
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let key = try APIKeyAuthenticator.client(req)
+        let form = try req.content.decode(CreateForm.self)
+        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
+            guard let file, file.data.readableBytes > 0 else { return nil }
+            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
+        }
+        let input = RegistrationService.RequestInput(
+            fullName: String((form.fullName ?? "").prefix(200)), nip: String((form.nip ?? "").prefix(40)), nik: String((form.nik ?? "").prefix(40)),
+            email: String((form.email ?? "").prefix(254)), phone: String((form.phone ?? "").prefix(40)), agencyID: key.$agency.id.uuidString,
+            unit: String((form.unit ?? "").prefix(300)), position: String((form.position ?? "").prefix(300)),
+            recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree))
+        do {
+            let submitted = try await RegistrationService(services: req.ams, database: req.db)
+                .submit(input, enteredBy: nil, context: req.auditContext.actingAsAPI(key))
+            let response = try await Self.summary(submitted.request).encodeResponse(status: .created, for: req)
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/requests/\(submitted.request.id!.uuidString)")
+            return response
+        } catch let invalid as RegistrationService.InvalidRequest {
+            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
+            return try Self.error(.unprocessableEntity, "invalid_request", "the request has invalid fields",
+                                  fields: invalid.fields.mapValues { Localizer.text($0, .en, ["mb": megabytes]) }, on: req)
+        }
+    }
+
+    @Sendable func openAPI(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(string: OpenAPIDocument.json(baseURL: req.ams.configuration.publicBaseURL)))
+        response.headers.contentType = .json
+        return response
+    }
+}
+
+extension AuditContext {
+    func actingAsAPI(_ key: APIKeyModel) -> AuditContext {
+        var copy = self
+        copy.actorID = key.id
+        copy.actorName = "api:\(key.name)"
+        copy.actorRole = "api_client"
+        return copy
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
+enum OpenAPIDocument {
+    static func json(baseURL: String) -> String {
+        template.replacingOccurrences(of: "{{BASE_URL}}", with: baseURL)
+    }
+
+    private static let template = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "AMS registration API",
+        "version": "1.0.0",
+        "description": "The SOP registration workflow for agency systems. Every call is scoped to the agency of its API key. Errors are JSON objects with a stable code."
+      },
+      "servers": [{"url": "{{BASE_URL}}/api/v1"}],
+      "security": [{"apiKey": []}],
+      "paths": {
+        "/requests": {
+          "get": {
+            "operationId": "listRequests",
+            "summary": "The agency's registration requests, oldest first",
+            "parameters": [
+              {"name": "status", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/Status"}},
+              {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "responses": {
+              "200": {"description": "A page of requests", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestPage"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "operationId": "createRequest",
+            "summary": "Submit a request on an applicant's behalf (SOP step 1), with both documents",
+            "requestBody": {
+              "required": true,
+              "content": {"multipart/form-data": {"schema": {
+                "type": "object",
+                "required": ["fullName", "nip", "nik", "email", "phone", "unit", "position", "recommendationLetter", "jobDecree"],
+                "properties": {
+                  "fullName": {"type": "string", "maxLength": 128},
+                  "nip": {"type": "string", "pattern": "^[0-9]{18}$"},
+                  "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
+                  "email": {"type": "string", "format": "email"},
+                  "phone": {"type": "string"},
+                  "unit": {"type": "string", "maxLength": 200},
+                  "position": {"type": "string", "maxLength": 200},
+                  "recommendationLetter": {"type": "string", "contentMediaType": "application/pdf"},
+                  "jobDecree": {"type": "string", "contentMediaType": "application/pdf"}
+                }
+              }}}
+            },
+            "responses": {
+              "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestSummary"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/requests/{requestID}": {
+          "get": {
+            "operationId": "getRequest",
+            "summary": "A request with its timeline and the events this key may cause now",
+            "parameters": [{"$ref": "#/components/parameters/RequestID"}],
+            "responses": {
+              "200": {"description": "The request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestDetail"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/requests/{requestID}/actions": {
+          "post": {
+            "operationId": "actOnRequest",
+            "summary": "Cause an agency-level event (forward_to_ca, return_to_applicant, confirm_data, return_data)",
+            "parameters": [{"$ref": "#/components/parameters/RequestID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object",
+              "required": ["event", "version"],
+              "properties": {
+                "event": {"type": "string"},
+                "version": {"type": "integer", "description": "The version last read; the action fails with 409 if it changed"},
+                "reason": {"type": "string", "maxLength": 1000},
+                "note": {"type": "string", "maxLength": 1000}
+              }
+            }}}},
+            "responses": {
+              "200": {"description": "The request after the event", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestSummary"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"},
+              "403": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        }
+      },
+      "components": {
+        "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An agency API key (ams_…) issued by an AMS administrator"}},
+        "parameters": {"RequestID": {"name": "requestID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}},
+        "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+        "schemas": {
+          "Status": {"type": "string", "enum": ["submitted", "returned_by_agency", "forwarded_to_ca", "new_request_requested", "activation_sent", "data_submitted", "agency_confirmed", "data_returned", "verified", "withdrawn"]},
+          "Step": {"type": "string", "enum": ["agency_check", "ca_registration", "applicant_data", "verification"]},
+          "RequestSummary": {
+            "type": "object",
+            "required": ["id", "trackingNumber", "status", "version", "fullName", "nip", "createdAt"],
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "trackingNumber": {"type": "string"},
+              "status": {"$ref": "#/components/schemas/Status"},
+              "version": {"type": "integer"},
+              "fullName": {"type": "string"},
+              "nip": {"type": "string"},
+              "createdAt": {"type": "string", "format": "date-time"},
+              "currentStep": {"$ref": "#/components/schemas/Step"},
+              "stepStartedAt": {"type": "string", "format": "date-time"}
+            }
+          },
+          "RequestPage": {
+            "type": "object",
+            "required": ["items", "page", "pageCount", "total"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}},
+              "page": {"type": "integer"}, "pageCount": {"type": "integer"}, "total": {"type": "integer"}
+            }
+          },
+          "RequestDetail": {
+            "type": "object",
+            "required": ["request", "timeline", "allowedEvents"],
+            "properties": {
+              "request": {"$ref": "#/components/schemas/RequestSummary"},
+              "lastReason": {"type": "string"},
+              "timeline": {"type": "array", "items": {"type": "object", "properties": {
+                "event": {"type": "string"}, "fromStatus": {"$ref": "#/components/schemas/Status"}, "toStatus": {"$ref": "#/components/schemas/Status"},
+                "level": {"type": "string"}, "reason": {"type": "string"}, "occurredAt": {"type": "string", "format": "date-time"}}}},
+              "allowedEvents": {"type": "array", "items": {"type": "string"}}
+            }
+          },
+          "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+              "code": {"type": "string"}, "message": {"type": "string"}, "request_id": {"type": "string"},
+              "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}
+          }
+        }
+      }
+    }
+    """#
+}
