@@ -104,6 +104,31 @@ struct AdministrationTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func movingAVerifiedHolderToAnotherAgencyRequiresReverification(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: a verified applicant of one agency
+            let first = try await t.agency(code: "A-ONE", name: "Agency One", domains: ["one.go.id"])
+            let second = try await t.agency(code: "A-TWO", name: "Agency Two", domains: ["two.go.id"])
+            let admin = try await t.user("admin", role: .administrator)
+            let holder = try await t.user("holder", role: .applicant, agency: first, email: "holder@one.go.id")
+            holder.identityVerifiedAt = t.clock.now
+            try await holder.save(on: t.db)
+            #expect(holder.mayBeIssuedCertificate)
+            // act: a move whose e-mail does not fit the new agency is refused; after fixing the e-mail it works
+            let service = AccountService(services: t.services, database: t.db)
+            await #expect(throws: AccountService.InvalidInput.self) {
+                try await service.changeRole(of: holder, to: .applicant, agencyID: second.id, actor: admin, context: .system())
+            }
+            holder.email = "holder@two.go.id"
+            try await holder.save(on: t.db)
+            try await service.changeRole(of: holder, to: .applicant, agencyID: second.id, actor: admin, context: .system())
+            // check
+            let stored = try #require(try await UserModel.find(holder.id, on: t.db))
+            #expect(stored.reverificationRequired && !stored.mayBeIssuedCertificate)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func theLastActiveAdministratorKeepsTheRole(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let first = try await t.user("admin", role: .administrator)

@@ -97,6 +97,7 @@ struct RegistrationWorkflowHTTPTests {
             #expect(stored.status == .verified && stored.birthPlace == "Padang")
             let account = try #require(try await UserModel.query(on: t.db).filter(\.$username == request.nip).first())
             #expect(account.role == .applicant && account.$agency.id == cast.agency.id && account.nik == request.nik)
+            #expect(account.identityVerifiedAt != nil && account.position == "Pranata Komputer Ahli Muda" && account.mayBeIssuedCertificate)
             let initial = try #require(try await t.initialPassword(for: request.email))
             // steps 6–7: sign in, forced change, dashboard
             let browser = t.browser()

@@ -12,5 +12,7 @@ enum Migrations {
         CreateRegistrationRequests(),
         // 003: API keys for agency systems
         CreateAPIKeys(),
+        // 004: identity verification of account holders
+        UpdateUsersAddIdentityVerification(),
     ]
 }

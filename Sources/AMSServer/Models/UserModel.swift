@@ -25,6 +25,12 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_active") var isActive: Bool
     /// Preferred language for mail: `id` or `en`.
     @Field(key: "locale") var locale: String
+    /// Jabatan, as verified (applicants).
+    @OptionalField(key: "position") var position: String?
+    /// When an operator verified this holder's identity (SOP step 4).
+    @OptionalField(key: "identity_verified_at") var identityVerifiedAt: Date?
+    /// Set when certificate data (name, position, agency, e-mail) changed after verification.
+    @Field(key: "reverification_required") var reverificationRequired: Bool
 
     // relationships
     @OptionalParent(key: "agency_id") var agency: AgencyModel?
@@ -45,9 +51,19 @@ final class UserModel: Model, @unchecked Sendable {
         self.passwordIsInitial = passwordIsInitial
         self.initialPasswordExpiresAt = initialPasswordExpiresAt
         self.isActive = true
+        self.reverificationRequired = false
         self.locale = locale
         self.createdAt = now
         self.updatedAt = now
+    }
+
+    var identity: IdentityFields {
+        IdentityFields(fullName: fullName, position: position ?? "", agencyID: $agency.id, email: email)
+    }
+
+    /// Whether a certificate may be issued now (issuance checks this; see ``IdentityPolicy``).
+    var mayBeIssuedCertificate: Bool {
+        IdentityPolicy.mayIssueCertificate(identityVerifiedAt: identityVerifiedAt, reverificationRequired: reverificationRequired)
     }
 
     var actor: Actor {

@@ -27,9 +27,14 @@ extension AccountService {
         let previous = user.role
         let now = services.clock.now
         let newAgency = agency
+        let before = user.identity
         try await WriteTransaction.run(on: database) { [self] db in
             user.role = role
             user.$agency.id = newAgency?.id
+            // Moving a verified holder to another agency changes certificate data: verify again before issuance.
+            if user.identityVerifiedAt != nil, IdentityPolicy.changeRequiresReverification(from: before, to: user.identity) {
+                user.reverificationRequired = true
+            }
             user.updatedAt = now
             try await user.update(on: db)
             try await sessions.endAll(for: user.id!, on: db)

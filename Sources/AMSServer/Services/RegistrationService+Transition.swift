@@ -174,6 +174,8 @@ extension RegistrationService {
                              agencyID: request.$agency.id, passwordHash: passwordHash, passwordIsInitial: true,
                              initialPasswordExpiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.initialPasswordLifetime),
                              locale: AppLocale.default.rawValue, now: now)
+        user.position = request.position
+        user.identityVerifiedAt = now
         try await user.create(on: db)
         return user
     }
