@@ -151,15 +151,11 @@ struct APIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let key = try APIKeyAuthenticator.client(req)
         let form = try req.content.decode(CreateForm.self)
-        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
-            guard let file, file.data.readableBytes > 0 else { return nil }
-            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
-        }
         let input = RegistrationService.RequestInput(
             fullName: String((form.fullName ?? "").prefix(200)), nip: String((form.nip ?? "").prefix(40)), nik: String((form.nik ?? "").prefix(40)),
             email: String((form.email ?? "").prefix(254)), phone: String((form.phone ?? "").prefix(40)), agencyID: key.$agency.id.uuidString,
             unit: String((form.unit ?? "").prefix(300)), position: String((form.position ?? "").prefix(300)),
-            recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree))
+            recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
         do {
             let submitted = try await RegistrationService(services: req.ams, database: req.db)
                 .submit(input, enteredBy: nil, context: req.auditContext.actingAsAPI(key))

@@ -109,14 +109,10 @@ struct RegistrationController: RouteCollection {
     @Sendable func submit(req: Request) async throws -> Response {
         let form = try req.content.decode(RequestForm.self)
         func text(_ value: String?, _ limit: Int) -> String { String((value ?? "").prefix(limit)) }
-        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
-            guard let file, file.data.readableBytes > 0 else { return nil }
-            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
-        }
         let input = RegistrationService.RequestInput(
             fullName: text(form.fullName, 200), nip: text(form.nip, 40), nik: text(form.nik, 40), email: text(form.email, 254),
             phone: text(form.phone, 40), agencyID: text(form.agencyID, 64), unit: text(form.unit, 300), position: text(form.position, 300),
-            recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree), locale: req.locale)
+            recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree), locale: req.locale)
         let enteredBy = operatorEntering(req)
         if let enteredBy, input.agencyID != enteredBy.$agency.id?.uuidString { throw DomainError.forbidden }
         do {
@@ -179,13 +175,9 @@ struct RegistrationController: RouteCollection {
         let service = RegistrationService(services: req.ams, database: req.db)
         guard let request = try await service.request(forStatusToken: token) else { throw DomainError.notFound }
         let form = try req.content.decode(CorrectionForm.self)
-        func upload(_ file: File?) -> RegistrationService.UploadedFile? {
-            guard let file, file.data.readableBytes > 0 else { return nil }
-            return .init(filename: file.filename, bytes: Array(file.data.readableBytesView))
-        }
         let correction = RegistrationService.Correction(phone: String((form.phone ?? "").prefix(40)), unit: String((form.unit ?? "").prefix(300)),
                                                         position: String((form.position ?? "").prefix(300)),
-                                                        recommendationLetter: upload(form.recommendationLetter), jobDecree: upload(form.jobDecree))
+                                                        recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
         do {
             try await service.resubmit(request, correction: correction, context: req.auditContext)
             return req.redirect(to: "/status/\(token)")
