@@ -11,6 +11,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: RegistrationController())
     try app.register(collection: ApplicantController())
+    try app.register(collection: LegalController())
     try app.register(collection: RequestQueueController())
     try app.register(collection: SLAReportController())
     try app.register(collection: AdminAPIKeyController())

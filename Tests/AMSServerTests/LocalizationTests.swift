@@ -61,6 +61,10 @@ struct LocalizationTests {
             #expect(english.body.string.contains("<html lang=\"en\">"))
             #expect(english.body.string.contains("Sign in to AMS"))
             #expect(try await browser.get("/lang/en?next=https://evil.example").location == "/")
+            // the documents the applicant accepts at activation exist in both languages
+            #expect(try await browser.get("/legal/privacy").body.string.contains("Privacy notice"))
+            try await browser.get("/lang/id?next=%2F")
+            #expect(try await browser.get("/legal/subscriber-agreement").body.string.contains("Perjanjian pemilik sertifikat"))
         }
     }
 }

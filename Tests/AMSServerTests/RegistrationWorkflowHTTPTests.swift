@@ -77,6 +77,8 @@ struct RegistrationWorkflowHTTPTests {
                 files: ["recommendationLetter": ("surat-bertanda-tangan.pdf", SampleDocuments.pdf("Ditandatangani"))], from: statusPath)
             #expect(resubmitted.status == .seeOther)
             #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 3)
+            let resubmission = try #require(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "resubmit").first())
+            #expect(resubmission.note == "recommendation_letter: r2")
             // forward to the CA
             #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
             // step 3: the CA operator registers the identity; the activation link is mailed
