@@ -28,6 +28,8 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case registrationTransition = "registration.transition"
     case registrationRefused = "registration.refused"
     case attachmentDownloaded = "registration.attachment_downloaded"
+    case identityChanged = "account.identity_changed"
+    case identityReverified = "account.identity_reverified"
     case apiKeyCreated = "api_key.created"
     case apiKeyRevoked = "api_key.revoked"
     case accessDenied = "security.access_denied"

@@ -29,6 +29,17 @@ public enum Permissions {
         [.agencyOperator, .caOperator, .administrator, .auditor].contains(actor.role)
     }
 
+    /// Re-verifying a holder's changed identity: CA operators, or the agency operator of the holder's agency; never
+    /// one's own account.
+    public static func canReverify(actor: Actor, holderID: UUID, holderAgencyID: UUID?) -> Bool {
+        guard actor.userID != holderID else { return false }
+        switch actor.role {
+        case .caOperator: return true
+        case .agencyOperator: return holderAgencyID != nil && actor.agencyID == holderAgencyID
+        default: return false
+        }
+    }
+
     /// Reading the mail outbox, which may hold undelivered initial passwords and links.
     public static func canReadOutbox(actor: Actor) -> Bool {
         actor.role == .administrator
