@@ -56,9 +56,7 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
     app.routes.defaultMaxBodySize = "16kb"
-    // JSON dates as ISO 8601 (what the OpenAPI document promises), not seconds since 2001.
-    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
-    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
+    _ = isoDateJSON
 
     app.views.use(.leaf)
     app.leaf.cache.isEnabled = app.environment.isRelease
@@ -80,6 +78,13 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
         app.lifecycle.use(OutboxWorker(interval: configuration.mailPollInterval))
     }
 }
+
+/// JSON dates as ISO 8601 (what the OpenAPI document promises), not seconds since 2001. Process-wide, so set once
+/// (a global's initialiser runs exactly once, even when several apps are configured concurrently in tests).
+private let isoDateJSON: Void = {
+    ContentConfiguration.global.use(encoder: JSONEncoder.custom(dates: .iso8601), for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
+}()
 
 private func configureDatabase(_ app: Application, _ location: DatabaseLocation, dataDirectory: String) throws {
     switch location {
