@@ -4,10 +4,6 @@ import Vapor
 
 /// Administrators issue and revoke agency API keys. A key is shown in clear once, right after it is made.
 struct AdminAPIKeyController: RouteCollection {
-    struct Option: Encodable {
-        let value: String
-        let label: String
-    }
 
     struct KeyRow: Encodable {
         let id: String
@@ -21,7 +17,7 @@ struct AdminAPIKeyController: RouteCollection {
 
     struct ListPage: Encodable {
         let keys: [KeyRow]
-        let agencies: [Option]
+        let agencies: [SelectOption]
         let newKey: String?
         let errors: FormErrors
     }
@@ -46,7 +42,7 @@ struct AdminAPIKeyController: RouteCollection {
             KeyRow(id: $0.id!.uuidString, name: $0.name, agency: $0.agency.name, prefix: $0.keyPrefix,
                    createdAt: DisplayFormat.timestamp($0.createdAt), lastUsedAt: $0.lastUsedAt.map(DisplayFormat.timestamp),
                    revoked: $0.revokedAt != nil)
-        }, agencies: agencies.map { Option(value: $0.id!.uuidString, label: $0.name) }, newKey: newKey, errors: errors)
+        }, agencies: agencies.map { SelectOption(value: $0.id!.uuidString, label: $0.name) }, newKey: newKey, errors: errors)
         return try await req.renderPage("admin-api-keys", titleKey: "apikeys_title", page: page, status: status)
     }
 

@@ -5,11 +5,6 @@ import Vapor
 /// Administrators create staff accounts (SOP step 5 for operators and auditors), change roles, disable accounts
 /// and send new initial passwords.
 struct AdminUserController: RouteCollection {
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct UserRow: Encodable {
         let id: String
@@ -25,7 +20,7 @@ struct AdminUserController: RouteCollection {
     struct ListPage: Encodable {
         let users: [UserRow]
         let query: String
-        let roles: [Option]
+        let roles: [SelectOption]
         let pagination: Pagination
     }
 
@@ -41,16 +36,16 @@ struct AdminUserController: RouteCollection {
 
     struct NewPage: Encodable {
         let form: [String: String]
-        let roles: [Option]
-        let agencies: [Option]
-        let locales: [Option]
+        let roles: [SelectOption]
+        let agencies: [SelectOption]
+        let locales: [SelectOption]
         let errors: FormErrors
     }
 
     struct DetailPage: Encodable {
         let user: UserRow
-        let roles: [Option]
-        let agencies: [Option]
+        let roles: [SelectOption]
+        let agencies: [SelectOption]
         let isSelf: Bool
         let errors: FormErrors
     }
@@ -90,8 +85,8 @@ struct AdminUserController: RouteCollection {
         let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
                                     baseQuery: ["q": text, "role": roleFilter?.rawValue ?? ""])
         let users = try await query.sort(\.$username).range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
-        let roles = [Option(value: "", label: req.localized("users_all_roles"), selected: roleFilter == nil)]
-            + Role.allCases.map { Option(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: $0 == roleFilter) }
+        let roles = [SelectOption(value: "", label: req.localized("users_all_roles"), selected: roleFilter == nil)]
+            + Role.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: $0 == roleFilter) }
         return try await req.renderPage("admin-users", titleKey: "users_title",
                                         page: ListPage(users: users.map { row($0, on: req) }, query: text, roles: roles,
                                                        pagination: pagination))
@@ -128,20 +123,20 @@ struct AdminUserController: RouteCollection {
 
     private func renderNew(_ req: Request, form: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> Response {
         let roles = Role.allCases.filter { $0 != .applicant }.map {
-            Option(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: form["role"] == $0.rawValue)
+            SelectOption(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: form["role"] == $0.rawValue)
         }
         let locales = AppLocale.allCases.map {
-            Option(value: $0.rawValue, label: $0 == .id ? "Bahasa Indonesia" : "English", selected: form["locale"] == $0.rawValue)
+            SelectOption(value: $0.rawValue, label: $0 == .id ? "Bahasa Indonesia" : "English", selected: form["locale"] == $0.rawValue)
         }
         return try await req.renderPage("admin-user-new", titleKey: "users_new",
                                         page: NewPage(form: form, roles: roles, agencies: try await agencyOptions(req, selected: form["agencyID"]),
                                                       locales: locales, errors: errors), status: status)
     }
 
-    private func agencyOptions(_ req: Request, selected: String?) async throws -> [Option] {
+    private func agencyOptions(_ req: Request, selected: String?) async throws -> [SelectOption] {
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
-        return [Option(value: "", label: req.localized("users_no_agency"), selected: (selected ?? "").isEmpty)]
-            + agencies.map { Option(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: selected == $0.id!.uuidString) }
+        return [SelectOption(value: "", label: req.localized("users_no_agency"), selected: (selected ?? "").isEmpty)]
+            + agencies.map { SelectOption(value: $0.id!.uuidString, label: "\($0.name) (\($0.code))", selected: selected == $0.id!.uuidString) }
     }
 
     private func row(_ user: UserModel, on req: Request) -> UserRow {
@@ -162,7 +157,7 @@ struct AdminUserController: RouteCollection {
     }
 
     private func renderDetail(_ req: Request, user: UserModel, errors: FormErrors, status: HTTPStatus) async throws -> Response {
-        let roles = Role.allCases.map { Option(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: $0 == user.role) }
+        let roles = Role.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("role_\($0.rawValue)"), selected: $0 == user.role) }
         let page = DetailPage(user: row(user, on: req), roles: roles,
                               agencies: try await agencyOptions(req, selected: user.$agency.id?.uuidString),
                               isSelf: user.id == req.signedInUser?.id, errors: errors)

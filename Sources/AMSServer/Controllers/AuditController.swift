@@ -17,16 +17,11 @@ struct AuditController: RouteCollection {
         let details: String
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct ListPage: Encodable {
         let entries: [EntryRow]
-        let actions: [Option]
-        let outcomes: [Option]
+        let actions: [SelectOption]
+        let outcomes: [SelectOption]
         let actor: String
         let from: String
         let to: String
@@ -96,10 +91,10 @@ struct AuditController: RouteCollection {
                                     baseQuery: filter.queryItems)
         let entries = try await filter.apply(AuditEntryModel.query(on: req.db)).sort(\.$sequence, .descending)
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
-        let actions = [Option(value: "", label: req.localized("audit_any"), selected: filter.action == nil)]
-            + AuditAction.allCases.map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == filter.action) }
-        let outcomes = [Option(value: "", label: req.localized("audit_any"), selected: filter.outcome == nil)]
-            + AuditOutcome.allCases.map { Option(value: $0.rawValue, label: req.localized("audit_outcome_\($0.rawValue)"), selected: $0 == filter.outcome) }
+        let actions = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.action == nil)]
+            + AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == filter.action) }
+        let outcomes = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.outcome == nil)]
+            + AuditOutcome.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("audit_outcome_\($0.rawValue)"), selected: $0 == filter.outcome) }
         let exportQuery = "?" + filter.queryItems.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
         let page = ListPage(entries: entries.map { row($0, req) }, actions: actions, outcomes: outcomes, actor: filter.actor,

@@ -4,11 +4,6 @@ import Vapor
 
 /// The public side of the SOP: the request form (step 1, no account needed) and the applicant's private status page.
 struct RegistrationController: RouteCollection {
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct RequestForm: Content {
         var fullName: String?
@@ -27,7 +22,7 @@ struct RegistrationController: RouteCollection {
         let action: String
         let intro: String
         let form: [String: String]
-        let agencies: [Option]
+        let agencies: [SelectOption]
         let errors: FormErrors
     }
 
@@ -97,8 +92,8 @@ struct RegistrationController: RouteCollection {
         var agencyQuery = AgencyModel.query(on: req.db).sort(\.$name)
         if let user = operatorEntering(req) { agencyQuery = agencyQuery.filter(\.$id == (user.$agency.id ?? UUID())) }
         let agencies = try await agencyQuery.all()
-        let options = [Option(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
-            + agencies.map { Option(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
+        let options = [SelectOption(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
+            + agencies.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
         let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
         return try await req.renderPage("register", titleKey: "register_title",
                                         page: FormPage(action: operatorEntering(req) == nil ? "/register" : "/requests/new",

@@ -5,11 +5,6 @@ import Vapor
 /// Operators' side of the SOP: the queue (agency operators: their agency; CA operators: what reached the CA),
 /// the request page with documents, checks and timeline, the actions, and document downloads.
 struct RequestQueueController: RouteCollection {
-    struct Option: Encodable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
 
     struct QueueRow: Encodable {
         let id: String
@@ -26,7 +21,7 @@ struct RequestQueueController: RouteCollection {
     struct QueuePage: Encodable {
         let canEnter: Bool
         let rows: [QueueRow]
-        let statuses: [Option]
+        let statuses: [SelectOption]
         let query: String
         let overdueOnly: Bool
         let pagination: Pagination
@@ -79,8 +74,8 @@ struct RequestQueueController: RouteCollection {
                                     baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : ""])
         let rows = try await query.sort(\.$stepStartedAt).sort(\.$createdAt)
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
-        let statuses = [Option(value: "", label: req.localized("queue_open"), selected: status == nil)]
-            + RegistrationStatus.allCases.map { Option(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
+        let statuses = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
+            + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
         let page = QueuePage(canEnter: user.role == .agencyOperator, rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
                              pagination: pagination)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)

@@ -34,10 +34,6 @@ struct RequestPage: Encodable {
         let note: String?
     }
 
-    struct Option: Encodable {
-        let value: String
-        let label: String
-    }
 
     let id: String
     let trackingNumber: String
@@ -45,11 +41,11 @@ struct RequestPage: Encodable {
     let status: String
     let statusLabel: String
     let reason: String?
-    let fields: [Option]
+    let fields: [SelectOption]
     let checks: [Check]
     let documents: [Document]
     let actions: [ActionButton]
-    let reasonOptions: [Option]
+    let reasonOptions: [SelectOption]
     let timeline: [TimelineEntry]
     var problem: String?
 
@@ -79,23 +75,23 @@ struct RequestPage: Encodable {
                           actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))", reason: $0.reason, note: $0.note)
         }
         let fields = [
-            Option(value: request.fullName, label: req.localized("register_full_name")),
-            Option(value: request.nip, label: req.localized("register_nip")),
-            Option(value: request.nik, label: req.localized("register_nik")),
-            Option(value: request.email, label: req.localized("register_email")),
-            Option(value: request.phone, label: req.localized("register_phone")),
-            Option(value: request.agency.name, label: req.localized("register_agency")),
-            Option(value: request.unit, label: req.localized("register_unit")),
-            Option(value: request.position, label: req.localized("register_position")),
+            SelectOption(value: request.fullName, label: req.localized("register_full_name")),
+            SelectOption(value: request.nip, label: req.localized("register_nip")),
+            SelectOption(value: request.nik, label: req.localized("register_nik")),
+            SelectOption(value: request.email, label: req.localized("register_email")),
+            SelectOption(value: request.phone, label: req.localized("register_phone")),
+            SelectOption(value: request.agency.name, label: req.localized("register_agency")),
+            SelectOption(value: request.unit, label: req.localized("register_unit")),
+            SelectOption(value: request.position, label: req.localized("register_position")),
         ] + [
-            request.birthPlace.map { Option(value: $0, label: req.localized("activate_birth_place")) },
-            request.birthDate.map { Option(value: $0, label: req.localized("activate_birth_date")) },
-            request.address.map { Option(value: $0, label: req.localized("activate_address")) },
+            request.birthPlace.map { SelectOption(value: $0, label: req.localized("activate_birth_place")) },
+            request.birthDate.map { SelectOption(value: $0, label: req.localized("activate_birth_date")) },
+            request.address.map { SelectOption(value: $0, label: req.localized("activate_address")) },
         ].compactMap { $0 }
         return RequestPage(id: request.id!.uuidString, trackingNumber: request.trackingNumber, version: request.version,
                            status: request.status.rawValue, statusLabel: req.localized("status_\(request.status.rawValue)"),
                            reason: request.lastReason, fields: fields, checks: checks, documents: documents, actions: actions,
-                           reasonOptions: reasonCodes.map { Option(value: $0, label: req.localized("reason_\($0)")) },
+                           reasonOptions: reasonCodes.map { SelectOption(value: $0, label: req.localized("reason_\($0)")) },
                            timeline: timeline, problem: nil)
     }
 }
