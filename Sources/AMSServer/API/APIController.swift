@@ -163,9 +163,8 @@ struct APIController: RouteCollection {
             response.headers.replaceOrAdd(name: .location, value: "/api/v1/requests/\(submitted.request.id!.uuidString)")
             return response
         } catch let invalid as RegistrationService.InvalidRequest {
-            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
             return try Self.error(.unprocessableEntity, "invalid_request", "the request has invalid fields",
-                                  fields: invalid.fields.mapValues { Localizer.text($0, .en, ["mb": megabytes]) }, on: req)
+                                  fields: invalid.fields.mapValues { Localizer.text($0, .en, req.uploadMessageArguments) }, on: req)
         }
     }
 

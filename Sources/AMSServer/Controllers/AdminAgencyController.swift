@@ -60,8 +60,7 @@ struct AdminAgencyController: RouteCollection {
             _ = try await AgencyService(services: req.ams, database: req.db).create(input, context: req.auditContext)
             return req.redirect(to: "/admin/agencies?notice=agency_created")
         } catch let rejected as AgencyService.AgencyRejected {
-            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
-            for (field, key) in rejected.fields { errors.fields[field] = req.localized(key) }
+            var errors = req.formErrors(rejected.fields)
             if let (key, domain) = rejected.domainProblem { errors.fields["domains"] = req.localized(key, ["domain": domain]) }
             return try await req.renderPage("admin-agency-new", titleKey: "agencies_new",
                                             page: NewPage(code: input.code, name: input.name, domains: input.domains, errors: errors),

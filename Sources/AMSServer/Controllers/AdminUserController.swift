@@ -115,8 +115,7 @@ struct AdminUserController: RouteCollection {
             _ = try await AccountService(services: req.ams, database: req.db).createAccount(input, context: req.auditContext)
             return req.redirect(to: "/admin/users?notice=user_created")
         } catch let invalid as AccountService.InvalidInput {
-            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
-            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key) }
+            let errors = req.formErrors(invalid.fields)
             return try await renderNew(req, form: fields, errors: errors, status: .unprocessableEntity)
         }
     }
@@ -205,8 +204,8 @@ struct AdminUserController: RouteCollection {
             try await operation(AccountService(services: req.ams, database: req.db), actor)
             return req.redirect(to: "/admin/users/\(user.id!.uuidString)?notice=\(notice)")
         } catch let invalid as AccountService.InvalidInput {
-            var errors = FormErrors(summary: invalid.fields.values.first.map { req.localized($0) })
-            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key) }
+            var errors = req.formErrors(invalid.fields)
+            errors.summary = invalid.fields.values.first.map { req.localized($0) }
             return try await renderDetail(req, user: user, errors: errors, status: .unprocessableEntity)
         }
     }

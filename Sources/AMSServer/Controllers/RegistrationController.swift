@@ -94,10 +94,9 @@ struct RegistrationController: RouteCollection {
         let agencies = try await agencyQuery.all()
         let options = [SelectOption(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
             + agencies.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
-        let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
         return try await req.renderPage("register", titleKey: "register_title",
                                         page: FormPage(action: operatorEntering(req) == nil ? "/register" : "/requests/new",
-                                                       intro: req.localized("register_intro", ["mb": megabytes]), form: form,
+                                                       intro: req.localized("register_intro", req.uploadMessageArguments), form: form,
                                                        agencies: agencies.isEmpty ? [] : options, errors: errors), status: status)
     }
 
@@ -116,9 +115,7 @@ struct RegistrationController: RouteCollection {
             if enteredBy != nil { return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created") }
             return req.redirect(to: "/register/submitted?tracking=\(submitted.request.trackingNumber)")
         } catch let invalid as RegistrationService.InvalidRequest {
-            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
-            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
-            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key, ["mb": megabytes]) }
+            let errors = req.formErrors(invalid.fields, arguments: req.uploadMessageArguments)
             let kept = ["fullName": input.fullName, "nip": input.nip, "nik": input.nik, "email": input.email, "phone": input.phone,
                         "agencyID": input.agencyID, "unit": input.unit, "position": input.position]
             return try await renderForm(req, form: kept.mapValues { LogSafe.field($0, limit: 300) }, errors: errors,
@@ -177,9 +174,7 @@ struct RegistrationController: RouteCollection {
             try await service.resubmit(request, correction: correction, context: req.auditContext)
             return req.redirect(to: "/status/\(token)")
         } catch let invalid as RegistrationService.InvalidRequest {
-            var errors = FormErrors(summary: req.localized("error_form_has_errors"))
-            let megabytes = String(req.ams.configuration.uploadMaxBytes / (1024 * 1024))
-            for (field, key) in invalid.fields { errors.fields[field] = req.localized(key, ["mb": megabytes]) }
+            let errors = req.formErrors(invalid.fields, arguments: req.uploadMessageArguments)
             let kept = ["phone": correction.phone, "unit": correction.unit, "position": correction.position].mapValues { LogSafe.field($0, limit: 300) }
             return try await renderStatus(req, request, token: token, form: kept, errors: errors, status: .unprocessableEntity)
         } catch let error as WorkflowError {

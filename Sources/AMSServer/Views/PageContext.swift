@@ -90,6 +90,17 @@ extension Request {
                              showAccountLinks: user != nil)
     }
 
+    /// Form errors from validation results (field → localisation key), with the usual summary on top.
+    func formErrors(_ fields: [String: String], arguments: [String: String] = [:],
+                    summaryKey: String = "error_form_has_errors") -> FormErrors {
+        FormErrors(fields: fields.mapValues { localized($0, arguments) }, summary: localized(summaryKey))
+    }
+
+    /// Placeholders that upload messages use (`{mb}`).
+    var uploadMessageArguments: [String: String] {
+        ["mb": String(ams.configuration.uploadMaxBytes / (1024 * 1024))]
+    }
+
     func localized(_ key: String, _ arguments: [String: String] = [:]) -> String {
         Localizer.text(key, locale, arguments)
     }
