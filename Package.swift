@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Pure domain: workflow, roles, policies. Foundation only.
@@ -24,11 +26,22 @@ let package = Package(
             name: "AMSCore",
             dependencies: []
         ),
+        // The certificate authority: keys, certificates, CRLs, OCSP, key wrapping. No Vapor, no database.
+        .target(
+            name: "AMSPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // The Vapor application: persistence, HTTP, views, mail, audit.
         .target(
             name: "AMSServer",
             dependencies: [
                 "AMSCore",
+                "AMSPKI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -49,10 +62,21 @@ let package = Package(
             name: "AMSCoreTests",
             dependencies: ["AMSCore"]
         ),
+        // Test helpers shared by the test targets: external programs (openssl, pkilint) as independent oracles.
+        .target(
+            name: "AMSTestTools",
+            dependencies: [],
+            path: "Tests/AMSTestTools"
+        ),
+        .testTarget(
+            name: "AMSPKITests",
+            dependencies: ["AMSPKI", "AMSTestTools"]
+        ),
         .testTarget(
             name: "AMSServerTests",
             dependencies: [
                 "AMSServer",
+                "AMSTestTools",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

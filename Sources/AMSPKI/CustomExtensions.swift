@@ -1,0 +1,50 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// Extensions swift-certificates has no type for, encoded here (RFC 5280 §4.2.1.4, §4.2.1.13; RFC 6960 §4.2.2.2.1).
+public enum CustomExtensions {
+    /// certificatePolicies with one policy and, optionally, its CPS URI qualifier. Not critical.
+    public static func certificatePolicies(_ policy: OID, cpsURI: String?) throws -> Certificate.Extension {
+        var writer = DERWriter()
+        writer.sequence { policies in
+            policies.sequence { information in
+                information.objectIdentifier(policy)
+                if let cpsURI {
+                    information.sequence { qualifiers in
+                        qualifiers.sequence { qualifier in
+                            qualifier.objectIdentifier(.cpsQualifier)
+                            qualifier.ia5String(cpsURI)
+                        }
+                    }
+                }
+            }
+        }
+        return try make(.certificatePolicies, critical: false, value: writer.bytes)
+    }
+
+    /// cRLDistributionPoints with one distribution point named by a URI. Not critical.
+    public static func crlDistributionPoints(uri: String) throws -> Certificate.Extension {
+        var writer = DERWriter()
+        writer.sequence { points in
+            points.sequence { point in
+                point.constructed(DERWriter.Tag.contextConstructed(0)) { name in
+                    name.constructed(DERWriter.Tag.contextConstructed(0)) { fullName in
+                        fullName.ia5String(uri, tag: DERWriter.Tag.contextPrimitive(6))
+                    }
+                }
+            }
+        }
+        return try make(.crlDistributionPoints, critical: false, value: writer.bytes)
+    }
+
+    /// id-pkix-ocsp-nocheck (value NULL): clients need not check the responder certificate's own status.
+    public static func ocspNoCheck() throws -> Certificate.Extension {
+        try make(.ocspNoCheck, critical: false, value: [0x05, 0x00])
+    }
+
+    static func make(_ oid: OID, critical: Bool, value: [UInt8]) throws -> Certificate.Extension {
+        Certificate.Extension(oid: try ASN1ObjectIdentifier(elements: oid.arcs.map { UInt($0) }), critical: critical,
+                              value: value[...])
+    }
+}
