@@ -76,6 +76,7 @@ let package = Package(
             name: "AMSServerTests",
             dependencies: [
                 "AMSServer",
+                "AMSPKI",
                 "AMSTestTools",
                 .product(name: "VaporTesting", package: "vapor"),
             ]

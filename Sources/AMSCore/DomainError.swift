@@ -28,5 +28,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let duplicateEmail = DomainError("duplicate_email", "the e-mail address is taken")
     public static let emailDomainNotInAgency = DomainError("email_domain_not_in_agency", "the e-mail domain does not belong to the agency")
     public static let agencyRequired = DomainError("agency_required", "this role needs an agency")
+    public static let caNotInitialized = DomainError("ca_not_initialized", "the certificate authority has not been set up")
+    public static let staleVersion = DomainError("stale_version", "someone else changed the record first")
     public static let agencyNotAllowed = DomainError("agency_not_allowed", "this role has no agency")
 }

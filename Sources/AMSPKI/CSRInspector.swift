@@ -33,6 +33,9 @@ public struct CSRInspector: Sendable {
                 request = try CertificateSigningRequest(derEncoded: input)
             }
         } catch {
+            // A well-formed request whose key the library cannot even load (RSA under 2048 bits, other curves)
+            // is a key-policy refusal, not junk: say so.
+            if let spkiAlgorithm = Self.keyAlgorithmOID(ofRequest: input) { throw PKIError.csrKeyNotAllowed(spkiAlgorithm) }
             throw PKIError.csrMalformed
         }
         let strong: [Certificate.SignatureAlgorithm] = [.ecdsaWithSHA256, .ecdsaWithSHA384, .ecdsaWithSHA512,
@@ -57,5 +60,25 @@ public struct CSRInspector: Sendable {
         var serializer = DER.Serializer()
         try serializer.serialize(request)
         return Accepted(publicKey: request.publicKey, algorithm: algorithm, der: serializer.serializedBytes)
+    }
+
+    /// The SubjectPublicKeyInfo algorithm OID of something shaped like a PKCS#10 request, or nil.
+    static func keyAlgorithmOID(ofRequest input: [UInt8]) -> String? {
+        let text = String(decoding: input, as: UTF8.self)
+        let der: [UInt8]
+        if text.contains("-----BEGIN") {
+            guard let document = try? PEMDocument(pemString: text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+            der = document.derBytes
+        } else {
+            der = input
+        }
+        guard let root = try? DER.parse(der), case .constructed(let outer) = root.content,
+              let info = outer.first(where: { _ in true }), case .constructed(let infoChildren) = info.content else { return nil }
+        let fields = Array(infoChildren)
+        guard fields.count >= 3, case .constructed(let spki) = fields[2].content,
+              let algorithm = spki.first(where: { _ in true }), case .constructed(let algorithmChildren) = algorithm.content,
+              let oidNode = algorithmChildren.first(where: { _ in true }),
+              let oid = try? ASN1ObjectIdentifier(derEncoded: oidNode) else { return nil }
+        return oid.description
     }
 }

@@ -82,3 +82,14 @@ extension Certificate {
         get throws { try serializeAsPEM().pemString + "\n" }
     }
 }
+
+extension Certificate.PublicKey {
+    /// The SubjectPublicKeyInfo DER.
+    public var derBytes: [UInt8] {
+        get throws {
+            var serializer = DER.Serializer()
+            try serializer.serialize(self)
+            return serializer.serializedBytes
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -26,6 +27,8 @@ struct ServiceOverrides: Sendable {
     var mailTransport: (any MailTransport)?
     var secrets: ServerSecrets?
     var attachments: (any AttachmentStore)?
+    var keyEncryptionKey: KeyEncryptionKey?
+    var faults: FaultInjection?
 }
 
 /// Builds the whole application: database, migrations, services, middleware, views, routes and commands.
@@ -51,7 +54,12 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
                           mailTransport: transport,
                           absentAccountHash: try await hashing.hash(SecureToken(random: random).value),
                           attachments: overrides.attachments
-                            ?? FileAttachmentStore(directory: configuration.attachmentDirectory, threadPool: app.threadPool))
+                            ?? FileAttachmentStore(directory: configuration.attachmentDirectory, threadPool: app.threadPool),
+                          caKeys: CertificateAuthorityKeys(keyEncryptionKey: try overrides.keyEncryptionKey
+                            ?? CAKeyEncryptionKeyLoader.load(configuration.certificates)),
+                          certificateProfile: try certificateProfile(configuration.certificates),
+                          ocspCache: OCSPResponseCache(), serials: SerialNumberGenerator(),
+                          faults: overrides.faults ?? FaultInjection())
 
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
@@ -75,8 +83,15 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
 
     if mode == .serve {
         app.lifecycle.use(FirstAdministratorBootstrap())
+        app.lifecycle.use(CertificateAuthorityBootstrap())
+        app.lifecycle.use(CertificateMaintenanceWorker(interval: configuration.certificateMaintenanceInterval))
         app.lifecycle.use(OutboxWorker(interval: configuration.mailPollInterval))
     }
+}
+
+private func certificateProfile(_ settings: CertificateSettings) throws -> CertificateProfile {
+    guard let policy = OID(dotted: settings.policyOID) else { throw ConfigurationError("the certificate policy OID is not a dotted OID") }
+    return CertificateProfile(policy: policy, cpsURI: settings.cpsURL, validityDays: settings.validityDays, includeNIK: settings.includeNIK)
 }
 
 /// JSON dates as ISO 8601 (what the OpenAPI document promises), not seconds since 2001. Process-wide, so set once

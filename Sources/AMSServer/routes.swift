@@ -16,7 +16,10 @@ func routes(_ app: Application) throws {
     try app.register(collection: RequestQueueController())
     try app.register(collection: SLAReportController())
     try app.register(collection: AdminAPIKeyController())
+    try app.register(collection: CertificateController())
+    try app.register(collection: PKIController())
     try app.register(collection: APIController())
+    try app.register(collection: CertificateAPIController())
     APIController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
     RegistrationController.registerUploadRoute(app.routes, uploadMaxBytes: app.ams.configuration.uploadMaxBytes)
 }

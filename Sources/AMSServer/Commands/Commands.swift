@@ -1,6 +1,6 @@
 import Vapor
 
-/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`.
+/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`.
 func registerCommands(_ app: Application) {
     var user = AsyncCommands()
     user.use(UserCreateCommand(), as: "create")
@@ -14,4 +14,7 @@ func registerCommands(_ app: Application) {
     var audit = AsyncCommands()
     audit.use(AuditVerifyCommand(), as: "verify")
     app.asyncCommands.use(audit.group(help: "Audit log"), as: "audit")
+    var ca = AsyncCommands()
+    ca.use(CAInitCommand(), as: "init")
+    app.asyncCommands.use(ca.group(help: "Certificate authority"), as: "ca")
 }

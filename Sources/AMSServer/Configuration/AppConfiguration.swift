@@ -21,6 +21,8 @@ public struct AppConfiguration: Sendable {
     public var trustForwardedFor: Bool
     /// Seconds between delivery passes of the mail worker inside `ams serve`.
     public var mailPollInterval: Double
+    /// Seconds between passes of the certificate maintenance worker (CRL refresh, expiry reminders, stale intents).
+    public var certificateMaintenanceInterval: Double = 300
     /// Give up on a message after this many failed attempts.
     public var mailMaxAttempts: Int
     /// Where uploaded request documents are kept (outside the web root).
@@ -29,6 +31,8 @@ public struct AppConfiguration: Sendable {
     public var uploadMaxBytes: Int
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
+    /// The certificate authority and the holder certificates.
+    public var certificates: CertificateSettings
 
     public static let minimumBcryptCost = 12
 
@@ -41,7 +45,7 @@ public struct AppConfiguration: Sendable {
                 bcryptCost: Int = 12, trustForwardedFor: Bool = false,
                 mailPollInterval: Double = 5, mailMaxAttempts: Int = 12,
                 attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024,
-                timeStandards: TimeStandards = TimeStandards()) {
+                timeStandards: TimeStandards = TimeStandards(), certificates: CertificateSettings? = nil) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.listenHost = listenHost
@@ -59,6 +63,7 @@ public struct AppConfiguration: Sendable {
         self.attachmentDirectory = attachmentDirectory ?? "\(dataDirectory)/attachments"
         self.uploadMaxBytes = uploadMaxBytes
         self.timeStandards = timeStandards
+        self.certificates = certificates ?? CertificateSettings(keyEncryptionKeyFile: "\(dataDirectory)/ams-ca-kek.key")
     }
 
     /// `Secure` cookies unless AMS is reached over plain http on the local machine (browsers drop `Secure`
@@ -144,6 +149,7 @@ public struct AppConfiguration: Sendable {
             uploadMaxBytes: Int(try number("AMS_UPLOAD_MAX_MB", default: 2) * 1024 * 1024),
             timeStandards: TimeStandards(Dictionary(uniqueKeysWithValues: try WorkflowStep.allCases.map { step in
                 (step, try number("AMS_SLA_\(step.rawValue.uppercased())_MINUTES", default: step.sopStandard / 60) * 60)
-            })))
+            })),
+            certificates: try CertificateSettings.fromEnvironment(value, flag: flag, dataDirectory: dataDirectory))
     }
 }

@@ -10,7 +10,9 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // The JSON API authenticates with bearer keys, never with cookies: a forged cross-site request carries no key.
-        guard [.POST, .PUT, .PATCH, .DELETE].contains(request.method), !request.url.path.hasPrefix("/api/") else {
+        // The public PKI endpoints (OCSP) change nothing and know no session.
+        guard [.POST, .PUT, .PATCH, .DELETE].contains(request.method), !request.url.path.hasPrefix("/api/"),
+              !request.url.path.hasPrefix("/pki/") else {
             return try await next.respond(to: request)
         }
         // A large body (an upload) arrives as a stream; collect it first, up to the route's own limit.

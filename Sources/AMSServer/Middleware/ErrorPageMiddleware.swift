@@ -1,3 +1,4 @@
+import AMSPKI
 import AMSCore
 import Vapor
 
@@ -44,9 +45,14 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             case .forbidden, .csrfFailed: return (.forbidden, "error_\(domain.code)")
             case DomainError("unauthenticated"): return (.unauthorized, "error_unauthenticated")
             case .notFound: return (.notFound, "error_not_found")
+            case .staleVersion: return (.conflict, "error_stale_version")
+            case .caNotInitialized: return (.serviceUnavailable, "error_ca_not_initialized")
             default:
                 return (.badRequest, Localizer.has("error_\(domain.code)") ? "error_\(domain.code)" : "error_bad_request")
             }
+        }
+        if let pki = error as? PKIError {
+            return (.unprocessableEntity, Localizer.has("error_\(pki.code)") ? "error_\(pki.code)" : "error_bad_request")
         }
         if let abort = error as? any AbortError {
             switch abort.status {

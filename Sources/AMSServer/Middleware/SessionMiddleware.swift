@@ -8,6 +8,8 @@ struct SessionMiddleware: AsyncMiddleware {
     private struct ExpiredKey: StorageKey { typealias Value = Bool }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // CRLs, CA certificates and OCSP are public and sessionless: no cookie read, none set.
+        if request.url.path.hasPrefix("/pki/") { return try await next.respond(to: request) }
         let services = request.ams
         let secure = services.configuration.cookieSecure
         var clearSessionCookie = false

@@ -14,5 +14,7 @@ enum Migrations {
         CreateAPIKeys(),
         // 004: identity verification of account holders
         UpdateUsersAddIdentityVerification(),
+        // 005: the certificate authority, certificates, CRLs
+        CreateCertificates(),
     ]
 }

@@ -27,6 +27,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "locale") var locale: String
     /// Jabatan, as verified (applicants).
     @OptionalField(key: "position") var position: String?
+    /// Unit kerja (organisational unit), as verified; the certificate subject's OU.
+    @OptionalField(key: "unit") var unit: String?
     /// When an operator verified this holder's identity (SOP step 4).
     @OptionalField(key: "identity_verified_at") var identityVerifiedAt: Date?
     /// Set when certificate data (name, position, agency, e-mail) changed after verification.

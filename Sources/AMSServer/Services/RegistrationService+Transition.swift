@@ -175,6 +175,7 @@ extension RegistrationService {
                              initialPasswordExpiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.initialPasswordLifetime),
                              locale: AppLocale.default.rawValue, now: now)
         user.position = request.position
+        user.unit = request.unit
         user.identityVerifiedAt = now
         try await user.create(on: db)
         return user

@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Foundation
 import Vapor
 
@@ -15,6 +16,19 @@ struct AMSServices: Sendable {
     /// no account, so that case takes as long as a wrong password.
     var absentAccountHash: String
     var attachments: any AttachmentStore
+    /// The CA keys, unsealed on first use with the key-encryption key kept outside the database.
+    var caKeys: CertificateAuthorityKeys
+    var certificateProfile: CertificateProfile
+    var ocspCache: OCSPResponseCache
+    /// Random serial numbers for certificates (16 bytes, positive).
+    var serials: SerialNumberGenerator
+    var faults = FaultInjection()
+
+    var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }
+    var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: configuration.publicBaseURL) }
+    var passphraseWrap: PassphraseKeyWrap {
+        PassphraseKeyWrap(cost: .init(log2N: configuration.certificates.passphraseCostLog2N))
+    }
 
     var audit: AuditLog { AuditLog(chain: AuditChain(key: secrets.auditChainKey), clock: clock) }
     var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }

@@ -70,6 +70,7 @@ extension Request {
                 item("/dashboard", "nav_dashboard")
                 let actor = user.actor
                 if [.agencyOperator, .caOperator, .administrator, .auditor].contains(actor.role) { item("/requests", "nav_requests") }
+                item("/certificates", "nav_certificates")
                 if actor.role == .applicant { item("/profile", "nav_profile") }
                 if [.agencyOperator, .caOperator].contains(actor.role) { item("/reverifications", "nav_reverifications") }
                 if Permissions.canReadReports(actor: actor) { item("/reports/sla", "nav_reports") }

@@ -1,5 +1,6 @@
 @testable import AMSServer
 import AMSCore
+import AMSPKI
 import Crypto
 import Fluent
 import Foundation
@@ -22,10 +23,11 @@ struct TestApp {
     static func with(_ database: TestDatabase,
                      tweak: (inout AppConfiguration) -> Void = { _ in },
                      mailTransport: (any MailTransport)? = nil,
+                     clock: TestClock = TestClock(),
+                     faults: FaultInjection = FaultInjection(),
                      _ body: (TestApp) async throws -> Void) async throws {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
-        let clock = TestClock()
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let location: DatabaseLocation = switch database {
         case .sqlite: .sqliteMemory
@@ -35,11 +37,14 @@ struct TestApp {
         var configuration = AppConfiguration(database: location, publicBaseURL: "https://ams.test.go.id",
                                              dataDirectory: NSTemporaryDirectory(), secretKeyFile: "/nonexistent",
                                              smtp: nil, bcryptCost: 12, attachmentDirectory: attachmentDirectory)
+        // scrypt at 2^10 instead of 2^17: the same code path, a thousandth of the memory and time
+        configuration.certificates.passphraseCostLog2N = 10
         tweak(&configuration)
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),
                                          mailTransport: mailTransport,
-                                         secrets: ServerSecrets(masterKey: SymmetricKey(size: .bits256)))
+                                         secrets: ServerSecrets(masterKey: SymmetricKey(size: .bits256)),
+                                         keyEncryptionKey: KeyEncryptionKey.random(), faults: faults)
         let testApp = TestApp(app: app, clock: clock, database: database)
         defer { try? FileManager.default.removeItem(atPath: attachmentDirectory) }
         do {

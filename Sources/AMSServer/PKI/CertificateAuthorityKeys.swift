@@ -1,0 +1,60 @@
+import AMSPKI
+import Fluent
+import Foundation
+import X509
+import AMSCore
+
+/// Loads the active CA certificates and unseals their keys with the key-encryption key, once per process (again
+/// after ``forget()``, e.g. when the OCSP responder certificate was renewed).
+actor CertificateAuthorityKeys {
+    let keyEncryptionKey: KeyEncryptionKey
+    private var loaded: LoadedAuthorities?
+
+    init(keyEncryptionKey: KeyEncryptionKey) {
+        self.keyEncryptionKey = keyEncryptionKey
+    }
+
+    func current(on database: any Database) async throws -> LoadedAuthorities {
+        if let loaded { return loaded }
+        let rows = try await CertificateAuthorityModel.query(on: database).filter(\.$active == true).all()
+        func authority(_ role: CertificateAuthorityModel.Role) throws -> (CertificateAuthority, UUID) {
+            guard let row = rows.first(where: { $0.role == role }) else { throw DomainError.caNotInitialized }
+            return (try unseal(row), row.id!)
+        }
+        let root = try authority(.root)
+        let issuing = try authority(.issuing)
+        let responder = try authority(.ocspResponder)
+        let result = LoadedAuthorities(root: root.0, rootID: root.1, issuing: issuing.0, issuingID: issuing.1,
+                                       responder: responder.0, responderID: responder.1,
+                                       ocsp: OCSPResponseBuilder(issuer: issuing.0, signer: responder.0))
+        loaded = result
+        return result
+    }
+
+    func forget() {
+        loaded = nil
+    }
+
+    func unseal(_ row: CertificateAuthorityModel) throws -> CertificateAuthority {
+        guard let algorithm = KeyAlgorithm(rawValue: row.keyAlgorithm) else { throw PKIError.keyMismatch }
+        let key = try keyEncryptionKey.open(Array(row.sealedKey), label: row.label, algorithm: algorithm)
+        return try CertificateAuthority(label: row.label, certificate: try Certificate(derEncoded: Array(row.certificateDER)), key: key)
+    }
+
+    /// The row to store for a new CA certificate, its key sealed under the key-encryption key.
+    func sealedRow(_ authority: CertificateAuthority, role: CertificateAuthorityModel.Role, now: Date) throws -> CertificateAuthorityModel {
+        let row = CertificateAuthorityModel()
+        row.label = authority.label
+        row.role = role
+        row.keyAlgorithm = authority.key.algorithm.rawValue
+        row.certificateDER = Data(authority.der)
+        row.sealedKey = Data(try keyEncryptionKey.seal(authority.key, label: authority.label))
+        row.subject = authority.certificate.subject.description
+        row.serialHex = Array(authority.certificate.serialNumber.bytes).hexString
+        row.notBefore = authority.certificate.notValidBefore
+        row.notAfter = authority.certificate.notValidAfter
+        row.active = true
+        row.createdAt = now
+        return row
+    }
+}

@@ -1,0 +1,25 @@
+import AMSPKI
+import Foundation
+
+/// The CA hierarchy in use, with its keys unsealed: the root, the issuing CA that signs holder certificates and
+/// CRLs, and the delegated OCSP responder.
+struct LoadedAuthorities: Sendable {
+    let root: CertificateAuthority
+    let rootID: UUID
+    let issuing: CertificateAuthority
+    let issuingID: UUID
+    let responder: CertificateAuthority
+    let responderID: UUID
+    /// Answers OCSP for the issuing CA, signed by the responder (hashes of the issuer computed once).
+    let ocsp: OCSPResponseBuilder
+
+    /// The issuing CA by its URL label (`/pki/crl/<label>.crl`, `/pki/ca/<label>.crt`).
+    func authority(label: String) -> CertificateAuthority? {
+        [root, issuing].first { $0.label == label }
+    }
+
+    /// The database id of a CA that publishes a CRL, by label.
+    func crlIssuerID(label: String) -> UUID? {
+        label == issuing.label ? issuingID : label == root.label ? rootID : nil
+    }
+}

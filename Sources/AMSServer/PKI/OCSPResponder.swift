@@ -1,0 +1,80 @@
+import AMSCore
+import AMSPKI
+import Fluent
+import Foundation
+import SQLKit
+
+/// The RFC 6960 responder behind `/pki/ocsp`: every answer reads the certificate's current status from the
+/// database; a signed response for a nonce-less single query is reused while that status is unchanged and the
+/// response is fresh. Whatever arrives, the answer is a well-formed OCSP response (`malformedRequest` for junk).
+struct OCSPResponder: Sendable {
+    let services: AMSServices
+
+    func respond(to body: [UInt8], on database: any Database) async -> [UInt8] {
+        let request: OCSPRequestContent
+        do {
+            request = try OCSPRequestParser.parse(body)
+        } catch {
+            return OCSPResponseBuilder.malformedRequest
+        }
+        let loaded: LoadedAuthorities
+        do {
+            loaded = try await services.caKeys.current(on: database)
+        } catch {
+            return OCSPResponseBuilder.tryLater
+        }
+        do {
+            let statuses = try await lookUp(request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial),
+                                            issuerID: loaded.issuingID, on: database)
+            let answers = request.queries.map { query in
+                (query: query, status: loaded.ocsp.isForThisIssuer(query) ? statuses[query.serial.hexString] ?? .unknown : .unknown)
+            }
+            let now = services.clock.now
+            if request.nonce == nil, answers.count == 1 {
+                let key = OCSPResponseCache.Key(certID: answers[0].query.certIDDER, status: answers[0].status)
+                if let cached = services.ocspCache.response(for: key, now: now) { return cached }
+                let response = try loaded.ocsp.successful(answers: answers, nonce: nil, producedAt: now)
+                services.ocspCache.store(response, for: key, producedAt: now)
+                return response
+            }
+            return try loaded.ocsp.successful(answers: answers, nonce: request.nonce, producedAt: now)
+        } catch {
+            return OCSPResponseBuilder.internalError
+        }
+    }
+
+    /// Status by serial (hex) for certificates of the issuing CA; serials not found are absent (→ unknown).
+    func lookUp(_ serials: [[UInt8]], issuerID: UUID, on database: any Database) async throws -> [String: OCSPCertificateStatus] {
+        guard !serials.isEmpty else { return [:] }
+        let sql = database as! any SQLDatabase
+        let hexes = serials.map(\.hexString)
+        var result: [String: OCSPCertificateStatus] = [:]
+        let rows = try await sql.select()
+            .column("serial_hex").column("status").column("revoked_at").column("revocation_reason")
+            .from(CertificateModel.schema)
+            .where("serial_hex", .in, hexes).where("issuer_ca_id", .equal, issuerID)
+            .all()
+        for row in rows {
+            let serial = try row.decode(column: "serial_hex", as: String.self)
+            switch CertificateStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+            case .issued:
+                result[serial] = .good
+            case .revoked, .void:
+                let at = try row.decode(column: "revoked_at", as: Date?.self) ?? .distantPast
+                let reason = try row.decode(column: "revocation_reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:)) ?? .unspecified
+                result[serial] = .revoked(at: at, reason: reason)
+            default:
+                // pending, rejected: no serial; issuing: not yet known to be signed
+                break
+            }
+        }
+        // the delegated responder's own certificates are issued by the issuing CA too
+        let missing = hexes.filter { result[$0] == nil }
+        if !missing.isEmpty {
+            let responders = try await CertificateAuthorityModel.query(on: database).filter(\.$serialHex ~~ missing)
+                .filter(\.$role == .ocspResponder).all()
+            for responder in responders { result[responder.serialHex] = .good }
+        }
+        return result
+    }
+}

@@ -1,0 +1,254 @@
+import AMSCore
+import AMSPKI
+import Fluent
+import Foundation
+import NIOPosix
+import SQLKit
+import X509
+
+/// Certificates from request to revocation. Every state change is one transaction with its audit entry and its
+/// mail; issuance writes its intent (serial, subject, holder) before signing, so a crash after signing never
+/// leaves a certificate AMS does not know about.
+struct CertificateService: Sendable {
+    let services: AMSServices
+    let database: any Database
+    /// Where scrypt runs (a second of CPU per passphrase), off the event loops.
+    let threadPool: NIOThreadPool
+
+    /// Where the holder's key pair comes from.
+    enum KeySource: Sendable {
+        /// AMS generates the key and wraps it under this passphrase.
+        case passphrase(String, confirmation: String)
+        /// A PKCS#10 request (PEM or DER).
+        case csr([UInt8])
+    }
+
+    /// Input errors keyed by form field; values are localisation keys.
+    struct InvalidInput: Error {
+        var fields: [String: String]
+    }
+
+    static let passphraseLength = 12...1024
+
+    // MARK: request
+
+    /// A holder asks for a certificate (or, with `replaces`, renews or replaces one). Approved by a CA operator
+    /// unless the setting says issuance needs no approval, in which case it is issued at once.
+    func request(holder: UserModel, source: KeySource, replaces: UUID? = nil, context: AuditContext) async throws -> CertificateModel {
+        guard Permissions.canRequestCertificate(actor: holder.actor), holder.isActive else { throw DomainError.forbidden }
+        guard holder.identityVerifiedAt != nil else { throw DomainError("identity_not_verified", "the holder's identity is not verified") }
+        guard holder.mayBeIssuedCertificate else { throw DomainError("reverification_required", "certificate data changed since verification") }
+        let open = try await CertificateModel.query(on: database).filter(\.$holder.$id == holder.id!)
+            .filter(\.$status ~~ [.pending, .issuing]).count()
+        guard open == 0 else { throw DomainError("certificate_request_open", "the holder has an open certificate request") }
+        let identity = try await holderIdentity(holder)
+        let subject: String
+        do {
+            subject = try services.certificateProfile.subjectText(for: identity)
+        } catch {
+            throw DomainError("certificate_subject_invalid", "\(error)")
+        }
+        let key = try await prepareKey(source)
+        let now = services.clock.now
+        let record = CertificateModel()
+        record.$holder.id = holder.id!
+        record.$agency.id = holder.$agency.id
+        record.status = .pending
+        record.method = key.method
+        record.version = 1
+        record.subject = subject
+        record.email = holder.email
+        record.keyAlgorithm = key.algorithm.rawValue
+        record.publicKey = Data(key.publicKeyDER)
+        record.wrappedKey = key.wrapped.map { Data($0) }
+        record.csrDER = key.csr.map { Data($0) }
+        record.requestedAt = now
+        record.replacesID = replaces
+        record.reminderStage = 0
+        record.updatedAt = now
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await record.create(on: db)
+            try await services.audit.append(.certificateRequested, context: context, targetType: "certificate", targetID: record.id!.uuidString,
+                                            details: ["method": key.method.rawValue, "algorithm": key.algorithm.rawValue,
+                                                      "subject": subject, "replaces": replaces?.uuidString ?? ""], on: db)
+        }
+        guard !services.configuration.certificates.approvalRequired else { return record }
+        return try await issue(record, approvedBy: nil, context: context)
+    }
+
+    private struct PreparedKey: Sendable {
+        let method: CertificateMethod
+        let algorithm: KeyAlgorithm
+        let publicKeyDER: [UInt8]
+        let wrapped: [UInt8]?
+        let csr: [UInt8]?
+    }
+
+    private func prepareKey(_ source: KeySource) async throws -> PreparedKey {
+        switch source {
+        case .passphrase(let passphrase, let confirmation):
+            try Self.checkPassphrase(passphrase, confirmation: confirmation)
+            let algorithm = services.configuration.certificates.holderKeyAlgorithm
+            let wrap = services.passphraseWrap
+            return try await threadPool.runIfActive {
+                let key = try SigningKey.generate(algorithm)
+                return PreparedKey(method: .generated, algorithm: algorithm, publicKeyDER: try Self.spki(key.publicKey),
+                                   wrapped: try wrap.wrap(key, passphrase: passphrase), csr: nil)
+            }
+        case .csr(let bytes):
+            let inspector = CSRInspector(allowed: services.configuration.certificates.acceptedCSRAlgorithms)
+            do {
+                let accepted = try inspector.inspect(bytes)
+                return PreparedKey(method: .csr, algorithm: accepted.algorithm, publicKeyDER: try Self.spki(accepted.publicKey),
+                                   wrapped: nil, csr: accepted.der)
+            } catch let error as PKIError {
+                throw InvalidInput(fields: ["csr": "error_\(error.code)"])
+            }
+        }
+    }
+
+    static func spki(_ key: Certificate.PublicKey) throws -> [UInt8] {
+        try key.derBytes
+    }
+
+    func holderIdentity(_ holder: UserModel) async throws -> HolderIdentity {
+        let agency = try await holder.$agency.get(on: database)
+        return HolderIdentity(fullName: holder.fullName, email: holder.email, agencyName: agency?.name ?? "",
+                              unit: holder.unit, nik: holder.nik)
+    }
+
+    // MARK: decisions
+
+    /// A CA operator approves a pending request: the certificate is issued at once.
+    func approve(_ record: CertificateModel, expectedVersion: Int, by operatorUser: UserModel, context: AuditContext) async throws -> CertificateModel {
+        guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
+        guard record.version == expectedVersion else { throw DomainError.staleVersion }
+        guard record.status == .pending else { throw DomainError("certificate_not_pending", "the request is no longer pending") }
+        return try await issue(record, approvedBy: operatorUser, context: context)
+    }
+
+    /// A CA operator declines a pending request, with a reason the holder reads in the mail.
+    func reject(_ record: CertificateModel, expectedVersion: Int, note: String, by operatorUser: UserModel, context: AuditContext) async throws {
+        guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
+        let reason = LogSafe.field(note.trimmingCharacters(in: .whitespacesAndNewlines), limit: 1000)
+        guard !reason.isEmpty else { throw InvalidInput(fields: ["note": "error_reason_required"]) }
+        let now = services.clock.now
+        let holder = try await record.$holder.get(on: database)
+        let mail = self.mail(to: holder, template: "certificate_rejected", subjectKey: "mail_certificate_rejected_subject",
+                             bodyKey: "mail_certificate_rejected_body", arguments: ["reason": reason, "url": detailURL(record)])
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.claim(record, from: .pending, expectedVersion: expectedVersion, now: now, on: db) { update in
+                update.set("status", to: CertificateStatus.rejected.rawValue).set("decided_at", to: now)
+                    .set("decided_by_id", to: operatorUser.id).set("decision_note", to: reason)
+            }
+            try await services.audit.append(.certificateRejected, context: context, targetType: "certificate", targetID: record.id!.uuidString,
+                                            details: ["reason": reason], on: db)
+            _ = try await services.outbox.enqueue(mail, context: context, on: db)
+        }
+    }
+
+    // MARK: issuance
+
+    /// Intent (status `issuing` with serial and validity), signature, then the certificate with its audit entry and
+    /// mail. The intent and the result are separate transactions; between them only the signing happens.
+    func issue(_ record: CertificateModel, approvedBy: UserModel?, context: AuditContext) async throws -> CertificateModel {
+        let holder = try await record.$holder.get(on: database)
+        guard holder.mayBeIssuedCertificate, holder.isActive else {
+            throw DomainError("reverification_required", "certificate data changed since verification")
+        }
+        let identity = try await holderIdentity(holder)
+        let profile = services.certificateProfile
+        let subject: String
+        do {
+            subject = try profile.subjectText(for: identity)
+        } catch {
+            throw DomainError("certificate_subject_invalid", "\(error)")
+        }
+        let loaded = try await services.caKeys.current(on: database)
+        let now = services.clock.now
+        let notBefore = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let notAfter = min(notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
+                           loaded.issuing.certificate.notValidAfter)
+        let expectedVersion = record.version
+        var serial: [UInt8] = []
+        // 1. the intent, with a unique serial (the unique index decides; a clash, never expected, draws again)
+        for attempt in 1...3 {
+            serial = services.serials.next()
+            do {
+                let serialHex = serial.hexString
+                try await WriteTransaction.run(on: database) { [services] db in
+                    try await Self.claim(record, from: .pending, expectedVersion: expectedVersion, now: now, on: db) { update in
+                        update.set("status", to: CertificateStatus.issuing.rawValue).set("serial_hex", to: serialHex)
+                            .set("issuer_ca_id", to: loaded.issuingID).set("subject", to: subject).set("email", to: holder.email)
+                            .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
+                        if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
+                    }
+                    if approvedBy != nil {
+                        try await services.audit.append(.certificateApproved, context: context, targetType: "certificate",
+                                                        targetID: record.id!.uuidString, details: ["subject": subject], on: db)
+                    }
+                    try await services.audit.append(.certificateIssuing, context: context, targetType: "certificate",
+                                                    targetID: record.id!.uuidString,
+                                                    details: ["serial": serialHex, "subject": subject, "holder": holder.username,
+                                                              "issuer": loaded.issuing.label], on: db)
+                }
+                break
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                continue
+            }
+        }
+        // 2. the signature
+        try services.faults.afterIssuingIntent?()
+        let signedSerial = serial
+        let publicKey = try Certificate.PublicKey(derEncoded: Array(record.publicKey))
+        let certificate = try loaded.issuing.issueHolderCertificate(serial: signedSerial, publicKey: publicKey, holder: identity,
+                                                                    notBefore: notBefore, profile: profile, endpoints: services.pkiEndpoints)
+        let der = try certificate.derBytes
+        // 3. the certificate, its audit entry and the holder's mail, together
+        let mail = self.mail(to: holder, template: "certificate_issued", subjectKey: "mail_certificate_issued_subject",
+                             bodyKey: "mail_certificate_issued_body",
+                             arguments: ["serial": signedSerial.hexString, "subject": subject, "url": detailURL(record),
+                                         "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
+        let replaced = record.replacesID
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.claim(record, from: .issuing, expectedVersion: expectedVersion + 1, now: now, on: db) { update in
+                update.set("status", to: CertificateStatus.issued.rawValue).set("certificate_der", to: Data(der))
+                    .set("issued_at", to: now).set("not_after", to: certificate.notValidAfter)
+            }
+            try await services.audit.append(.certificateIssued, context: context, targetType: "certificate", targetID: record.id!.uuidString,
+                                            details: ["serial": signedSerial.hexString, "subject": subject,
+                                                      "not_after": ISO8601DateFormatter().string(from: certificate.notValidAfter),
+                                                      "replaces": replaced?.uuidString ?? ""], on: db)
+            _ = try await services.outbox.enqueue(mail, context: context, on: db)
+        }
+        guard let stored = try await CertificateModel.find(record.id, on: database) else { throw DomainError.notFound }
+        return stored
+    }
+
+    /// The conditional update every state change goes through: it succeeds only from the expected status and
+    /// version, so of two concurrent actors exactly one wins and the other is told to reload.
+    static func claim(_ record: CertificateModel, from status: CertificateStatus, expectedVersion: Int, now: Date, on db: any Database,
+                      _ changes: (SQLUpdateBuilder) -> Void) async throws {
+        let sql = db as! any SQLDatabase
+        let update = sql.update(CertificateModel.schema)
+            .set("version", to: SQLRaw("version + 1"))
+            .set("updated_at", to: now)
+        changes(update)
+        let rows = try await update.where("id", .equal, record.id!).where("status", .equal, status.rawValue)
+            .where("version", .equal, expectedVersion).returning("id").all()
+        guard rows.count == 1 else { throw DomainError.staleVersion }
+    }
+
+    // MARK: mail
+
+    func detailURL(_ record: CertificateModel) -> String {
+        services.configuration.publicBaseURL + "/certificates/" + record.id!.uuidString
+    }
+
+    func mail(to holder: UserModel, template: String, subjectKey: String, bodyKey: String, arguments: [String: String]) -> MailMessage {
+        let locale = AppLocale(rawValue: holder.locale) ?? .default
+        let text = Localizer.text("mail_greeting", locale, ["name": holder.fullName]) + "\n\n"
+            + Localizer.text(bodyKey, locale, arguments) + "\n\n" + Localizer.text("mail_signature", locale) + "\n"
+        return MailMessage(recipient: holder.email, subject: Localizer.text(subjectKey, locale, arguments), body: text, template: template)
+    }
+}

@@ -1,0 +1,189 @@
+@testable import AMSServer
+import AMSCore
+import AMSPKI
+import AMSTestTools
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+import X509
+
+@Suite("Certificate issuance: passphrase-protected keys and CSRs, approval, downloads, checked by openssl and pkilint")
+struct CertificateIssuanceTests {
+    @Test(arguments: TestDatabase.all)
+    func holderRequestsWithAPassphraseAndACAOperatorApproves(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: the CA, a verified holder, the CA operator and an operator of another agency
+            let loaded = try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let other = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
+            let holder = try await t.verifiedHolder(agency: agency)
+            try await t.user("op.ca", role: .caOperator)
+            try await t.user("op.riau", role: .agencyOperator, agency: other)
+            let browser = t.browser()
+            try await browser.signIn(holder.username, TestApp.password)
+            // a bad submission keeps nothing and says why
+            let mismatch = try await browser.postMultipart("/certificates/new", fields: [
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": "something else entirely"], files: [:],
+                from: "/certificates/new")
+            #expect(mismatch.status == .unprocessableEntity && mismatch.body.string.contains("Kedua frasa sandi tidak sama"))
+            #expect(try await CertificateModel.query(on: t.db).count() == 0)
+            // act: the holder asks; the request waits for approval
+            let submitted = try await browser.postMultipart("/certificates/new", fields: [
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase], files: [:],
+                from: "/certificates/new")
+            #expect(submitted.status == .seeOther)
+            let pending = try #require(try await CertificateModel.query(on: t.db).first())
+            #expect(pending.status == .pending && pending.serialHex == nil && pending.method == .generated)
+            #expect(pending.subject.contains("CN=Siti Rahmawati") && pending.subject.contains("OU=Bidang Persandian"))
+            // a second request while one is open is refused
+            let second = try await browser.postMultipart("/certificates/new", fields: [
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase], files: [:],
+                from: "/certificates/new")
+            #expect(second.status == .unprocessableEntity && second.body.string.contains("Masih ada permohonan"))
+            // the other agency's operator cannot see it; the CA operator sees it in the queue and approves
+            let riau = t.browser()
+            try await riau.signIn("op.riau", TestApp.password)
+            #expect(try await riau.get("/certificates/\(pending.id!.uuidString)").status == .notFound)
+            #expect(!(try await riau.get("/certificates").body.string.contains("Siti Rahmawati")))
+            let ca = t.browser()
+            try await ca.signIn("op.ca", TestApp.password)
+            #expect(try await ca.get("/certificates?status=pending").body.string.contains("Siti Rahmawati"))
+            let approved = try await ca.post("/certificates/\(pending.id!.uuidString)/approve", form: ["version": String(pending.version)],
+                                             from: "/certificates/\(pending.id!.uuidString)")
+            #expect(approved.status == .seeOther)
+            // approving again with the old version is a lost race, not a second certificate
+            let again = try await ca.post("/certificates/\(pending.id!.uuidString)/approve", form: ["version": String(pending.version)],
+                                          from: "/certificates/\(pending.id!.uuidString)")
+            #expect(again.status == .unprocessableEntity || again.status == .conflict)
+            let issued = try await t.record(pending.id)
+            #expect(issued.status == .issued && issued.serialHex?.count == 32 && issued.certificateDER != nil)
+            // assert: the holder's mail, the audit trail, the key wrapped under the passphrase only
+            let mail = try #require(try await t.mails(to: holder.email).first)
+            #expect(mail.template == "certificate_issued" && mail.body.contains(issued.serialHex!))
+            let actions = try await t.auditActions()
+            for action in ["certificate.requested", "certificate.approved", "certificate.issuing", "certificate.issued"] {
+                #expect(actions.contains(action), "\(action)")
+            }
+            let wrapped = try #require(issued.wrappedKey)
+            let key = try PassphraseKeyWrap.unwrap(Array(wrapped), passphrase: TestApp.passphrase, algorithm: .p256)
+            let certificate = try Certificate(derEncoded: Array(issued.certificateDER!))
+            #expect(certificate.publicKey == key.publicKey)
+            #expect(throws: PKIError.wrongPassphrase) { try PassphraseKeyWrap.unwrap(Array(wrapped), passphrase: "not the passphrase", algorithm: .p256) }
+            let auditText = try await AuditEntryModel.query(on: t.db).all().map { "\($0.details)" }.joined()
+            #expect(!auditText.contains(TestApp.passphrase))
+            // downloads: PEM, DER, chain, PKCS#7; openssl verifies the chain, pkilint finds no error
+            let page = "/certificates/\(issued.id!.uuidString)/download/"
+            let pem = try await browser.get(page + "certificate.pem")
+            #expect(pem.headers.contentType?.description.contains("pem") == true && pem.body.string.hasPrefix("-----BEGIN CERTIFICATE-----"))
+            #expect(Array(try await browser.get(page + "certificate.der").body.readableBytesView) == Array(issued.certificateDER!))
+            let chain = try await browser.get(page + "chain.pem").body.string
+            #expect(chain.components(separatedBy: "BEGIN CERTIFICATE").count == 4)
+            let verified = try PKIOracle.verify(leafPEM: pem.body.string, rootPEM: PEM.encode(loaded.root.der, label: "CERTIFICATE"),
+                                                intermediatesPEM: PEM.encode(loaded.issuing.der, label: "CERTIFICATE"),
+                                                at: t.clock.now.addingTimeInterval(60))
+            #expect(verified.ok, "\(verified.output)")
+            #expect(try PKIOracle.pkilintErrors("lint_pkix_cert", der: Array(issued.certificateDER!)) == [])
+            let p7b = try await browser.get(page + "chain.p7b")
+            let folder = try ScratchFolder()
+            defer { folder.remove() }
+            let printed = try ExternalTool.run(["openssl", "pkcs7", "-inform", "DER", "-in", try folder.write("chain.p7b", Array(p7b.body.readableBytesView)),
+                                                "-print_certs", "-noout"])
+            #expect(printed.status == 0 && printed.stdout.components(separatedBy: "subject=").count == 4)
+            // another holder cannot download it
+            let stranger = try await t.verifiedHolder("199101012016011001", agency: agency, fullName: "Budi Santoso")
+            let strangerBrowser = t.browser()
+            try await strangerBrowser.signIn(stranger.username, TestApp.password)
+            #expect(try await strangerBrowser.get(page + "certificate.pem").status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aCSRIsIssuedAtOnceWhenApprovalIsOff(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.certificates.approvalRequired = false }) { t in
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let holder = try await t.verifiedHolder(agency: agency)
+            let folder = try ScratchFolder()
+            defer { folder.remove() }
+            func csr(_ keyArguments: [String], digest: String = "-sha256") throws -> [UInt8] {
+                let output = try ExternalTool.run(["openssl", "req", "-new", "-newkey"] + keyArguments + ["-nodes", digest,
+                                                   "-keyout", folder.path("key.pem"), "-subj", "/CN=ignored", "-outform", "PEM"])
+                #expect(output.status == 0, "\(output.stderr)")
+                return Array(output.stdout.utf8)
+            }
+            let browser = t.browser()
+            try await browser.signIn(holder.username, TestApp.password)
+            // refused: junk, a key too small, an empty form
+            let junk = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+                                                       files: ["csrFile": ("request.csr", Array("%PDF-1.7 not a CSR".utf8))], from: "/certificates/new")
+            #expect(junk.status == .unprocessableEntity && junk.body.string.contains("bukan CSR PKCS#10"))
+            let weak = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+                                                       files: ["csrFile": ("weak.csr", try csr(["rsa:1024"]))], from: "/certificates/new")
+            #expect(weak.status == .unprocessableEntity && weak.body.string.contains("tidak diterima"), "\(weak.body.string.components(separatedBy: "field-error").dropFirst().first ?? "")")
+            let empty = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"], files: [:], from: "/certificates/new")
+            #expect(empty.status == .unprocessableEntity)
+            #expect(try await CertificateModel.query(on: t.db).count() == 0)
+            // accepted: a P-256 CSR, issued without waiting, for the CSR's key
+            let request = try csr(["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+            let accepted = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+                                                           files: ["csrFile": ("request.csr", request)], from: "/certificates/new")
+            #expect(accepted.status == .seeOther && accepted.headers.first(name: .location)?.hasSuffix("notice=certificate_issued") == true)
+            let record = try #require(try await CertificateModel.query(on: t.db).first())
+            #expect(record.status == .issued && record.method == .csr && record.wrappedKey == nil)
+            let certificate = try Certificate(derEncoded: Array(record.certificateDER!))
+            let keyPublic = try ExternalTool.run(["openssl", "pkey", "-in", folder.path("key.pem"), "-pubout"])
+            #expect(keyPublic.status == 0)
+            #expect(PEM.encode(try certificate.publicKey.derBytes, label: "PUBLIC KEY") == keyPublic.stdout)
+            #expect(Array(record.publicKey) == (try certificate.publicKey.derBytes))
+            #expect(certificate.subject.description.contains("CN=Siti Rahmawati"), "subject comes from the verified identity, not the CSR")
+            #expect(try PKIOracle.pkilintErrors("lint_pkix_cert", der: Array(record.certificateDER!)) == [])
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func onlyVerifiedUnchangedHoldersMayRequest(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let holder = try await t.verifiedHolder(agency: agency)
+            let service = t.certificateService()
+            let source = CertificateService.KeySource.passphrase(TestApp.passphrase, confirmation: TestApp.passphrase)
+            // changed data waits for re-verification
+            holder.reverificationRequired = true
+            try await holder.save(on: t.db)
+            await #expect(throws: DomainError("reverification_required")) {
+                try await service.request(holder: holder, source: source, context: .system("test"))
+            }
+            // never verified
+            let unverified = try await t.user("199202022017022002", role: .applicant, agency: agency)
+            await #expect(throws: DomainError("identity_not_verified")) {
+                try await service.request(holder: unverified, source: source, context: .system("test"))
+            }
+            // staff accounts do not hold signing certificates here; the route refuses them
+            try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
+            let op = t.browser()
+            try await op.signIn("op.sumbar", TestApp.password)
+            #expect(try await op.get("/certificates/new").status == .forbidden)
+            // a pending request whose holder changed data in the meantime is not approved
+            holder.reverificationRequired = false
+            try await holder.save(on: t.db)
+            let record = try await service.request(holder: holder, source: source, context: .system("test"))
+            holder.reverificationRequired = true
+            try await holder.save(on: t.db)
+            let caOperator = try await t.user("op.ca", role: .caOperator)
+            await #expect(throws: DomainError("reverification_required")) {
+                try await service.approve(record, expectedVersion: record.version, by: caOperator, context: .system("test"))
+            }
+            #expect(try await t.record(record.id).status == .pending)
+            // an agency operator may not approve; the CA operator may reject with a reason the holder reads
+            let agencyOperator = try await UserModel.query(on: t.db).filter(\.$username == "op.sumbar").first()!
+            await #expect(throws: DomainError.forbidden) {
+                try await service.approve(record, expectedVersion: record.version, by: agencyOperator, context: .system("test"))
+            }
+            try await service.reject(record, expectedVersion: record.version, note: "Data unit kerja belum benar", by: caOperator, context: .system("test"))
+            #expect(try await t.record(record.id).status == .rejected)
+            #expect(try await t.mails(to: holder.email).first?.body.contains("Data unit kerja belum benar") == true)
+        }
+    }
+}
