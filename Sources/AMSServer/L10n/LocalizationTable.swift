@@ -530,7 +530,7 @@ enum LocalizationTable {
         e("error_csr_signature_invalid", "Tanda tangan CSR tidak sah (harus ditandatangani dengan kuncinya sendiri, SHA-256 atau lebih kuat).", "The CSR's signature does not verify (it must be signed by its own key with SHA-256 or stronger)."),
         e("error_csr_key_not_allowed", "Jenis atau ukuran kunci CSR tidak diterima. Gunakan ECDSA P-256/P-384 atau RSA 2048–4096.", "The CSR's key type or size is not accepted. Use ECDSA P-256/P-384 or RSA 2048–4096."),
         e("error_revocation_reason", "Pilih alasan pencabutan.", "Choose a reason for revocation."),
-        e("error_invalidity_date", "Tanggal harus berformat TTTT-BB-HH, tidak di masa depan dan tidak sebelum sertifikat terbit.", "The date must be YYYY-MM-DD, not in the future and not before the certificate was issued."),
+        e("error_invalidity_date", "Tanggal harus berformat TTTT-BB-HH dan tidak di masa depan.", "The date must be YYYY-MM-DD and not in the future."),
         e("error_reauth_failed", "Kata sandi salah. Konfirmasi dengan kata sandi akun Anda.", "Wrong password. Confirm with your account password."),
         e("mail_certificate_issued_subject", "Sertifikat elektronik Anda telah terbit", "Your electronic certificate has been issued"),
         e("mail_certificate_issued_body", "Sertifikat elektronik Anda telah terbit.\n\nSubjek: {subject}\nNomor seri: {serial}\nBerlaku sampai: {not_after} UTC\n\nLihat dan unduh di {url}", "Your electronic certificate has been issued.\n\nSubject: {subject}\nSerial number: {serial}\nValid until: {not_after} UTC\n\nSee and download it at {url}"),

@@ -24,7 +24,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if hsts {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
-        if !request.url.path.hasPrefix("/css/") && !request.url.path.hasPrefix("/img/") {
+        // Static assets and the public PKI files (CRLs, CA certificates, OCSP) set their own caching.
+        if !["/css/", "/img/", "/pki/"].contains(where: request.url.path.hasPrefix) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

@@ -14,7 +14,7 @@ extension CertificateService {
         }
         guard record.status == .issued else { throw DomainError("certificate_not_active", "only an issued certificate can be revoked") }
         let now = services.clock.now
-        if let invalidityDate, invalidityDate > now || invalidityDate < (record.notBefore ?? .distantPast).addingTimeInterval(-86_400) {
+        if let invalidityDate, invalidityDate > now {
             throw InvalidInput(fields: ["invalidityDate": "error_invalidity_date"])
         }
         let holder = try await record.$holder.get(on: database)

@@ -50,3 +50,59 @@ extension TestApp {
         try #require(try await CertificateModel.find(id, on: db))
     }
 }
+
+extension TestApp {
+    /// Starts the HTTP server on a free loopback port for external clients (openssl ocsp); returns the port.
+    func startLiveServer() async throws -> Int {
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        return try #require(app.http.server.shared.localAddress?.port)
+    }
+
+    func stopLiveServer() async {
+        await app.server.shutdown()
+    }
+}
+
+/// `openssl ocsp` as the client of a responder, with the chain written to files.
+struct OCSPClient {
+    let folder: ScratchFolder
+    let url: String
+    let rootPath: String
+    let issuingPath: String
+
+    init(port: Int, loaded: LoadedAuthorities) throws {
+        folder = try ScratchFolder("ams-ocsp")
+        url = "http://127.0.0.1:\(port)/pki/ocsp"
+        rootPath = try folder.write("root.pem", PEM.encode(loaded.root.der, label: "CERTIFICATE"))
+        issuingPath = try folder.write("issuing.pem", PEM.encode(loaded.issuing.der, label: "CERTIFICATE"))
+    }
+
+    /// Asks about a certificate (DER) or a bare serial; `nonce` false sends none.
+    func ask(certificate: [UInt8]? = nil, serial: String? = nil, nonce: Bool = true) throws -> ExternalTool.Output {
+        var arguments = ["openssl", "ocsp", "-issuer", issuingPath]
+        if let certificate { arguments += ["-cert", try folder.write("leaf.pem", PEM.encode(certificate, label: "CERTIFICATE"))] }
+        if let serial { arguments += ["-serial", "0x" + serial] }
+        arguments += ["-url", url, "-CAfile", rootPath, "-verify_other", issuingPath, "-req_text", "-resp_text", "-timeout", "20"]
+        if !nonce { arguments.append("-no_nonce") }
+        return try ExternalTool.run(arguments)
+    }
+
+    /// The request openssl would send, as DER (for requests made by hand: GET, pkilint).
+    func request(certificate: [UInt8], nonce: Bool) throws -> [UInt8] {
+        var arguments = ["openssl", "ocsp", "-issuer", issuingPath,
+                         "-cert", try folder.write("leaf.pem", PEM.encode(certificate, label: "CERTIFICATE")),
+                         "-reqout", folder.path("request.der")]
+        if !nonce { arguments.append("-no_nonce") }
+        let output = try ExternalTool.run(arguments)
+        #expect(output.status == 0, "\(output.combined)")
+        return try folder.read("request.der")
+    }
+
+    /// The nonce lines of a `-req_text -resp_text` run: the request's and the response's.
+    static func nonces(in text: String) -> [String] {
+        let lines = text.components(separatedBy: "\n")
+        return lines.indices.compactMap { index in
+            lines[index].contains("OCSP Nonce") && index + 1 < lines.count ? lines[index + 1].trimmingCharacters(in: .whitespaces) : nil
+        }
+    }
+}
