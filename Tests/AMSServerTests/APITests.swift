@@ -9,22 +9,6 @@ import VaporTesting
 
 @Suite("JSON API for agency systems (/api/v1)")
 struct APITests {
-    /// An administrator issues a key for the agency through the web UI; returns the clear key.
-    private func issueKey(_ t: TestApp, agency: AgencyModel, admin: TestBrowser) async throws -> String {
-        let created = try await admin.post("/admin/api-keys", form: ["agencyID": agency.id!.uuidString, "name": "SIMPEG Sumbar"])
-        #expect(created.status == .created)
-        let html = created.body.string
-        let start = try #require(html.range(of: "id=\"new-key\">"))
-        return String(html[start.upperBound...].prefix { $0 != "<" })
-    }
-
-    private func call(_ t: TestApp, _ method: HTTPMethod, _ path: String, key: String?, json: String? = nil) async throws -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
-        if let key { headers.bearerAuthorization = .init(token: key) }
-        if json != nil { headers.contentType = .json }
-        return try await t.app.testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
-    }
-
     private func multipart(_ fields: [String: String], files: [String: (String, [UInt8])]) -> (HTTPHeaders, ByteBuffer) {
         let boundary = "apiboundary\(UUID().uuidString)"
         var body = ByteBuffer()
@@ -49,7 +33,7 @@ struct APITests {
             try await t.user("admin", role: .administrator)
             let admin = t.browser()
             try await admin.signIn("admin", TestApp.password)
-            let key = try await issueKey(t, agency: agency, admin: admin)
+            let key = try await t.apiKey(agency: agency, admin: admin)
             #expect(key.hasPrefix("ams_") && key.count == 47)
             #expect(try await APIKeyModel.query(on: t.db).first()?.keyHash == TokenDigest.hex(key))
             // act: create with both documents
@@ -62,20 +46,20 @@ struct APITests {
             #expect(summary.status == .submitted && summary.version == 1 && summary.trackingNumber.hasPrefix("AMS-"))
             #expect(created.headers.first(name: .location) == "/api/v1/requests/\(summary.id.uuidString)")
             #expect(created.body.string.contains("\"createdAt\":\"20"))  // ISO 8601
-            let list = try await call(t, .GET, "/api/v1/requests?status=submitted", key: key)
+            let list = try await t.callAPI(.GET, "/api/v1/requests?status=submitted", key: key)
             #expect(try list.content.decode(APIController.Page.self).total == 1)
-            let detail = try await call(t, .GET, "/api/v1/requests/\(summary.id.uuidString)", key: key)
+            let detail = try await t.callAPI(.GET, "/api/v1/requests/\(summary.id.uuidString)", key: key)
             let decoded = try detail.content.decode(APIController.RequestDetail.self)
             #expect(Set(decoded.allowedEvents) == ["forward_to_ca", "return_to_applicant"])
-            let forwarded = try await call(t, .POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
+            let forwarded = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                            json: #"{"event":"forward_to_ca","version":1}"#)
             #expect(forwarded.status == .ok)
             #expect(try forwarded.content.decode(APIController.RequestSummary.self).status == .forwardedToCA)
             // a stale version, an event of the CA, and bad input get JSON errors with stable codes
-            let stale = try await call(t, .POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
+            let stale = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                        json: #"{"event":"return_to_applicant","version":1,"reason":"x"}"#)
             #expect(stale.status == .conflict && stale.body.string.contains("\"code\":\"request_changed\""))
-            let caEvent = try await call(t, .POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
+            let caEvent = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                          json: #"{"event":"register_identity","version":2}"#)
             #expect(caEvent.status == .forbidden && caEvent.body.string.contains("\"code\":\"forbidden\""))
             (headers, body) = multipart(["fullName": "X"], files: [:])
@@ -83,9 +67,9 @@ struct APITests {
             let invalid = try await t.app.testing().sendRequest(.POST, "/api/v1/requests", headers: headers, body: body)
             #expect(invalid.status == .unprocessableEntity && invalid.body.string.contains("\"fields\""))
             // another agency's key sees nothing of it
-            let otherKey = try await issueKey(t, agency: other, admin: admin)
-            #expect(try await call(t, .GET, "/api/v1/requests/\(summary.id.uuidString)", key: otherKey).status == .notFound)
-            #expect(try await call(t, .GET, "/api/v1/requests", key: otherKey).content.decode(APIController.Page.self).total == 0)
+            let otherKey = try await t.apiKey(agency: other, admin: admin)
+            #expect(try await t.callAPI(.GET, "/api/v1/requests/\(summary.id.uuidString)", key: otherKey).status == .notFound)
+            #expect(try await t.callAPI(.GET, "/api/v1/requests", key: otherKey).content.decode(APIController.Page.self).total == 0)
         }
     }
 
@@ -96,14 +80,14 @@ struct APITests {
             try await t.user("admin", role: .administrator)
             let admin = t.browser()
             try await admin.signIn("admin", TestApp.password)
-            let key = try await issueKey(t, agency: agency, admin: admin)
-            #expect(try await call(t, .GET, "/api/v1/requests", key: key).status == .ok)
-            let none = try await call(t, .GET, "/api/v1/requests", key: nil)
+            let key = try await t.apiKey(agency: agency, admin: admin)
+            #expect(try await t.callAPI(.GET, "/api/v1/requests", key: key).status == .ok)
+            let none = try await t.callAPI(.GET, "/api/v1/requests", key: nil)
             #expect(none.status == .unauthorized && none.body.string.contains("\"code\":\"unauthenticated\""))
-            #expect(try await call(t, .GET, "/api/v1/requests", key: "ams_" + SecureToken(random: SystemRandomSource()).value).status == .unauthorized)
+            #expect(try await t.callAPI(.GET, "/api/v1/requests", key: "ams_" + SecureToken(random: SystemRandomSource()).value).status == .unauthorized)
             let stored = try #require(try await APIKeyModel.query(on: t.db).first())
             #expect(try await admin.post("/admin/api-keys/\(stored.id!.uuidString)/revoke", form: [:], from: "/admin/api-keys").status == .seeOther)
-            #expect(try await call(t, .GET, "/api/v1/requests", key: key).status == .unauthorized)
+            #expect(try await t.callAPI(.GET, "/api/v1/requests", key: key).status == .unauthorized)
             let actions = try await t.auditActions()
             #expect(actions.contains("api_key.created") && actions.contains("api_key.revoked"))
             #expect(!(try await AuditEntryModel.query(on: t.db).all()).contains { $0.details.contains(key) })
