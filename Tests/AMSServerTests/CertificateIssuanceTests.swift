@@ -70,6 +70,8 @@ struct CertificateIssuanceTests {
             let certificate = try Certificate(derEncoded: Array(issued.certificateDER!))
             #expect(certificate.publicKey == key.publicKey)
             #expect(throws: PKIError.wrongPassphrase) { try PassphraseKeyWrap.unwrap(Array(wrapped), passphrase: "not the passphrase", algorithm: .p256) }
+            // batched audit entries (intent, issuance, queued mail) keep the HMAC chain intact
+            #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
             let auditText = try await AuditEntryModel.query(on: t.db).all().map { "\($0.details)" }.joined()
             #expect(!auditText.contains(TestApp.passphrase))
             // downloads: PEM, DER, chain, PKCS#7; openssl verifies the chain, pkilint finds no error

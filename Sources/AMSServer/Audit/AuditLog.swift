@@ -30,6 +30,48 @@ struct AuditLog: Sendable {
     }
 
     /// Appends outside any caller transaction (e.g. a refused sign-in, which changes nothing else).
+    /// One entry of ``appendMany(_:on:)``.
+    struct Entry: Sendable {
+        var action: AuditAction
+        var outcome: AuditOutcome = .success
+        var context: AuditContext
+        var targetType: String
+        var targetID: String
+        var details: [String: String]
+    }
+
+    /// Appends several entries in order with one head update and batched inserts (bulk operations: the same chain
+    /// as one ``append`` per entry, a fraction of the statements).
+    func appendMany(_ entries: [Entry], on database: any Database) async throws {
+        guard !entries.isEmpty else { return }
+        let sql = database as! any SQLDatabase
+        try await sql.raw("UPDATE audit_chain_head SET last_sequence = last_sequence + \(bind: entries.count) WHERE id = 1").run()
+        guard let head = try await AuditChainHeadModel.find(1, on: database) else {
+            throw DomainError("audit_head_missing", "the audit chain head row is missing")
+        }
+        var sequence = head.lastSequence - Int64(entries.count)
+        var previous = head.lastMAC
+        let now = clock.now
+        var models: [AuditEntryModel] = []
+        models.reserveCapacity(entries.count)
+        for entry in entries {
+            sequence += 1
+            let record = AuditRecord(
+                sequence: sequence, occurredAt: now, actorID: entry.context.actorID,
+                actorName: LogSafe.field(entry.context.actorName), actorRole: entry.context.actorRole, action: entry.action.rawValue,
+                targetType: entry.targetType, targetID: LogSafe.field(entry.targetID), outcome: entry.outcome,
+                clientAddress: LogSafe.field(entry.context.clientAddress), requestID: LogSafe.field(entry.context.requestID),
+                details: entry.details.mapValues { LogSafe.field($0) })
+            let mac = chain.mac(previousMAC: previous, record: record)
+            models.append(AuditEntryModel(record: record, previousMAC: previous, mac: mac))
+            previous = mac
+        }
+        for start in stride(from: 0, to: models.count, by: 500) {
+            try await Array(models[start..<min(start + 500, models.count)]).create(on: database)
+        }
+        try await sql.update("audit_chain_head").set("last_mac", to: previous).where("id", .equal, 1).run()
+    }
+
     func appendAlone(_ action: AuditAction, outcome: AuditOutcome = .success, context: AuditContext,
                      targetType: String = "", targetID: String = "", details: [String: String] = [:],
                      on database: any Database) async throws {

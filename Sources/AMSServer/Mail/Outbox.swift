@@ -23,4 +23,23 @@ struct Outbox: Sendable {
                                details: ["template": message.template, "recipient": message.recipient], on: database)
         return id
     }
+
+    /// Queues several messages with batched inserts; returns their `mail.queued` audit entries for the caller to
+    /// append (with its own) in the same transaction.
+    func enqueueMany(_ messages: [MailMessage], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
+        var rows: [OutboxMessageModel] = []
+        var entries: [AuditLog.Entry] = []
+        for message in messages {
+            let id = UUID()
+            let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
+            rows.append(OutboxMessageModel(id: id, recipient: message.recipient, subject: message.subject, template: message.template,
+                                           sealedBody: try sealer.seal(message, messageID: messageID), messageID: messageID, now: clock.now))
+            entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: id.uuidString,
+                                 details: ["template": message.template, "recipient": message.recipient]))
+        }
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            try await Array(rows[start..<min(start + 500, rows.count)]).create(on: database)
+        }
+        return entries
+    }
 }

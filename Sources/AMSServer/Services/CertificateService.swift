@@ -149,80 +149,10 @@ struct CertificateService: Sendable {
 
     // MARK: issuance
 
-    /// Intent (status `issuing` with serial and validity), signature, then the certificate with its audit entry and
-    /// mail. The intent and the result are separate transactions; between them only the signing happens.
+    /// Issues one approved (or, without approval, freshly requested) certificate; see ``issueBatch(_:approvedBy:context:)``.
     func issue(_ record: CertificateModel, approvedBy: UserModel?, context: AuditContext) async throws -> CertificateModel {
-        let holder = try await record.$holder.get(on: database)
-        guard holder.mayBeIssuedCertificate, holder.isActive else {
-            throw DomainError("reverification_required", "certificate data changed since verification")
-        }
-        let identity = try await holderIdentity(holder)
-        let profile = services.certificateProfile
-        let subject: String
-        do {
-            subject = try profile.subjectText(for: identity)
-        } catch {
-            throw DomainError("certificate_subject_invalid", "\(error)")
-        }
-        let loaded = try await services.caKeys.current(on: database)
-        let now = services.clock.now
-        let notBefore = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        let notAfter = min(notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
-                           loaded.issuing.certificate.notValidAfter)
-        let expectedVersion = record.version
-        var serial: [UInt8] = []
-        // 1. the intent, with a unique serial (the unique index decides; a clash, never expected, draws again)
-        for attempt in 1...3 {
-            serial = services.serials.next()
-            do {
-                let serialHex = serial.hexString
-                try await WriteTransaction.run(on: database) { [services] db in
-                    try await Self.claim(record, from: .pending, expectedVersion: expectedVersion, now: now, on: db) { update in
-                        update.set("status", to: CertificateStatus.issuing.rawValue).set("serial_hex", to: serialHex)
-                            .set("issuer_ca_id", to: loaded.issuingID).set("subject", to: subject).set("email", to: holder.email)
-                            .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
-                        if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
-                    }
-                    if approvedBy != nil {
-                        try await services.audit.append(.certificateApproved, context: context, targetType: "certificate",
-                                                        targetID: record.id!.uuidString, details: ["subject": subject], on: db)
-                    }
-                    try await services.audit.append(.certificateIssuing, context: context, targetType: "certificate",
-                                                    targetID: record.id!.uuidString,
-                                                    details: ["serial": serialHex, "subject": subject, "holder": holder.username,
-                                                              "issuer": loaded.issuing.label], on: db)
-                }
-                break
-            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
-                continue
-            }
-        }
-        // 2. the signature
-        try services.faults.afterIssuingIntent?()
-        let signedSerial = serial
-        let publicKey = try Certificate.PublicKey(derEncoded: Array(record.publicKey))
-        let certificate = try loaded.issuing.issueHolderCertificate(serial: signedSerial, publicKey: publicKey, holder: identity,
-                                                                    notBefore: notBefore, profile: profile, endpoints: services.pkiEndpoints)
-        let der = try certificate.derBytes
-        // 3. the certificate, its audit entry and the holder's mail, together
-        let mail = self.mail(to: holder, template: "certificate_issued", subjectKey: "mail_certificate_issued_subject",
-                             bodyKey: "mail_certificate_issued_body",
-                             arguments: ["serial": signedSerial.hexString, "subject": subject, "url": detailURL(record),
-                                         "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
-        let replaced = record.replacesID
-        try await WriteTransaction.run(on: database) { [services] db in
-            try await Self.claim(record, from: .issuing, expectedVersion: expectedVersion + 1, now: now, on: db) { update in
-                update.set("status", to: CertificateStatus.issued.rawValue).set("certificate_der", to: Data(der))
-                    .set("issued_at", to: now).set("not_after", to: certificate.notValidAfter)
-            }
-            try await services.audit.append(.certificateIssued, context: context, targetType: "certificate", targetID: record.id!.uuidString,
-                                            details: ["serial": signedSerial.hexString, "subject": subject,
-                                                      "not_after": ISO8601DateFormatter().string(from: certificate.notValidAfter),
-                                                      "replaces": replaced?.uuidString ?? ""], on: db)
-            _ = try await services.outbox.enqueue(mail, context: context, on: db)
-        }
-        guard let stored = try await CertificateModel.find(record.id, on: database) else { throw DomainError.notFound }
-        return stored
+        guard let issued = try await issueBatch([record], approvedBy: approvedBy, context: context).first else { throw DomainError.notFound }
+        return issued
     }
 
     /// The conditional update every state change goes through: it succeeds only from the expected status and

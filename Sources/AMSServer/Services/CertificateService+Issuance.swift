@@ -1,0 +1,122 @@
+import AMSCore
+import AMSPKI
+import Dispatch
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import X509
+
+extension CertificateService {
+    /// One certificate on its way through ``issueBatch(_:approvedBy:context:)``.
+    private struct Job: Sendable {
+        let record: CertificateModel
+        let holder: UserModel
+        let identity: HolderIdentity
+        let subject: String
+        var serial: [UInt8]
+    }
+
+    /// Issues pending certificates: (1) one transaction records every intent (status `issuing`, serial, subject,
+    /// validity) with its audit entries; (2) the certificates are signed, on every core; (3) one transaction stores
+    /// them with their audit entries and the holders' mails. A crash between (1) and (3) leaves `issuing` records
+    /// that maintenance turns `void` and lists as revoked, so no signed certificate is ever unknown.
+    func issueBatch(_ records: [CertificateModel], approvedBy: UserModel?, context: AuditContext) async throws -> [CertificateModel] {
+        guard !records.isEmpty else { return [] }
+        let holders = try await UserModel.query(on: database).filter(\.$id ~~ Set(records.map { $0.$holder.id })).with(\.$agency).all()
+        let byID = Dictionary(uniqueKeysWithValues: holders.map { ($0.id!, $0) })
+        let profile = services.certificateProfile
+        var jobs: [Job] = []
+        for record in records {
+            guard let holder = byID[record.$holder.id], holder.mayBeIssuedCertificate, holder.isActive else {
+                throw DomainError("reverification_required", "certificate data changed since verification")
+            }
+            let identity = HolderIdentity(fullName: holder.fullName, email: holder.email, agencyName: holder.agency?.name ?? "",
+                                          unit: holder.unit, nik: holder.nik)
+            let subject: String
+            do {
+                subject = try profile.subjectText(for: identity)
+            } catch {
+                throw DomainError("certificate_subject_invalid", "\(error)")
+            }
+            jobs.append(Job(record: record, holder: holder, identity: identity, subject: subject, serial: []))
+        }
+        let loaded = try await services.caKeys.current(on: database)
+        let now = services.clock.now
+        let notBefore = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let notAfter = min(notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
+                           loaded.issuing.certificate.notValidAfter)
+        // 1. the intents, with unique serials (the unique index decides; a clash, never expected, draws again)
+        for attempt in 1...3 {
+            for index in jobs.indices { jobs[index].serial = services.serials.next() }
+            let intents = jobs
+            do {
+                try await WriteTransaction.run(on: database) { [services] db in
+                    var entries: [AuditLog.Entry] = []
+                    for job in intents {
+                        try await Self.claim(job.record, from: .pending, expectedVersion: job.record.version, now: now, on: db) { update in
+                            update.set("status", to: CertificateStatus.issuing.rawValue).set("serial_hex", to: job.serial.hexString)
+                                .set("issuer_ca_id", to: loaded.issuingID).set("subject", to: job.subject).set("email", to: job.holder.email)
+                                .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
+                            if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
+                        }
+                        let target = job.record.id!.uuidString
+                        if approvedBy != nil {
+                            entries.append(.init(action: .certificateApproved, context: context, targetType: "certificate", targetID: target,
+                                                 details: ["subject": job.subject]))
+                        }
+                        entries.append(.init(action: .certificateIssuing, context: context, targetType: "certificate", targetID: target,
+                                             details: ["serial": job.serial.hexString, "subject": job.subject, "holder": job.holder.username,
+                                                       "issuer": loaded.issuing.label]))
+                    }
+                    try await services.audit.appendMany(entries, on: db)
+                }
+                break
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
+                continue
+            }
+        }
+        try services.faults.afterIssuingIntent?()
+        // 2. the signatures, on every core
+        let endpoints = services.pkiEndpoints
+        let signing = jobs
+        let signed: [Certificate] = try await threadPool.runIfActive {
+            let results = NIOLockedValueBox([Result<Certificate, any Error>?](repeating: nil, count: signing.count))
+            DispatchQueue.concurrentPerform(iterations: signing.count) { index in
+                let job = signing[index]
+                let result = Result<Certificate, any Error>(catching: {
+                    try loaded.issuing.issueHolderCertificate(serial: job.serial, publicKey: try Certificate.PublicKey(derEncoded: Array(job.record.publicKey)),
+                                                              holder: job.identity, notBefore: notBefore, profile: profile, endpoints: endpoints)
+                })
+                results.withLockedValue { $0[index] = result }
+            }
+            let collected = results.withLockedValue { $0 }
+            return try collected.map { try $0!.get() }
+        }
+        // 3. the certificates, their audit entries and the holders' mails, together
+        var mails: [MailMessage] = []
+        for (job, certificate) in zip(jobs, signed) {
+            mails.append(mail(to: job.holder, template: "certificate_issued", subjectKey: "mail_certificate_issued_subject",
+                              bodyKey: "mail_certificate_issued_body",
+                              arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
+                                          "not_after": DisplayFormat.timestamp(certificate.notValidAfter)]))
+        }
+        let results = jobs
+        let ders = try signed.map { try $0.derBytes }
+        try await WriteTransaction.run(on: database) { [services, mails] db in
+            var entries: [AuditLog.Entry] = []
+            for (index, job) in results.enumerated() {
+                try await Self.claim(job.record, from: .issuing, expectedVersion: job.record.version + 1, now: now, on: db) { update in
+                    update.set("status", to: CertificateStatus.issued.rawValue).set("certificate_der", to: Data(ders[index]))
+                        .set("issued_at", to: now).set("not_after", to: signed[index].notValidAfter)
+                }
+                entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
+                                     details: ["serial": job.serial.hexString, "subject": job.subject,
+                                               "not_after": signed[index].notValidAfter.ISO8601Format(),
+                                               "replaces": job.record.replacesID?.uuidString ?? ""]))
+            }
+            entries += try await services.outbox.enqueueMany(mails, context: context, on: db)
+            try await services.audit.appendMany(entries, on: db)
+        }
+        return try await CertificateModel.query(on: database).filter(\.$id ~~ jobs.map { $0.record.id! }).all()
+    }
+}
