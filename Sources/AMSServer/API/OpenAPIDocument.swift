@@ -10,9 +10,9 @@ enum OpenAPIDocument {
     {
       "openapi": "3.1.0",
       "info": {
-        "title": "AMS registration API",
+        "title": "AMS registration and certificate API",
         "version": "1.0.0",
-        "description": "The SOP registration workflow for agency systems. Every call is scoped to the agency of its API key. Errors are JSON objects with a stable code."
+        "description": "The SOP registration workflow and certificates for agency systems. Every call is scoped to the agency of its API key. Errors are JSON objects with a stable code."
       },
       "servers": [{"url": "{{BASE_URL}}/api/v1"}],
       "security": [{"apiKey": []}],
@@ -96,11 +96,71 @@ enum OpenAPIDocument {
               "409": {"$ref": "#/components/responses/Error"}
             }
           }
+        },
+        "/certificates": {
+          "get": {
+            "operationId": "listCertificates",
+            "summary": "The agency's certificates and certificate requests, oldest first",
+            "parameters": [
+              {"name": "status", "in": "query", "required": false, "schema": {"$ref": "#/components/schemas/CertificateStatus"}},
+              {"name": "holder", "in": "query", "required": false, "schema": {"type": "string"}, "description": "the holder's username (NIP)"},
+              {"name": "page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}}
+            ],
+            "responses": {
+              "200": {"description": "A page of certificates", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CertificatePage"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "401": {"$ref": "#/components/responses/Error"}
+            }
+          },
+          "post": {
+            "operationId": "requestCertificate",
+            "summary": "Request a certificate for a verified holder of the agency: with a PKCS#10 CSR (PEM), or with a passphrase under which AMS wraps the key it generates (the key never leaves AMS; the passphrase is not stored)",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["holder"],
+              "properties": {"holder": {"type": "string"}, "csr": {"type": "string"}, "passphrase": {"type": "string", "minLength": 12, "maxLength": 1024}}}}}},
+            "responses": {
+              "201": {"description": "Requested (pending a CA operator's approval, or issued when approval is off)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Certificate"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/certificates/{certificateID}": {
+          "get": {
+            "operationId": "getCertificate",
+            "summary": "One certificate, with its PEM once issued",
+            "parameters": [{"$ref": "#/components/parameters/CertificateID"}],
+            "responses": {
+              "200": {"description": "The certificate", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Certificate"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/certificates/{certificateID}/revoke": {
+          "post": {
+            "operationId": "revokeCertificate",
+            "summary": "Revoke an issued certificate with an RFC 5280 reason; the CRL is regenerated at once and OCSP answers revoked",
+            "parameters": [{"$ref": "#/components/parameters/CertificateID"}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+              "type": "object", "required": ["reason"],
+              "properties": {"reason": {"type": "string", "enum": ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"]},
+                             "invalidityDate": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {
+              "200": {"description": "Revoked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Certificate"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"},
+              "422": {"$ref": "#/components/responses/Error"}
+            }
+          }
         }
       },
       "components": {
         "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An agency API key (ams_…) issued by an AMS administrator"}},
-        "parameters": {"RequestID": {"name": "requestID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}},
+        "parameters": {"RequestID": {"name": "requestID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+                       "CertificateID": {"name": "certificateID", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}},
         "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
         "schemas": {
           "Status": {"type": "string", "enum": ["submitted", "returned_by_agency", "forwarded_to_ca", "new_request_requested", "activation_sent", "data_submitted", "agency_confirmed", "data_returned", "verified", "withdrawn"]},
@@ -138,6 +198,35 @@ enum OpenAPIDocument {
                 "event": {"type": "string"}, "fromStatus": {"$ref": "#/components/schemas/Status"}, "toStatus": {"$ref": "#/components/schemas/Status"},
                 "level": {"type": "string"}, "reason": {"type": "string"}, "occurredAt": {"type": "string", "format": "date-time"}}}},
               "allowedEvents": {"type": "array", "items": {"type": "string"}}
+            }
+          },
+          "CertificateStatus": {"type": "string", "enum": ["pending", "rejected", "issuing", "issued", "revoked", "void"]},
+          "Certificate": {
+            "type": "object",
+            "required": ["id", "holder", "status", "method", "version", "subject", "keyAlgorithm", "requestedAt"],
+            "properties": {
+              "id": {"type": "string", "format": "uuid"},
+              "holder": {"type": "string"},
+              "status": {"$ref": "#/components/schemas/CertificateStatus"},
+              "method": {"type": "string", "enum": ["generated", "csr"]},
+              "version": {"type": "integer"},
+              "subject": {"type": "string"},
+              "serial": {"type": "string", "description": "lower-case hexadecimal"},
+              "keyAlgorithm": {"type": "string"},
+              "requestedAt": {"type": "string", "format": "date-time"},
+              "notBefore": {"type": "string", "format": "date-time"},
+              "notAfter": {"type": "string", "format": "date-time"},
+              "revokedAt": {"type": "string", "format": "date-time"},
+              "revocationReason": {"type": "string"},
+              "certificatePEM": {"type": "string"}
+            }
+          },
+          "CertificatePage": {
+            "type": "object",
+            "required": ["items", "page", "pageCount", "total"],
+            "properties": {
+              "items": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}},
+              "page": {"type": "integer"}, "pageCount": {"type": "integer"}, "total": {"type": "integer"}
             }
           },
           "Error": {

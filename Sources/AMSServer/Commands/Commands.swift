@@ -17,4 +17,5 @@ func registerCommands(_ app: Application) {
     var ca = AsyncCommands()
     ca.use(CAInitCommand(), as: "init")
     app.asyncCommands.use(ca.group(help: "Certificate authority"), as: "ca")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
 }

@@ -1,0 +1,79 @@
+import Foundation
+
+/// External programs the benchmarks compare against (openssl, wrk), with wall time and the child's peak memory.
+enum BenchProcess {
+    struct Outcome: Sendable {
+        let status: Int32
+        let output: String
+        let seconds: Double
+        /// Peak resident memory of the program, in KiB (from the kernel's rusage of the finished child).
+        let peakKiB: Int
+    }
+
+    /// Runs a program to its end through a tiny Python shim that reports the child's `ru_maxrss`.
+    static func measure(_ arguments: [String], directory: String? = nil) throws -> Outcome {
+        let shim = """
+        import resource, subprocess, sys, time
+        start = time.monotonic()
+        done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        elapsed = time.monotonic() - start
+        sys.stdout.write(done.stdout.decode("utf-8", "replace"))
+        sys.stdout.write("\\n@@bench %d %.6f %d\\n" % (done.returncode, elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+        """
+        let output = try run(["python3", "-c", shim] + arguments, directory: directory)
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("@@bench ") }) else {
+            throw BenchFailure("could not run \(arguments.first ?? "?")")
+        }
+        let parts = line.split(separator: " ")
+        return Outcome(status: Int32(parts[1]) ?? -1, output: output, seconds: Double(parts[2]) ?? 0, peakKiB: Int(parts[3]) ?? 0)
+    }
+
+    /// Runs a program to its end and returns what it printed.
+    @discardableResult
+    static func run(_ arguments: [String], directory: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts a long-running program (a responder) and returns it; the caller terminates it.
+    static func start(_ arguments: [String], directory: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func isInstalled(_ program: String) -> Bool {
+        (try? run(["sh", "-c", "command -v \(program)"]))?.isEmpty == false
+    }
+
+    /// The process's own peak resident memory since the last ``resetOwnPeak()``, in KiB (Linux `VmHWM`).
+    static func ownPeakKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+
+    /// Resets `VmHWM` to the current resident size (Linux: writing 5 to `/proc/self/clear_refs`).
+    static func resetOwnPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

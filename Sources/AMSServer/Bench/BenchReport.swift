@@ -1,0 +1,67 @@
+import Foundation
+
+/// The benchmark results as Markdown (BENCHMARKS.md), with the goals of issue 4 and whether each was met.
+struct BenchReport {
+    let issuance: IssuanceBenchmark.Result
+    let ocsp: OCSPBenchmark.Result
+    let crl: [CRLBenchmark.Row]
+
+    func markdown() -> String {
+        func n(_ value: Double) -> String { String(format: "%.0f", value) }
+        func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let date = ISO8601DateFormatter().string(from: Date())
+        var lines = [
+            "# AMS benchmarks",
+            "",
+            "Measured by `scripts/bench` (`ams bench`, release build) on \(date), \(cores) cores, SQLite in WAL mode with",
+            "`synchronous=FULL`, ECDSA P-256 CA. One run; the numbers move by some percent between runs.",
+            "",
+            "## Issuance",
+            "",
+            "\(issuance.certificates) certificates for as many holders, in batches of \(issuance.batchSize): per batch one transaction",
+            "records the intents (serial, subject, holder) with their audit entries, the certificates are signed on every core, and one",
+            "transaction stores them with their audit entries and queued mails.",
+            "",
+            "| measure | per second |",
+            "| --- | ---: |",
+            "| raw ECDSA P-256 signatures of a certificate's TBS, one core | \(n(issuance.rawSignaturesPerSecond)) |",
+            "| AMSPKI: build, sign and encode a certificate, one core (no database) | \(n(issuance.pkiOnlyPerSecond)) |",
+            "| AMS: issued and persisted with audit and mail | \(n(issuance.persistedPerSecond)) |",
+            "",
+            String(format: "Persisted issuance is **%.0f%%** of the raw signing rate (goal: at least 25%%): %@.", issuance.ratio * 100,
+                   issuance.ratio >= 0.25 ? "met" : "not met"),
+            "",
+            "## OCSP over HTTP on loopback",
+            "",
+            "`wrk -t2 -c\(ocsp.connections) -d\(ocsp.seconds)s` against each responder, on the same machine; \(ocsp.certificates) certificates known,",
+            "a tenth revoked. GET carries no nonce (AMS may reuse a signed response while the status is unchanged); POST carries a nonce",
+            "(every response signed afresh).",
+            "",
+            "| responder | GET, no nonce | POST, nonce |",
+            "| --- | ---: | ---: |",
+            "| AMS (`/pki/ocsp`) | \(n(ocsp.amsGet)) | \(n(ocsp.amsPostNonce)) |",
+            "| `openssl ocsp -port` (index file) | \(n(ocsp.opensslGet)) | \(n(ocsp.opensslPostNonce)) |",
+            "| ratio | \(String(format: "%.1f×", ocsp.amsGet / max(ocsp.opensslGet, 0.001))) | \(String(format: "%.1f×", ocsp.amsPostNonce / max(ocsp.opensslPostNonce, 0.001))) |",
+            "",
+            "Goal: at least 10× openssl: \(ocsp.amsGet / max(ocsp.opensslGet, 0.001) >= 10 ? "met" : "not met") for GET, "
+                + "\(ocsp.amsPostNonce / max(ocsp.opensslPostNonce, 0.001) >= 10 ? "met" : "not met") for POST with a nonce.",
+            "",
+            "## CRL generation",
+            "",
+            "AMS streams the revoked rows from the database into the signed DER; `openssl ca -gencrl` reads the same serials from its",
+            "index file. Peak memory: the whole AMS process (application included) vs the openssl process.",
+            "",
+            "| entries | AMS time | openssl time | AMS peak (rise during the run) | openssl peak | CRL size |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in crl {
+            lines.append("| \(row.entries) | \(String(format: "%.2f s", row.amsSeconds)) | \(String(format: "%.2f s", row.opensslSeconds)) | "
+                         + "\(mib(row.amsPeakKiB)) (+\(mib(row.amsGrowthKiB))) | \(mib(row.opensslPeakKiB)) | \(String(format: "%.1f MB", Double(row.amsBytes) / 1e6)) |")
+        }
+        let faster = crl.allSatisfy { $0.amsSeconds < $0.opensslSeconds }
+        let smaller = crl.allSatisfy { $0.amsPeakKiB < $0.opensslPeakKiB }
+        lines += ["", "Goal: faster than openssl (\(faster ? "met" : "not met")) with less peak memory (\(smaller ? "met" : "not met")).", ""]
+        return lines.joined(separator: "\n")
+    }
+}

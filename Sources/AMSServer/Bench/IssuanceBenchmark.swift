@@ -1,0 +1,67 @@
+import AMSCore
+import AMSPKI
+import Fluent
+import Foundation
+import X509
+
+/// Issuance of P-256 certificates through AMSPKI and persisted to SQLite (intent, signature, storage with audit
+/// entries and mail, in batches), against the raw ECDSA P-256 signing rate of the same key on one core.
+struct IssuanceBenchmark {
+    struct Result: Sendable {
+        let certificates: Int
+        let batchSize: Int
+        let rawSignaturesPerSecond: Double
+        let pkiOnlyPerSecond: Double
+        let persistedPerSecond: Double
+        var ratio: Double { persistedPerSecond / rawSignaturesPerSecond }
+    }
+
+    let fixture: BenchFixture
+    let count: Int
+    let batchSize: Int
+
+    func run() async throws -> Result {
+        let services = fixture.app.ams
+        let issuing = fixture.loaded.issuing
+        // a real TBS to sign, from a sample certificate
+        let sampleKey = try SigningKey.generate(.p256)
+        let holder = HolderIdentity(fullName: "Contoh Pemegang", email: "contoh@bench.go.id", agencyName: "Instansi Uji Kinerja",
+                                    unit: "Bidang 1", nik: nil)
+        let sample = try issuing.issueHolderCertificate(serial: services.serials.next(), publicKey: sampleKey.publicKey, holder: holder,
+                                                        notBefore: Date(), profile: services.certificateProfile, endpoints: services.pkiEndpoints)
+        let tbs = Array(sample.tbsCertificateBytes)
+        let raw = try Self.rate(seconds: 2) { _ = try issuing.key.sign(tbs) }
+        let pkiOnly = try Self.rate(seconds: 2) {
+            _ = try issuing.issueHolderCertificate(serial: services.serials.next(), publicKey: sampleKey.publicKey, holder: holder,
+                                                   notBefore: Date(), profile: services.certificateProfile,
+                                                   endpoints: services.pkiEndpoints).derBytes
+        }
+        try await fixture.pendingRequests(count, prefix: "issue")
+        let service = CertificateService(services: services, database: fixture.app.db, threadPool: fixture.app.threadPool)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var issued = 0
+        while true {
+            let batch = try await CertificateModel.query(on: fixture.app.db).filter(\.$status == .pending).limit(batchSize).all()
+            if batch.isEmpty { break }
+            issued += try await service.issueBatch(batch, approvedBy: nil, context: .system("bench")).count
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        guard issued == count else { throw BenchFailure("issued \(issued) of \(count)") }
+        return Result(certificates: count, batchSize: batchSize, rawSignaturesPerSecond: raw, pkiOnlyPerSecond: pkiOnly,
+                      persistedPerSecond: Double(count) / seconds)
+    }
+
+    /// Operations per second of `body` on the calling thread for about `seconds`.
+    static func rate(seconds: Double, _ body: () throws -> Void) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds * 1e9)
+        var operations = 0
+        var now = start
+        while now < deadline {
+            for _ in 0..<50 { try body() }
+            operations += 50
+            now = DispatchTime.now().uptimeNanoseconds
+        }
+        return Double(operations) / (Double(now - start) / 1e9)
+    }
+}
