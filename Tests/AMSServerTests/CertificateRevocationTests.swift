@@ -27,13 +27,13 @@ struct CertificateRevocationTests {
             let client = try OCSPClient(port: port, loaded: loaded)
             defer { client.folder.remove() }
             // good, with the nonce echoed and the signature verified
-            let good = try client.ask(certificate: der)
+            let good = try await client.ask(certificate: der)
             #expect(good.stdout.contains("leaf.pem: good") && good.combined.contains("Response verify OK"), "\(good.combined)")
             let nonces = OCSPClient.nonces(in: good.stdout)
             #expect(nonces.count == 2 && nonces[0] == nonces[1] && !nonces[0].isEmpty, "\(nonces)")
-            #expect(try client.ask(certificate: der, nonce: false).stdout.contains("leaf.pem: good"))
+            #expect(try await client.ask(certificate: der, nonce: false).stdout.contains("leaf.pem: good"))
             // unknown for a serial never issued
-            let unknown = try client.ask(serial: "0123456789ABCDEF0123456789ABCDEF")
+            let unknown = try await client.ask(serial: "0123456789ABCDEF0123456789ABCDEF")
             #expect(unknown.stdout.contains(": unknown") && unknown.combined.contains("Response verify OK"), "\(unknown.combined)")
             // the holder revokes: a wrong password changes nothing; the right one revokes
             let browser = t.browser()
@@ -52,7 +52,7 @@ struct CertificateRevocationTests {
             #expect(stored.status == .revoked && stored.revocationReason == 1 && stored.invalidityDate != nil)
             #expect(try await t.mails(to: holder.email).contains { $0.template == "certificate_revoked" })
             // OCSP: revoked, with the reason
-            let answer = try client.ask(certificate: der)
+            let answer = try await client.ask(certificate: der)
             #expect(answer.stdout.contains("leaf.pem: revoked") && answer.stdout.contains("keyCompromise"), "\(answer.combined)")
             // CRL: served with its type and cache headers, verified by openssl, listing the serial, a higher number
             let crl = try await t.browser().get("/pki/crl/issuing.crl")

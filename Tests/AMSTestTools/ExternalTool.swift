@@ -10,6 +10,16 @@ public enum ExternalTool {
     }
 
     /// Runs `arguments` through `/usr/bin/env` in `directory`, feeding `input` to stdin.
+    /// ``run(_:input:directory:)`` waiting on a thread of its own. Use it when the program talks to a server in this
+    /// process: a blocking wait on one of Swift concurrency's few threads can starve the server's handlers.
+    public static func runDetached(_ arguments: [String], input: [UInt8]? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, input: input) })
+            }
+        }
+    }
+
     public static func run(_ arguments: [String], input: [UInt8]? = nil, directory: URL? = nil) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

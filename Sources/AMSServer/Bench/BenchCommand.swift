@@ -5,7 +5,7 @@ import Vapor
 
 /// `ams bench`: the speed report of issue 4, measured in one run on a throwaway database and CA (never the
 /// configured one): issuance vs raw signing, OCSP over HTTP vs `openssl ocsp`, CRL generation vs `openssl ca`.
-/// Build with `-c release`; `scripts/bench` does that and installs `wrk`.
+/// Build with `-c release`; `scripts/bench` does that and installs ApacheBench.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "certificates", help: "How many certificates to issue (default 5000)") var certificates: Int?

@@ -1,6 +1,6 @@
 import Foundation
 
-/// External programs the benchmarks compare against (openssl, wrk), with wall time and the child's peak memory.
+/// External programs the benchmarks compare against (openssl, ab), with wall time and the child's peak memory.
 enum BenchProcess {
     struct Outcome: Sendable {
         let status: Int32
@@ -44,14 +44,27 @@ enum BenchProcess {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Starts a long-running program (a responder) and returns it; the caller terminates it.
-    static func start(_ arguments: [String], directory: String? = nil) throws -> Process {
+    /// ``run(_:directory:)`` on a thread of its own, so the waiting never holds one of the few threads that run the
+    /// server being measured.
+    /// (A blocking wait there starved the in-process server under test: requests hung until the client gave up.)
+    static func runDetached(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments) })
+            }
+        }
+    }
+
+    /// Starts a long-running program (a responder) with its output going to `log`; the caller terminates it.
+    static func start(_ arguments: [String], directory: String? = nil, log: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
         return process
     }

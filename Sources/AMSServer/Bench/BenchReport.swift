@@ -34,7 +34,7 @@ struct BenchReport {
             "",
             "## OCSP over HTTP on loopback",
             "",
-            "`wrk -t2 -c\(ocsp.connections) -d\(ocsp.seconds)s` against each responder, on the same machine; \(ocsp.certificates) certificates known,",
+            "`ab -c \(ocsp.connections) -t \(ocsp.seconds)` against each responder, on the same machine; \(ocsp.certificates) certificates known,",
             "a tenth revoked. GET carries no nonce (AMS may reuse a signed response while the status is unchanged); POST carries a nonce",
             "(every response signed afresh).",
             "",

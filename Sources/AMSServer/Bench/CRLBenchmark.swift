@@ -66,7 +66,7 @@ struct CRLBenchmark {
     }
 
     static func indexLine(serialHex: String) -> String {
-        "R\t491231235959Z\t251101000000Z,keyCompromise\t\(serialHex.uppercased())\tunknown\t/CN=bench\n"
+        "R\t491231235959Z\t251101000000Z,keyCompromise\t\(serialHex.uppercased())\tunknown\t/CN=\(serialHex)\n"
     }
 
     static func residentKiB() -> Int {

@@ -52,13 +52,15 @@ extension CertificateService {
             do {
                 try await WriteTransaction.run(on: database) { [services] db in
                     var entries: [AuditLog.Entry] = []
+                    try await Self.claimMany(intents.map(\.record), from: .pending, now: now, on: db, perRow: [
+                        "serial_hex": intents.map { $0.serial.hexString }, "subject": intents.map(\.subject),
+                        "email": intents.map { $0.holder.email },
+                    ]) { update in
+                        update.set("status", to: CertificateStatus.issuing.rawValue).set("issuer_ca_id", to: loaded.issuingID)
+                            .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
+                        if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
+                    }
                     for job in intents {
-                        try await Self.claim(job.record, from: .pending, expectedVersion: job.record.version, now: now, on: db) { update in
-                            update.set("status", to: CertificateStatus.issuing.rawValue).set("serial_hex", to: job.serial.hexString)
-                                .set("issuer_ca_id", to: loaded.issuingID).set("subject", to: job.subject).set("email", to: job.holder.email)
-                                .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
-                            if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
-                        }
                         let target = job.record.id!.uuidString
                         if approvedBy != nil {
                             entries.append(.init(action: .certificateApproved, context: context, targetType: "certificate", targetID: target,
@@ -104,11 +106,13 @@ extension CertificateService {
         let ders = try signed.map { try $0.derBytes }
         try await WriteTransaction.run(on: database) { [services, mails] db in
             var entries: [AuditLog.Entry] = []
+            // one notAfter for the whole batch (same notBefore, same profile, same cap)
+            let issuedNotAfter = signed.first?.notValidAfter ?? notAfter
+            try await Self.claimMany(results.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
+                                     perRow: ["certificate_der": ders.map { Data($0) }]) { update in
+                update.set("status", to: CertificateStatus.issued.rawValue).set("issued_at", to: now).set("not_after", to: issuedNotAfter)
+            }
             for (index, job) in results.enumerated() {
-                try await Self.claim(job.record, from: .issuing, expectedVersion: job.record.version + 1, now: now, on: db) { update in
-                    update.set("status", to: CertificateStatus.issued.rawValue).set("certificate_der", to: Data(ders[index]))
-                        .set("issued_at", to: now).set("not_after", to: signed[index].notValidAfter)
-                }
                 entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
                                      details: ["serial": job.serial.hexString, "subject": job.subject,
                                                "not_after": signed[index].notValidAfter.ISO8601Format(),

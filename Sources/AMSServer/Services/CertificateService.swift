@@ -169,6 +169,36 @@ struct CertificateService: Sendable {
         guard rows.count == 1 else { throw DomainError.staleVersion }
     }
 
+    /// ``claim(_:from:expectedVersion:now:on:_:)`` for many records in one statement: each record's own values come
+    /// as `CASE id WHEN … THEN … END` per column, the version of each is checked the same way, and either every
+    /// record moves or none does.
+    static func claimMany(_ records: [CertificateModel], from status: CertificateStatus, versionOffset: Int = 0, now: Date,
+                          on db: any Database, perRow: [String: [any Encodable & Sendable]],
+                          _ changes: (SQLUpdateBuilder) -> Void) async throws {
+        guard !records.isEmpty else { return }
+        let sql = db as! any SQLDatabase
+        func caseExpression(_ values: [any Encodable & Sendable], cast: String? = nil) -> any SQLExpression {
+            var parts: [any SQLExpression] = [SQLRaw("CASE "), SQLIdentifier("id")]
+            for (record, value) in zip(records, values) {
+                parts += [SQLRaw(" WHEN "), SQLBind(record.id!), SQLRaw(" THEN ")]
+                if let cast { parts += [SQLRaw("CAST("), SQLBind(value), SQLRaw(" AS \(cast))")] } else { parts.append(SQLBind(value)) }
+            }
+            parts.append(SQLRaw(" END"))
+            return SQLList(parts, separator: SQLRaw(""))
+        }
+        let update = sql.update(CertificateModel.schema)
+            .set("version", to: SQLRaw("version + 1"))
+            .set("updated_at", to: now)
+        for (column, values) in perRow.sorted(by: { $0.key < $1.key }) {
+            update.set(SQLIdentifier(column), to: caseExpression(values))
+        }
+        changes(update)
+        let rows = try await update.where("id", .in, records.map { $0.id! }).where("status", .equal, status.rawValue)
+            .where(SQLIdentifier("version"), .equal, caseExpression(records.map { $0.version + versionOffset }, cast: "INTEGER"))
+            .returning("id").all()
+        guard rows.count == records.count else { throw DomainError.staleVersion }
+    }
+
     // MARK: mail
 
     func detailURL(_ record: CertificateModel) -> String {

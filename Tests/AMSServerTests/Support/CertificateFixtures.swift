@@ -78,13 +78,13 @@ struct OCSPClient {
     }
 
     /// Asks about a certificate (DER) or a bare serial; `nonce` false sends none.
-    func ask(certificate: [UInt8]? = nil, serial: String? = nil, nonce: Bool = true) throws -> ExternalTool.Output {
+    func ask(certificate: [UInt8]? = nil, serial: String? = nil, nonce: Bool = true) async throws -> ExternalTool.Output {
         var arguments = ["openssl", "ocsp", "-issuer", issuingPath]
         if let certificate { arguments += ["-cert", try folder.write("leaf.pem", PEM.encode(certificate, label: "CERTIFICATE"))] }
         if let serial { arguments += ["-serial", "0x" + serial] }
         arguments += ["-url", url, "-CAfile", rootPath, "-verify_other", issuingPath, "-req_text", "-resp_text", "-timeout", "20"]
         if !nonce { arguments.append("-no_nonce") }
-        return try ExternalTool.run(arguments)
+        return try await ExternalTool.runDetached(arguments)
     }
 
     /// The request openssl would send, as DER (for requests made by hand: GET, pkilint).
