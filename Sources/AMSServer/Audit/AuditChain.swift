@@ -1,3 +1,4 @@
+import AMSPKI
 import AMSCore
 import Crypto
 import Foundation
@@ -11,6 +12,6 @@ struct AuditChain: Sendable {
         var input = Array(previousMAC.utf8)
         input.append(0x0A)
         input.append(contentsOf: record.canonicalBytes)
-        return HMAC<SHA256>.authenticationCode(for: input, using: key).map { String(format: "%02x", $0) }.joined()
+        return Array(HMAC<SHA256>.authenticationCode(for: input, using: key)).hexString
     }
 }

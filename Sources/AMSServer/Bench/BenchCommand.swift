@@ -35,7 +35,7 @@ struct BenchCommand: AsyncCommand {
                 WHERE id IN (SELECT id FROM certificates WHERE status = 'issued' ORDER BY serial_hex LIMIT \(unsafeRaw: String(issuance.certificates / 10)))
                 """).run()
             console.print("OCSP over HTTP…")
-            let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 32).run()
+            let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 16).run()
             console.print(String(format: "  AMS GET %.0f/s, POST+nonce %.0f/s; openssl GET %.0f/s, POST+nonce %.0f/s",
                                  ocsp.amsGet, ocsp.amsPostNonce, ocsp.opensslGet, ocsp.opensslPostNonce))
             console.print("CRL generation…")

@@ -12,6 +12,9 @@ struct BenchFixture {
     let folder: String
     let loaded: LoadedAuthorities
     let agencyID: UUID
+    /// The key-encryption key in hex, so that a separate `ams serve` can open this fixture's CA.
+    let keyEncryptionKeyHex: String
+    let databasePath: String
 
     static func make(logger: Logger) async throws -> BenchFixture {
         let folder = NSTemporaryDirectory() + "ams-bench-" + UUID().uuidString
@@ -21,13 +24,15 @@ struct BenchFixture {
         var configuration = AppConfiguration(database: .sqliteFile(path: folder + "/ams.sqlite"), publicBaseURL: "http://127.0.0.1:8080",
                                              dataDirectory: folder, secretKeyFile: folder + "/secret.key")
         configuration.certificates.approvalRequired = true
+        let kek = SerialNumberGenerator.systemRandomBytes(32)
         try await configure(app, configuration: configuration, mode: .command,
-                            overrides: ServiceOverrides(keyEncryptionKey: KeyEncryptionKey.random()))
+                            overrides: ServiceOverrides(keyEncryptionKey: try KeyEncryptionKey(bytes: kek)))
         try await CertificateAuthoritySetup(services: app.ams)
             .initialize(settings: configuration.certificates, context: .system("bench"), on: app.db)
         let agency = AgencyModel(code: "BENCH", name: "Instansi Uji Kinerja", createdAt: Date())
         try await agency.create(on: app.db)
-        return BenchFixture(app: app, folder: folder, loaded: try await app.ams.caKeys.current(on: app.db), agencyID: agency.id!)
+        return BenchFixture(app: app, folder: folder, loaded: try await app.ams.caKeys.current(on: app.db), agencyID: agency.id!,
+                            keyEncryptionKeyHex: kek.hexString, databasePath: folder + "/ams.sqlite")
     }
 
     func shutdown() async {

@@ -44,6 +44,8 @@ struct BenchReport {
             "| `openssl ocsp -port` (index file) | \(n(ocsp.opensslGet)) | \(n(ocsp.opensslPostNonce)) |",
             "| ratio | \(String(format: "%.1f×", ocsp.amsGet / max(ocsp.opensslGet, 0.001))) | \(String(format: "%.1f×", ocsp.amsPostNonce / max(ocsp.opensslPostNonce, 0.001))) |",
             "",
+            "AMS with kept-alive connections (`ab -k`, GET): \(ocsp.amsGetKeepAlive.map(n) ?? "not measured") per second.",
+            "",
             "Goal: at least 10× openssl: \(ocsp.amsGet / max(ocsp.opensslGet, 0.001) >= 10 ? "met" : "not met") for GET, "
                 + "\(ocsp.amsPostNonce / max(ocsp.opensslPostNonce, 0.001) >= 10 ? "met" : "not met") for POST with a nonce.",
             "",

@@ -4,7 +4,7 @@ import Fluent
 import Foundation
 import Vapor
 
-/// OCSP responses per second over HTTP on loopback: AMS's responder against `openssl ocsp -port` answering from an
+/// OCSP responses per second over HTTP on loopback: AMS's responder (`ams serve` on the same database) against `openssl ocsp -port` answering from an
 /// index of the same certificates, both loaded by ApacheBench (`ab`, a new connection per request, as openssl's HTTP/1.0 responder closes each) with the same concurrency and duration
 /// (`wrk` cannot talk to openssl's HTTP/1.0 responder). Two request kinds:
 /// GET without a nonce (AMS may answer from its cache of signed responses) and POST with a nonce (signed afresh).
@@ -17,6 +17,7 @@ struct OCSPBenchmark {
         let amsPostNonce: Double
         let opensslGet: Double
         let opensslPostNonce: Double
+        let amsGetKeepAlive: Double?
     }
 
     let fixture: BenchFixture
@@ -37,15 +38,25 @@ struct OCSPBenchmark {
         try BenchProcess.run(["openssl", "ocsp", "-issuer", issuingPath, "-cert", leafPath, "-reqout", folder + "/nonce.der"])
         let plain = try Data(contentsOf: URL(fileURLWithPath: folder + "/plain.der"))
         let getPath = "/" + (plain.base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        // AMS
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-        guard let amsPort = app.http.server.shared.localAddress?.port else { throw BenchFailure("no AMS port") }
+        // AMS: `ams serve` as its own process on the fixture's database, as in production
+        let amsPort = try Self.freePort()
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let server = try BenchProcess.start(["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)", "AMS_DATABASE_URL=sqlite:\(fixture.databasePath)",
+                                             "AMS_CA_KEK=\(fixture.keyEncryptionKeyHex)", "AMS_LISTEN=127.0.0.1:\(amsPort)",
+                                             "AMS_SECRET_KEY_FILE=\(folder)/secret.key", executable, "serve"],
+                                            log: folder + "/ams-serve.log")
+        defer { kill(server.processIdentifier, SIGKILL) }
         let amsBase = "http://127.0.0.1:\(amsPort)/pki/ocsp"
-        _ = try await BenchProcess.runDetached(["curl", "-s", "-o", folder + "/ams.resp", amsBase + getPath])
+        guard try await waitUntilAnswering(amsBase + getPath, saveTo: folder + "/ams.resp") else {
+            let log = (try? String(contentsOfFile: folder + "/ams-serve.log", encoding: .utf8)) ?? ""
+            throw BenchFailure("ams serve did not start: \(log.suffix(600))")
+        }
         try check(response: folder + "/ams.resp", issuing: issuingPath, leaf: leafPath)
         let amsGet = try await load(amsBase + getPath)
         let amsPost = try await load(amsBase, post: folder + "/nonce.der")
-        await app.server.shutdown()
+        // for information: clients that keep their connection open (openssl's HTTP/1.0 responder cannot)
+        let amsKeepAlive = try? await load(amsBase + getPath, keepAlive: true)
+        kill(server.processIdentifier, SIGKILL)
         // openssl ocsp -port, answering from an index of the same certificates
         var index = ""
         let formatter = DateFormatter()
@@ -64,19 +75,13 @@ struct OCSPBenchmark {
         try index.write(toFile: folder + "/index.txt", atomically: true, encoding: .utf8)
         let responderPath = try fixture.writePEM("responder.pem", der: fixture.loaded.responder.der, label: "CERTIFICATE")
         let responderKey = try fixture.writePEM("responder.key", der: fixture.loaded.responder.key.derRepresentation, label: "PRIVATE KEY")
-        let port = amsPort + 1
+        let port = try Self.freePort()
         let responder = try BenchProcess.start(["openssl", "ocsp", "-index", folder + "/index.txt", "-port", String(port),
                                                 "-rsigner", responderPath, "-rkey", responderKey, "-CA", issuingPath, "-nmin", "60",
                                                 "-ignore_err"], directory: folder, log: folder + "/openssl-ocsp.log")
         defer { kill(responder.processIdentifier, SIGKILL) }
         let opensslBase = "http://127.0.0.1:\(port)"
-        var ready = false
-        for _ in 0..<50 {
-            if ready { break }
-            try await Task.sleep(nanoseconds: 100_000_000)
-            ready = ((try? await BenchProcess.runDetached(["curl", "-s", "-o", folder + "/openssl.resp", "-w", "%{http_code}", opensslBase + getPath])) ?? "") == "200"
-        }
-        guard ready else {
+        guard try await waitUntilAnswering(opensslBase + getPath, saveTo: folder + "/openssl.resp") else {
             let log = (try? String(contentsOfFile: folder + "/openssl-ocsp.log", encoding: .utf8)) ?? ""
             throw BenchFailure("openssl ocsp did not start: \(log.prefix(600))")
         }
@@ -84,7 +89,22 @@ struct OCSPBenchmark {
         let opensslGet = try await load(opensslBase + getPath)
         let opensslPost = try await load(opensslBase + "/", post: folder + "/nonce.der")
         return Result(certificates: certificates.count, seconds: seconds, connections: connections, amsGet: amsGet, amsPostNonce: amsPost,
-                      opensslGet: opensslGet, opensslPostNonce: opensslPost)
+                      opensslGet: opensslGet, opensslPostNonce: opensslPost, amsGetKeepAlive: amsKeepAlive)
+    }
+
+    /// Polls `url` for up to ten seconds until it answers 200 (the body saved to `saveTo`).
+    private func waitUntilAnswering(_ url: String, saveTo: String) async throws -> Bool {
+        for _ in 0..<100 {
+            if (try? await BenchProcess.runDetached(["curl", "-s", "-o", saveTo, "-w", "%{http_code}", url])) == "200" { return true }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return false
+    }
+
+    static func freePort() throws -> Int {
+        let output = try BenchProcess.run(["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        guard let port = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw BenchFailure("no free port") }
+        return port
     }
 
     /// Both responders must say `good` for the sample, or the comparison means nothing.
@@ -95,12 +115,12 @@ struct OCSPBenchmark {
 
     /// Requests per second under `ab` for `seconds`; refuses results with connection errors or non-2xx answers
     /// (responses of different lengths are expected: every signature differs).
-    private func load(_ url: String, post: String? = nil) async throws -> Double {
-        var arguments = ["ab", "-q", "-c", String(connections), "-t", String(seconds), "-n", "10000000"]
+    private func load(_ url: String, post: String? = nil, keepAlive: Bool = false) async throws -> Double {
+        var arguments = ["ab", "-q"] + (keepAlive ? ["-k"] : []) + ["-c", String(connections), "-t", String(seconds), "-n", "10000000"]
         if let post { arguments += ["-p", post, "-T", "application/ocsp-request"] }
-        let output = try await BenchProcess.runDetached(arguments + ["-s", "5", url])
+        let output = try await BenchProcess.runDetached(arguments + ["-s", "30", url])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests per second:") }),
-              let value = Double(line.split(separator: " ").dropFirst(3).first ?? "") else { throw BenchFailure("ab said: \(output.suffix(600))") }
+              let value = Double(line.split(separator: " ").dropFirst(3).first ?? "") else { throw BenchFailure("ab on \(url) said: \(output.suffix(600))") }
         if output.contains("Non-2xx") { throw BenchFailure("non-2xx answers under load: \(output.suffix(600))") }
         if let failures = output.split(separator: "\n").first(where: { $0.contains("(Connect:") }),
            !failures.contains("Connect: 0, Receive: 0") || failures.contains("Exceptions: 1") {

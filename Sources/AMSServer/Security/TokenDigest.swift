@@ -1,14 +1,15 @@
+import AMSPKI
 import Crypto
 import Foundation
 
 /// How bearer secrets are stored: SHA-256, hex. A 256-bit random token needs no salt or slow hash.
 enum TokenDigest {
     static func hex(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Array(SHA256.hash(data: Data(token.utf8))).hexString
     }
 
     static func sha256Hex(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Array(SHA256.hash(data: bytes)).hexString
     }
 
     /// Compares two strings in time independent of where they differ.
