@@ -36,8 +36,8 @@ struct BenchCommand: AsyncCommand {
                 """).run()
             console.print("OCSP over HTTP…")
             let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 16).run()
-            console.print(String(format: "  AMS GET %.0f/s, POST+nonce %.0f/s; openssl GET %.0f/s, POST+nonce %.0f/s",
-                                 ocsp.amsGet, ocsp.amsPostNonce, ocsp.opensslGet, ocsp.opensslPostNonce))
+            console.print(String(format: "  AMS GET %.0f/s, POST+nonce %.0f/s; openssl GET %.0f/s, POST+nonce %.0f/s (0: stalled)",
+                                 ocsp.amsGet, ocsp.amsPostNonce, ocsp.opensslGet ?? 0, ocsp.opensslPostNonce ?? 0))
             console.print("CRL generation…")
             let crl = try await CRLBenchmark(fixture: fixture, sizes: crlSizes).run()
             let text = BenchReport(issuance: issuance, ocsp: ocsp, crl: crl).markdown()
