@@ -89,4 +89,52 @@ struct RouteSweepTests {
             }
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func usersOfAnotherAgencyReachNoRecordByItsId(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: in agency A a registration request with its documents, a holder with a certificate
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let other = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
+            var fields = RegistrationRequestTests.fields
+            fields["agencyID"] = agency.id!.uuidString
+            #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(),
+                                                        from: "/register").status == .seeOther)
+            let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+            let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).first())
+            let holder = try await t.verifiedHolder(agency: agency)
+            let caOperator = try await t.user("op.ca", role: .caOperator)
+            let certificate = try await t.issuedCertificate(for: holder, approver: caOperator)
+            // the other agency's applicant and operator
+            try await t.verifiedHolder("198001012005011001", agency: other, fullName: "Andi Pratama")
+            try await t.user("op.riau", role: .agencyOperator, agency: other)
+            let ids = ["requestID": request.id!.uuidString, "attachmentID": attachment.id!.uuidString,
+                       "certificateID": certificate.id!.uuidString, "userID": holder.id!.uuidString, "file": "certificate.pem"]
+            let routes = t.app.routes.all.filter { route in
+                !["api", "pki"].contains(route.path.first?.description ?? "")
+                    && route.path.contains { if case .parameter(let name) = $0 { ids[name] != nil } else { false } }
+                    && !route.path.contains { if case .parameter(let name) = $0 { ids[name] == nil } else { false } }
+            }
+            #expect(routes.count >= 15, "the sweep found \(routes.count) routes with record ids")
+            let before = try await Self.snapshot(t)
+            for username in ["198001012005011001", "op.riau"] {
+                let browser = t.browser()
+                try await browser.signIn(username, TestApp.password)
+                for route in routes {
+                    let path = "/" + route.path.map { component -> String in
+                        if case .parameter(let name) = component { return ids[name]! }
+                        return component.description
+                    }.joined(separator: "/")
+                    let response = route.method == .GET
+                        ? try await browser.get(path)
+                        : try await browser.post(path, form: ["version": "1", "reason": "keyCompromise", "event": "forward_to_ca",
+                                                              "password": TestApp.password], from: "/dashboard")
+                    #expect([403, 404].contains(response.status.code), "\(username): \(route.method) \(path) → \(response.status)")
+                }
+            }
+            #expect(try await Self.snapshot(t) == before, "a refused request changed the database")
+            #expect(try await t.record(certificate.id).status == .issued)
+        }
+    }
 }
