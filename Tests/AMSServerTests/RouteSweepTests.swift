@@ -8,7 +8,7 @@ import Vapor
 import VaporTesting
 
 /// Checks generated from the router's own route list, so a new route is covered the day it is added.
-@Suite("Every route: CSRF on every state-changing form, security headers and cookie flags on every page")
+@Suite("Every route: CSRF on every state-changing form, security headers and cookie flags on every page, GETs change nothing")
 struct RouteSweepTests {
     /// A concrete path for a route pattern: parameters become ids that exist nowhere.
     static func path(_ route: Route) -> String {
@@ -21,9 +21,14 @@ struct RouteSweepTests {
         }.joined(separator: "/")
     }
 
-    /// Rows of every AMS table except the audit log and sign-in bookkeeping (which record the refusals).
+    /// Rows of every AMS table except the audit log and sign-in bookkeeping (which record the refusals), and the
+    /// latest change of every table that keeps one.
     static func snapshot(_ t: TestApp) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
+        for table in ["users", "registration_requests", "certificates"] {
+            let row = try await t.sql.raw("SELECT MAX(updated_at) AS m FROM \(ident: table)").first()
+            counts[table + ".updated_at"] = Int((try row?.decode(column: "m", as: Date?.self))??.timeIntervalSince1970 ?? 0)
+        }
         for table in ["agencies", "agency_email_domains", "users", "registration_requests", "registration_attachments",
                       "registration_events", "registration_step_timings", "activation_tokens", "password_reset_tokens",
                       "certificates", "certificate_authorities", "crl_states", "outbox_messages", "api_keys"] {
@@ -73,6 +78,7 @@ struct RouteSweepTests {
             try await signedIn.signIn("admin", TestApp.password)
             let pages = t.app.routes.all.filter { $0.method == .GET }
             #expect(pages.count >= 30)
+            let before = try await Self.snapshot(t)
             for route in pages {
                 for browser in [t.browser(), signedIn] {
                     let response = try await browser.get(Self.path(route))
@@ -87,6 +93,8 @@ struct RouteSweepTests {
                     }
                 }
             }
+            // reading changes no data (sessions and the audit log of refusals are bookkeeping, not data)
+            #expect(try await Self.snapshot(t) == before, "a GET changed the database")
         }
     }
 

@@ -1,0 +1,197 @@
+@testable import AMSServer
+import AMSCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every route × every role, with the expected outcome, checked against the router's own route list: a route
+/// missing from the table fails the test.
+///
+/// Columns: anonymous, applicant (owner of the certificate), applicant of another agency, agency operator of the same
+/// agency, agency operator of another agency, CA operator, administrator, auditor. `+` passes authorisation (any
+/// answer but 401/403/404 or a redirect to sign-in), `-` is refused (401, 403, 404 or a redirect to sign-in), `*` is
+/// a public route whose answer depends on its token or form (any answer but a server error). For state-changing
+/// routes the `-` cells are sent (with a valid CSRF token, so the refusal is the authorisation's) and the `+` cells
+/// are left to the feature tests, which carry out those actions with real forms.
+@Suite("Access control: every route × every role")
+struct AccessMatrixTests {
+    static let roles = ["anonymous", "holder", "holder-other-agency", "agency-operator", "agency-operator-other-agency",
+                        "ca-operator", "administrator", "auditor"]
+
+    static let matrix: [String: String] = [
+        "GET /": "********",
+        "GET /activate/:token": "********",
+        "POST /activate/:token": "********",
+        "GET /admin/agencies": "------+-",
+        "POST /admin/agencies": "------+-",
+        "GET /admin/agencies/new": "------+-",
+        "GET /admin/api-keys": "------+-",
+        "POST /admin/api-keys": "------+-",
+        "POST /admin/api-keys/:keyID/revoke": "------+-",
+        "GET /admin/outbox": "------+-",
+        "GET /admin/outbox/:messageID": "------+-",
+        "GET /admin/users": "------+-",
+        "POST /admin/users": "------+-",
+        "GET /admin/users/new": "------+-",
+        "GET /admin/users/:userID": "------+-",
+        "POST /admin/users/:userID/disable": "------+-",
+        "POST /admin/users/:userID/enable": "------+-",
+        "POST /admin/users/:userID/reissue": "------+-",
+        "POST /admin/users/:userID/role": "------+-",
+        // the JSON API authenticates with agency keys only: no cookie gets in
+        "GET /api/v1/openapi.json": "++++++++",
+        "GET /api/v1/certificates": "--------",
+        "POST /api/v1/certificates": "--------",
+        "GET /api/v1/certificates/:certificateID": "--------",
+        "POST /api/v1/certificates/:certificateID/revoke": "--------",
+        "GET /api/v1/requests": "--------",
+        "POST /api/v1/requests": "--------",
+        "GET /api/v1/requests/:requestID": "--------",
+        "POST /api/v1/requests/:requestID/actions": "--------",
+        "GET /audit": "------++",
+        "GET /audit/export.csv": "------++",
+        "GET /certificates": "-+++++++",
+        "GET /certificates/new": "-++-----",
+        "POST /certificates/new": "-++-----",
+        "GET /certificates/:certificateID": "-+-+-+++",
+        "GET /certificates/:certificateID/download/:file": "-+-+-+++",
+        "POST /certificates/:certificateID/approve": "-----+--",
+        "POST /certificates/:certificateID/reject": "-----+--",
+        "GET /certificates/:certificateID/renew": "-+------",
+        "POST /certificates/:certificateID/renew": "-+------",
+        "POST /certificates/:certificateID/replace": "-+------",
+        "POST /certificates/:certificateID/revoke": "-+-+-+--",
+        "GET /dashboard": "-+++++++",
+        "GET /health": "++++++++",
+        "GET /lang/:code": "********",
+        "GET /legal/privacy": "++++++++",
+        "GET /legal/subscriber-agreement": "++++++++",
+        "GET /login": "********",
+        "POST /login": "********",
+        "POST /logout": "********",
+        "GET /password/change": "-+++++++",
+        "POST /password/change": "-+++++++",
+        "GET /password/forgot": "********",
+        "POST /password/forgot": "********",
+        "GET /password/reset/:token": "********",
+        "POST /password/reset/:token": "********",
+        "GET /pki/ca/:file": "++++++++",
+        "GET /pki/crl/:file": "++++++++",
+        "POST /pki/ocsp": "********",
+        "GET /pki/ocsp/**": "++++++++",
+        "GET /profile": "-++-----",
+        "POST /profile": "-++-----",
+        "GET /register": "********",
+        "POST /register": "********",
+        "GET /register/submitted": "********",
+        "GET /reports/sla": "---+++++",
+        "GET /reports/sla.csv": "---+++++",
+        "GET /requests": "---+++++",
+        "GET /requests/new": "---++---",
+        "POST /requests/new": "---++---",
+        // a request still at its agency: the CA does not see it yet
+        "GET /requests/:requestID": "---+--++",
+        "POST /requests/:requestID/actions": "---+----",
+        "GET /requests/:requestID/attachments/:attachmentID": "---+--++",
+        "GET /reverifications": "---+++--",
+        "POST /reverifications/:userID": "---+-+--",
+        "GET /status/:token": "********",
+        "POST /status/:token/resubmit": "********",
+        "POST /status/:token/withdraw": "********",
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func everyRouteAnswersEveryRoleAsTheTableSays(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // the table covers the router, and only the router
+            let routes = t.app.routes.all
+            let keys = Set(routes.map(Self.key))
+            for key in keys.sorted() { #expect(Self.matrix[key] != nil, "route without an entry in the access matrix: \(key)") }
+            for key in Self.matrix.keys.sorted() where !keys.contains(key) { Issue.record("matrix entry without a route: \(key)") }
+            // setup: agency A with a submitted request and a holder with a certificate; agency B; staff
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let other = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
+            var fields = RegistrationRequestTests.fields
+            fields["agencyID"] = agency.id!.uuidString
+            #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(),
+                                                        from: "/register").status == .seeOther)
+            let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+            let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).first())
+            let holder = try await t.verifiedHolder(agency: agency)
+            try await t.verifiedHolder("198001012005011001", agency: other, fullName: "Andi Pratama")
+            try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
+            try await t.user("op.riau", role: .agencyOperator, agency: other)
+            let caOperator = try await t.user("op.ca", role: .caOperator)
+            try await t.user("admin", role: .administrator)
+            let auditor = try await t.user("auditor", role: .auditor)
+            let certificate = try await t.issuedCertificate(for: holder, approver: caOperator)
+            let key = APIKeyModel(agencyID: agency.id!, name: "SIMPEG", keyPrefix: "ams_test", keyHash: String(repeating: "0", count: 64),
+                                  createdAt: t.clock.now, createdByID: nil)
+            try await key.create(on: t.db)
+            let message = try #require(try await OutboxMessageModel.query(on: t.db).first())
+            func value(_ name: String, in route: Route) -> String {
+                let first = route.path.first?.description ?? ""
+                switch name {
+                case "requestID": return request.id!.uuidString
+                case "attachmentID": return attachment.id!.uuidString
+                case "certificateID": return certificate.id!.uuidString
+                case "userID": return first == "admin" ? auditor.id!.uuidString : holder.id!.uuidString
+                case "keyID": return key.id!.uuidString
+                case "messageID": return message.id!.uuidString
+                case "code": return "en"
+                case "file": return first == "pki" ? (route.path.dropFirst().first?.description == "crl" ? "issuing.crl" : "issuing.crt")
+                    : "certificate.pem"
+                default: return String(repeating: "A", count: 43)
+                }
+            }
+            // the cast, signed in once each
+            var browsers: [TestBrowser] = [t.browser()]
+            for username in [holder.username, "198001012005011001", "op.sumbar", "op.riau", "op.ca", "admin", "auditor"] {
+                let browser = t.browser()
+                #expect(try await browser.signIn(username, TestApp.password).status == .seeOther)
+                browsers.append(browser)
+            }
+            var checked = 0
+            // GETs first, then the refusals of state-changing routes (none of which changes anything)
+            for route in routes.sorted(by: { ($0.method == .GET ? 0 : 1, Self.key($0)) < ($1.method == .GET ? 0 : 1, Self.key($1)) }) {
+                guard let row = Self.matrix[Self.key(route)] else { continue }
+                let path = "/" + route.path.map { component -> String in
+                    switch component {
+                    case .constant(let text): text
+                    case .parameter(let name): value(name, in: route)
+                    case .anything, .catchall: "MAMCAQA="
+                    }
+                }.joined(separator: "/")
+                for (index, expected) in row.enumerated() {
+                    if route.method != .GET && expected == "+" { continue }
+                    let browser = browsers[index]
+                    let response = route.method == .GET
+                        ? try await browser.get(path)
+                        : try await browser.post(path, form: ["version": "1", "reason": "keyCompromise", "note": "x"],
+                                                 from: index == 0 ? "/login" : "/dashboard")
+                    let status = response.status.code
+                    let toSignIn = (300..<400).contains(status) && (response.headers.first(name: .location) ?? "").hasPrefix("/login")
+                    let refused = [401, 403, 404].contains(status) || toSignIn
+                    let cell = "\(Self.roles[index]): \(route.method) \(path) → \(status) \(response.headers.first(name: .location) ?? "")"
+                    switch expected {
+                    case "+": #expect(!refused && status < 500, "\(cell)")
+                    case "-": #expect(refused, "\(cell)")
+                    default: #expect(status < 500, "\(cell)")
+                    }
+                    checked += 1
+                }
+            }
+            #expect(checked > 400, "\(checked) cells checked")
+            // nothing the refused requests touched changed
+            #expect(try await t.record(certificate.id).status == .issued)
+            #expect(try await UserModel.find(auditor.id, on: t.db)?.isActive == true)
+        }
+    }
+}
