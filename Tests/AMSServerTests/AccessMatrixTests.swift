@@ -115,23 +115,10 @@ struct AccessMatrixTests {
             for key in keys.sorted() { #expect(Self.matrix[key] != nil, "route without an entry in the access matrix: \(key)") }
             for key in Self.matrix.keys.sorted() where !keys.contains(key) { Issue.record("matrix entry without a route: \(key)") }
             // setup: agency A with a submitted request and a holder with a certificate; agency B; staff
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let other = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
-            var fields = RegistrationRequestTests.fields
-            fields["agencyID"] = agency.id!.uuidString
-            #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(),
-                                                        from: "/register").status == .seeOther)
-            let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
-            let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).first())
-            let holder = try await t.verifiedHolder(agency: agency)
-            try await t.verifiedHolder("198001012005011001", agency: other, fullName: "Andi Pratama")
-            try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
-            try await t.user("op.riau", role: .agencyOperator, agency: other)
-            let caOperator = try await t.user("op.ca", role: .caOperator)
+            let world = try await TwoAgencyWorld.make(t)
+            let (agency, request, attachment, holder, certificate) = (world.agency, world.request, world.attachment, world.holder, world.certificate)
             try await t.user("admin", role: .administrator)
             let auditor = try await t.user("auditor", role: .auditor)
-            let certificate = try await t.issuedCertificate(for: holder, approver: caOperator)
             let key = APIKeyModel(agencyID: agency.id!, name: "SIMPEG", keyPrefix: "ams_test", keyHash: String(repeating: "0", count: 64),
                                   createdAt: t.clock.now, createdByID: nil)
             try await key.create(on: t.db)
@@ -153,7 +140,7 @@ struct AccessMatrixTests {
             }
             // the cast, signed in once each
             var browsers: [TestBrowser] = [t.browser()]
-            for username in [holder.username, "198001012005011001", "op.sumbar", "op.riau", "op.ca", "admin", "auditor"] {
+            for username in [holder.username, TwoAgencyWorld.otherHolder, "op.sumbar", "op.riau", "op.ca", "admin", "auditor"] {
                 let browser = t.browser()
                 #expect(try await browser.signIn(username, TestApp.password).status == .seeOther)
                 browsers.append(browser)

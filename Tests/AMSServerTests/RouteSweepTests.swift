@@ -101,22 +101,9 @@ struct RouteSweepTests {
     @Test(arguments: TestDatabase.all)
     func usersOfAnotherAgencyReachNoRecordByItsId(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            // setup: in agency A a registration request with its documents, a holder with a certificate
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let other = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
-            var fields = RegistrationRequestTests.fields
-            fields["agencyID"] = agency.id!.uuidString
-            #expect(try await t.browser().postMultipart("/register", fields: fields, files: RegistrationRequestTests.files(),
-                                                        from: "/register").status == .seeOther)
-            let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
-            let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).first())
-            let holder = try await t.verifiedHolder(agency: agency)
-            let caOperator = try await t.user("op.ca", role: .caOperator)
-            let certificate = try await t.issuedCertificate(for: holder, approver: caOperator)
-            // the other agency's applicant and operator
-            try await t.verifiedHolder("198001012005011001", agency: other, fullName: "Andi Pratama")
-            try await t.user("op.riau", role: .agencyOperator, agency: other)
+            // setup: in agency A a registration request with its documents, a holder with a certificate; agency B's users
+            let world = try await TwoAgencyWorld.make(t)
+            let (request, attachment, holder, certificate) = (world.request, world.attachment, world.holder, world.certificate)
             let ids = ["requestID": request.id!.uuidString, "attachmentID": attachment.id!.uuidString,
                        "certificateID": certificate.id!.uuidString, "userID": holder.id!.uuidString, "file": "certificate.pem"]
             let routes = t.app.routes.all.filter { route in
@@ -126,7 +113,7 @@ struct RouteSweepTests {
             }
             #expect(routes.count >= 15, "the sweep found \(routes.count) routes with record ids")
             let before = try await Self.snapshot(t)
-            for username in ["198001012005011001", "op.riau"] {
+            for username in [TwoAgencyWorld.otherHolder, "op.riau"] {
                 let browser = t.browser()
                 try await browser.signIn(username, TestApp.password)
                 for route in routes {
