@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""The whole SOP in a real browser (headless Chromium through selenium), against `ams serve` on a fresh SQLite
+database with a real SMTP server: request with both PDFs, one return and a resubmission, forwarding, the activation
+link opened from the received mail, verification, first sign-in with the mailed password and the forced change, a
+certificate with a passphrase, its download and revocation; then openssl sees it revoked in the CRL and over OCSP.
+Every page is saved as a screenshot under test-output/browser/ and checked for a heading, no server error and no
+broken asset; one bad submission per form must show its errors. At the end the log, the database and the mail store
+are searched for every password, passphrase, token and key used: none may appear in clear.
+
+Usage: Tests/Browser/sop_browser_run.py [path/to/ams]   (exits non-zero on the first failed check)
+"""
+import base64
+import email
+import glob
+import mailbox
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
+OUT = os.path.join(ROOT, "test-output", "browser")
+WORK = tempfile.mkdtemp(prefix="ams-browser-")
+SECRETS = []          # every password, passphrase, token and key used
+CHECKS = {"pages": 0, "bad_submissions": 0, "mails": 0}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fail(message):
+    print("BROWSER RUN FAILED: " + message, file=sys.stderr)
+    raise SystemExit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+PORT, SMTP_PORT = free_port(), free_port()
+BASE = "http://127.0.0.1:%d" % PORT
+MAILDIR = os.path.join(WORK, "maildir")
+DATA = os.path.join(WORK, "data")
+ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE,
+           AMS_SMTP_HOST="127.0.0.1", AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none",
+           AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3", LOG_LEVEL="info")
+
+
+def ams(*arguments):
+    done = subprocess.run([AMS] + list(arguments), env=ENV, capture_output=True, text=True)
+    check(done.returncode == 0, "ams %s: %s" % (" ".join(arguments), done.stderr[-500:]))
+    return done.stdout
+
+
+def mails_to(address):
+    box = mailbox.Maildir(MAILDIR, factory=None, create=False)
+    found = []
+    for message in box:
+        parsed = email.message_from_bytes(message.as_bytes())
+        if address in (parsed.get("To") or ""):
+            body = parsed.get_payload(decode=True)
+            if body is None and parsed.is_multipart():
+                body = parsed.get_payload(0).get_payload(decode=True)
+            found.append((parsed.get("Subject") or "", (body or b"").decode("utf-8", "replace")))
+    return found
+
+
+def wait_for_mail(address, pattern, already=0):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        for subject, body in mails_to(address)[already:] if already else mails_to(address):
+            match = re.search(pattern, body)
+            if match:
+                CHECKS["mails"] += 1
+                return match
+        time.sleep(0.3)
+    fail("no mail to %s matching %s" % (address, pattern))
+
+
+def sample_pdf(title):
+    body = "BT /F1 18 Tf 72 720 Td (%s) Tj ET" % title
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+               "<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body), "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = "%PDF-1.7\n", []
+    for number, text in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += "%d 0 obj\n%s\nendobj\n" % (number, text)
+    xref = len(out)
+    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + "".join("%010d 00000 n \n" % o for o in offsets)
+    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = os.path.join(WORK, title.replace(" ", "-") + ".pdf")
+    with open(path, "w") as handle:
+        handle.write(out)
+    return path
+
+
+class Browser:
+    def __init__(self):
+        options = Options()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=id"]:
+            options.add_argument(argument)
+        binary = shutil.which("chromium") or shutil.which("chromium-browser")
+        if binary:
+            options.binary_location = binary
+        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        self.driver.implicitly_wait(2)
+
+    def go(self, path):
+        self.driver.get(path if path.startswith("http") else BASE + path)
+        return self.page()
+
+    def page(self, name=None):
+        """Screenshot and the checks every page gets: a heading, no server error, no broken asset."""
+        driver = self.driver
+        CHECKS["pages"] += 1
+        # named by the first path segment only: later segments can be tokens, which must not land in file names
+        path = driver.current_url.replace(BASE, "").split("?")[0].strip("/")
+        label = name or re.sub(r"[^a-z0-9]+", "-", path.split("/")[0].lower()) or "root"
+        driver.save_screenshot(os.path.join(OUT, "%03d-%s.png" % (CHECKS["pages"], label)))
+        headings = [h.text.strip() for h in driver.find_elements(By.CSS_SELECTOR, "h1")]
+        check(headings and headings[0], "no heading on %s" % driver.current_url)
+        text = driver.find_element(By.TAG_NAME, "body").text
+        for bad in ["Internal Server Error", "Kesalahan server", "Server error", "Fatal error", "Traceback"]:
+            check(bad not in text, "server error text on %s" % driver.current_url)
+        assets = [e.get_attribute("href") for e in driver.find_elements(By.CSS_SELECTOR, "link[rel=stylesheet], link[rel=icon]")]
+        assets += [e.get_attribute("src") for e in driver.find_elements(By.CSS_SELECTOR, "img, script[src]")]
+        for asset in filter(None, assets):
+            if asset.startswith(BASE):
+                with urllib.request.urlopen(asset) as response:
+                    check(response.status == 200, "broken asset %s on %s" % (asset, driver.current_url))
+        return headings[0]
+
+    def fill(self, values):
+        for name, value in values.items():
+            element = self.driver.find_element(By.NAME, name)
+            if element.get_attribute("type") in ("date",):
+                self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            elif element.get_attribute("type") == "checkbox":
+                if bool(value) != element.is_selected():
+                    element.click()
+            elif element.tag_name == "select":
+                self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            else:
+                element.clear()
+                element.send_keys(value)
+
+    def submit(self, form_selector="main form"):
+        form = self.driver.find_elements(By.CSS_SELECTOR, form_selector)[-1] if "last" in form_selector else \
+            self.driver.find_element(By.CSS_SELECTOR, form_selector)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        return self.page()
+
+    def expect_form_errors(self, what):
+        errors = self.driver.find_elements(By.CSS_SELECTOR, ".field-error, .alert")
+        check(errors and any(e.text.strip() for e in errors), "no form errors shown for the bad %s" % what)
+        CHECKS["bad_submissions"] += 1
+
+    def act(self, event, extra=None):
+        form = self.driver.find_element(By.XPATH, "//form[.//input[@name='event' and @value='%s']]" % event)
+        for name, value in (extra or {}).items():
+            element = form.find_element(By.NAME, name)
+            if element.get_attribute("type") == "checkbox":
+                element.click()
+            elif element.tag_name == "select":
+                self.driver.execute_script("arguments[0].value = arguments[1]", element, value)
+            else:
+                element.send_keys(value)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        return self.page()
+
+    def sign_in(self, username, password):
+        self.go("/login")
+        self.fill({"username": username, "password": password})
+        return self.submit("form[action='/login']")
+
+    def first_sign_in(self, username, address, new_password):
+        initial = wait_for_mail(address, r"(?:Kata sandi awal|Initial password): (\S{8})").group(1)
+        SECRETS.extend([initial, new_password])
+        self.sign_in(username, initial)
+        check("/password/change" in self.driver.current_url, "no forced password change for %s" % username)
+        self.fill({"currentPassword": initial, "newPassword": "pendek", "confirmPassword": "pendek"})
+        self.submit("form[action='/password/change']")
+        self.expect_form_errors("password change")
+        self.fill({"currentPassword": initial, "newPassword": new_password, "confirmPassword": new_password})
+        self.submit("form[action='/password/change']")
+        check("/password/change" not in self.driver.current_url, "password change refused for %s" % username)
+
+    def cookies(self):
+        return "; ".join("%s=%s" % (c["name"], c["value"]) for c in self.driver.get_cookies())
+
+    def download(self, path):
+        request = urllib.request.Request(BASE + path, headers={"Cookie": self.cookies()})
+        with urllib.request.urlopen(request) as response:
+            return response.read()
+
+    def quit(self):
+        self.driver.quit()
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    os.makedirs(MAILDIR)
+    smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp-test-server.py"), "--port", str(SMTP_PORT),
+                             "--maildir", MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = os.path.join(WORK, "ams.log")
+    log = open(log_path, "w")
+    server = subprocess.Popen([AMS, "serve"], env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    browsers = []
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(BASE + "/health") as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            fail("ams serve did not start")
+        ams("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", "Diskominfo Provinsi Sumatera Barat",
+            "--domains", "sumbarprov.go.id")
+        ams("user", "create", "--username", "op.sumbar", "--email", "op.sumbar@sumbarprov.go.id", "--name", "Operator Diskominfo",
+            "--role", "agency_operator", "--agency", "DISKOMINFO-SUMBAR")
+        ams("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator")
+        applicant, agency_op, ca_op = Browser(), Browser(), Browser()
+        browsers.extend([applicant, agency_op, ca_op])
+        letter, decree = sample_pdf("Surat Rekomendasi"), sample_pdf("SK Jabatan")
+        address = "siti.rahmawati@sumbarprov.go.id"
+
+        # 1. the request, in Bahasa Indonesia; first one bad submission
+        applicant.go("/register")
+        applicant.submit("form[action='/register']")
+        applicant.expect_form_errors("registration request")
+        agency_value = applicant.driver.execute_script(
+            "return Array.from(document.querySelectorAll('select[name=agencyID] option')).map(o => o.value).filter(v => v)[0]")
+        applicant.fill({"fullName": "Siti Rahmawati", "nip": "199005052015032001", "nik": "1371014505900002", "email": address,
+                        "phone": "0812 3456 7890", "unit": "Bidang Persandian", "position": "Pranata Komputer Ahli Muda",
+                        "agencyID": agency_value})
+        applicant.driver.find_element(By.NAME, "recommendationLetter").send_keys(letter)
+        applicant.driver.find_element(By.NAME, "jobDecree").send_keys(decree)
+        applicant.submit("form[action='/register']")
+        status_path = wait_for_mail(address, r"(/status/[A-Za-z0-9_\-]+)").group(1)
+        SECRETS.append(status_path.rsplit("/", 1)[1])
+
+        # 2. the agency operator returns it once
+        agency_op.first_sign_in("op.sumbar", "op.sumbar@sumbarprov.go.id", "Kopi Solok Manis 2026!")
+        agency_op.go("/requests")
+        agency_op.driver.find_element(By.CSS_SELECTOR, "table a[href^='/requests/']").click()
+        agency_op.page("request")
+        request_url = agency_op.driver.current_url
+        agency_op.act("forward_to_ca")
+        agency_op.expect_form_errors("forwarding without the checklist")
+        agency_op.go(request_url)
+        agency_op.act("return_to_applicant", {"reason": "Surat rekomendasi belum ditandatangani"})
+
+        # 3. the applicant corrects and resubmits from the status link in the mail
+        applicant.go(status_path)
+        applicant.fill({"position": "Pranata Komputer Ahli Muda"})
+        applicant.driver.find_element(By.NAME, "recommendationLetter").send_keys(sample_pdf("Surat Rekomendasi Bertanda Tangan"))
+        applicant.submit("form[action$='/resubmit']")
+
+        # 4. the agency operator forwards, the CA operator sends the activation link
+        agency_op.go(request_url)
+        agency_op.act("forward_to_ca", {"checkLetterSigned": True, "checkDecreeMatches": True, "checkEmailOfficial": True})
+        ca_op.first_sign_in("op.bsre", "op.bsre@bssn.go.id", "Rendang Padang Pedas 2026!")
+        ca_op.go(request_url)
+        ca_op.act("register_identity")
+        activation = wait_for_mail(address, r"(/activate/[A-Za-z0-9_\-]+)").group(1)
+        SECRETS.append(activation.rsplit("/", 1)[1])
+
+        # 5. the applicant opens the activation link from the mail and completes the data
+        applicant.go(activation)
+        applicant.submit("form[action^='/activate/']")
+        applicant.expect_form_errors("activation")
+        applicant.fill({"birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Jl. Jend. Sudirman No. 51, Padang",
+                        "acceptTerms": True})
+        applicant.submit("form[action^='/activate/']")
+
+        # 6. agency and CA operators verify; the account is created and its password mailed
+        agency_op.go(request_url)
+        agency_op.act("confirm_data")
+        ca_op.go(request_url)
+        ca_op.act("verify")
+
+        # 7. first sign-in with the 8-character password from the mail, forced change, dashboard (a wrong one first)
+        applicant.sign_in("199005052015032001", "salah-sekali")
+        applicant.expect_form_errors("sign-in")
+        applicant_password = "Gulai Ikan Karang 2026!"
+        applicant.first_sign_in("199005052015032001", address, applicant_password)
+        check("/dashboard" in applicant.driver.current_url or applicant.go("/dashboard"), "no dashboard")
+
+        # 8. a certificate with a passphrase: a bad one first
+        passphrase = "kopi tubruk di pagi hari"
+        SECRETS.append(passphrase)
+        applicant.go("/certificates/new")
+        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": "tidak sama sekali"})
+        applicant.submit("form[action='/certificates/new']")
+        applicant.expect_form_errors("certificate request")
+        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": passphrase})
+        applicant.submit("form[action='/certificates/new']")
+        certificate_url = applicant.driver.current_url.split("?")[0]
+        ca_op.go(certificate_url)
+        ca_op.submit("form[action$='/approve']")
+        applicant.go(certificate_url)
+        pem = applicant.download(certificate_url.replace(BASE, "") + "/download/certificate.pem")
+        chain = applicant.download(certificate_url.replace(BASE, "") + "/download/chain.pem")
+        check(pem.startswith(b"-----BEGIN CERTIFICATE-----"), "the certificate did not download")
+
+        # 9. the holder revokes it (a wrong password first)
+        applicant.fill({"reason": "keyCompromise", "password": "bukan kata sandi saya"})
+        applicant.submit("form[action$='/revoke']")
+        applicant.expect_form_errors("revocation")
+        applicant.fill({"reason": "keyCompromise", "password": applicant_password})
+        applicant.submit("form[action$='/revoke']")
+
+        # 10. openssl sees it revoked in the CRL and over OCSP
+        leaf = os.path.join(WORK, "leaf.pem")
+        open(leaf, "wb").write(pem)
+        certificates = re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", chain, re.S)
+        issuing, root = os.path.join(WORK, "issuing.pem"), os.path.join(WORK, "root.pem")
+        open(issuing, "wb").write(certificates[1])
+        open(root, "wb").write(certificates[2])
+        crl = os.path.join(WORK, "issuing.crl")
+        with urllib.request.urlopen(BASE + "/pki/crl/issuing.crl") as response:
+            open(crl, "wb").write(response.read())
+        pem_crl = subprocess.run(["openssl", "crl", "-inform", "DER", "-in", crl], capture_output=True).stdout
+        open(crl + ".pem", "wb").write(pem_crl)
+        verify = subprocess.run(["openssl", "verify", "-crl_check", "-CAfile", root, "-untrusted", issuing, "-CRLfile", crl + ".pem", leaf],
+                                capture_output=True, text=True)
+        check("revoked" in (verify.stdout + verify.stderr), "openssl verify -crl_check did not see the revocation: " + verify.stdout + verify.stderr)
+        ocsp = subprocess.run(["openssl", "ocsp", "-issuer", issuing, "-cert", leaf, "-url", BASE + "/pki/ocsp", "-CAfile", root,
+                               "-verify_other", issuing], capture_output=True, text=True)
+        check(": revoked" in ocsp.stdout, "openssl ocsp did not answer revoked: " + ocsp.stdout + ocsp.stderr)
+
+        # 11. one page in English
+        applicant.go("/dashboard")
+        applicant.driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        applicant.page("dashboard-english")
+        check("Sign out" in applicant.driver.find_element(By.TAG_NAME, "body").text, "the English page is not in English")
+
+        # 12. no secret in clear in the log, the database or the delivered mails' store
+        SECRETS.extend(open(p).read().strip() for p in glob.glob(os.path.join(DATA, "*.key")))
+        time.sleep(1)
+        log.flush()
+        haystacks = {"log": open(log_path, "rb").read()}
+        for path in glob.glob(os.path.join(DATA, "ams.sqlite*")):
+            haystacks[os.path.basename(path)] = open(path, "rb").read()
+        for name, data in haystacks.items():
+            for secret in SECRETS:
+                check(secret.encode() not in data, "a secret (%s…) appears in clear in %s" % (secret[:3], name))
+        print("browser run: %d pages checked and saved, %d bad submissions refused with errors, %d mails read, "
+              "%d secrets searched in %d stores: none found" % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"],
+                                                               len(SECRETS), len(haystacks)))
+    finally:
+        for browser in browsers:
+            browser.quit()
+        server.terminate()
+        server.wait(timeout=20)
+        smtp.terminate()
+        log.close()
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
