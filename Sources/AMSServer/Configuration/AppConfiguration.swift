@@ -22,7 +22,9 @@ public struct AppConfiguration: Sendable {
     /// Seconds between delivery passes of the mail worker inside `ams serve`.
     public var mailPollInterval: Double
     /// Seconds between passes of the certificate maintenance worker (CRL refresh, expiry reminders, stale intents).
-    public var certificateMaintenanceInterval: Double = 300
+    public var certificateMaintenanceInterval: Double
+    /// A message left `sending` this long (the process died mid-send) is queued again.
+    public var mailStaleClaimAfter: Double
     /// Give up on a message after this many failed attempts.
     public var mailMaxAttempts: Int
     /// Where uploaded request documents are kept (outside the web root).
@@ -45,7 +47,8 @@ public struct AppConfiguration: Sendable {
                 bcryptCost: Int = 12, trustForwardedFor: Bool = false,
                 mailPollInterval: Double = 5, mailMaxAttempts: Int = 12,
                 attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024,
-                timeStandards: TimeStandards = TimeStandards(), certificates: CertificateSettings? = nil) {
+                timeStandards: TimeStandards = TimeStandards(), certificates: CertificateSettings? = nil,
+                certificateMaintenanceInterval: Double = 300, mailStaleClaimAfter: Double = 600) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.listenHost = listenHost
@@ -64,6 +67,8 @@ public struct AppConfiguration: Sendable {
         self.uploadMaxBytes = uploadMaxBytes
         self.timeStandards = timeStandards
         self.certificates = certificates ?? CertificateSettings(keyEncryptionKeyFile: "\(dataDirectory)/ams-ca-kek.key")
+        self.certificateMaintenanceInterval = certificateMaintenanceInterval
+        self.mailStaleClaimAfter = mailStaleClaimAfter
     }
 
     /// `Secure` cookies unless AMS is reached over plain http on the local machine (browsers drop `Secure`
@@ -150,6 +155,8 @@ public struct AppConfiguration: Sendable {
             timeStandards: TimeStandards(Dictionary(uniqueKeysWithValues: try WorkflowStep.allCases.map { step in
                 (step, try number("AMS_SLA_\(step.rawValue.uppercased())_MINUTES", default: step.sopStandard / 60) * 60)
             })),
-            certificates: try CertificateSettings.fromEnvironment(value, flag: flag, dataDirectory: dataDirectory))
+            certificates: try CertificateSettings.fromEnvironment(value, flag: flag, dataDirectory: dataDirectory),
+            certificateMaintenanceInterval: try number("AMS_CERT_MAINTENANCE_SECONDS", default: 300),
+            mailStaleClaimAfter: try number("AMS_MAIL_STALE_CLAIM_SECONDS", default: 600))
     }
 }

@@ -90,6 +90,10 @@ public struct CertificateSettings: Sendable {
             }
             settings.holderKeyAlgorithm = parsed
         }
+        if let stale = value("AMS_CERT_STALE_ISSUING_SECONDS") {
+            guard let seconds = Double(stale), seconds >= 1 else { throw ConfigurationError("AMS_CERT_STALE_ISSUING_SECONDS must be a positive number") }
+            settings.staleIssuingAfter = seconds
+        }
         if let root = value("AMS_CA_ROOT_NAME") { settings.names.rootCommonName = root }
         if let issuing = value("AMS_CA_ISSUING_NAME") { settings.names.issuingCommonName = issuing }
         if let organization = value("AMS_CA_ORGANIZATION") { settings.names.organization = organization }

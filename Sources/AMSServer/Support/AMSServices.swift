@@ -42,8 +42,10 @@ struct AMSServices: Sendable {
 
     func outboxDeliverer(logger: Logger) -> OutboxDeliverer? {
         guard let mailTransport else { return nil }
-        return OutboxDeliverer(transport: mailTransport, sealer: sealer, audit: audit, clock: clock,
-                               maxAttempts: configuration.mailMaxAttempts, logger: logger)
+        var deliverer = OutboxDeliverer(transport: mailTransport, sealer: sealer, audit: audit, clock: clock,
+                                        maxAttempts: configuration.mailMaxAttempts, logger: logger)
+        deliverer.staleClaimAfter = configuration.mailStaleClaimAfter
+        return deliverer
     }
 
     func newToken() -> SecureToken { SecureToken(random: random) }

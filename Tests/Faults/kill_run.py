@@ -1,0 +1,350 @@
+#!/usr/bin/env python3
+"""Faults, nothing lost: `ams serve` on SQLite is killed with SIGKILL at random moments while a bounded load of
+registration submissions, agency approvals and certificate issuances runs against it, and restarted at once. Then:
+every request that got a 2xx is there; no certificate exists without its record and its audit entries (an intent cut
+short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail is delivered, and how
+often each one arrived is counted. The figures are printed at the end.
+
+Usage: Tests/Faults/kill_run.py [path/to/ams]   (exits non-zero on the first broken invariant)
+"""
+import email
+import http.cookiejar
+import mailbox
+import os
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
+WORK = tempfile.mkdtemp(prefix="ams-faults-")
+random.seed(int(os.environ.get("AMS_FAULT_SEED", "20261125")))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fail(message):
+    print("FAULT RUN FAILED: " + message, file=sys.stderr)
+    raise SystemExit(1)
+
+
+PORT, SMTP_PORT = free_port(), free_port()
+BASE = "http://127.0.0.1:%d" % PORT
+MAILDIR = os.path.join(WORK, "maildir")
+DATA = os.path.join(WORK, "data")
+DB = os.path.join(DATA, "ams.sqlite")
+ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE, AMS_SMTP_HOST="127.0.0.1",
+           AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none", AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3",
+           AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1", LOG_LEVEL="warning")
+FIGURES = {"requests sent": 0, "answers below 400": 0, "connection failures": 0, "kills": 0, "restarts": 0}
+
+
+class Server:
+    def __init__(self):
+        self.process = None
+        self.lock = threading.Lock()
+        self.log = open(os.path.join(WORK, "ams.log"), "a")
+
+    def start(self):
+        self.process = subprocess.Popen([AMS, "serve"], env=ENV, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(BASE + "/health", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        fail("ams serve did not come up")
+
+    def kill_and_restart(self):
+        with self.lock:
+            self.process.kill()
+            self.process.wait()
+            FIGURES["kills"] += 1
+            self.start()
+            FIGURES["restarts"] += 1
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A browser-like client: cookies, CSRF tokens from the page the form is on, no automatic redirects."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def send(self, path, data=None, headers=None):
+        FIGURES["requests sent"] += 1
+        request = urllib.request.Request(BASE + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                status, body, location = response.status, response.read().decode("utf-8", "replace"), response.headers.get("Location")
+        except urllib.error.HTTPError as error:
+            status, body, location = error.code, error.read().decode("utf-8", "replace"), error.headers.get("Location")
+        if 200 <= status < 400:
+            FIGURES["answers below 400"] += 1
+        return status, body, location
+
+    def token(self, page):
+        status, body, _ = self.send(page)
+        match = re.search(r'name="_csrf" value="([^"]+)"', body)
+        if not match:
+            fail("no form token on %s (%d)" % (page, status))
+        return match.group(1), body
+
+    def post(self, path, fields, page=None, files=None):
+        token, _ = self.token(page or path)
+        fields = dict(fields, _csrf=token)
+        if files:
+            boundary = "amsfault" + uuid.uuid4().hex
+            parts = []
+            for name, value in fields.items():
+                parts.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (boundary, name, value)).encode())
+            for name, (filename, content) in files.items():
+                parts.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: application/pdf\r\n\r\n"
+                              % (boundary, name, filename)).encode() + content + b"\r\n")
+            parts.append(("--%s--\r\n" % boundary).encode())
+            return self.send(path, b"".join(parts), {"Content-Type": "multipart/form-data; boundary=" + boundary})
+        return self.send(path, urllib.parse.urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def sign_in(self, username, password):
+        status, _, location = self.post("/login", {"username": username, "password": password})
+        if status != 303:
+            fail("sign-in of %s refused (%d)" % (username, status))
+        return location
+
+
+def retrying(action, attempts=20):
+    """Runs `action` until the server answers (it may be down for a restart); returns the answer."""
+    for _ in range(attempts):
+        try:
+            return action()
+        except (OSError, urllib.error.URLError, ConnectionError):
+            FIGURES["connection failures"] += 1
+            time.sleep(0.3)
+    fail("the server did not come back")
+
+
+def pdf(title):
+    body = "BT /F1 18 Tf 72 720 Td (%s) Tj ET" % title
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               "<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body)]
+    out, offsets = "%PDF-1.7\n", []
+    for number, text in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += "%d 0 obj\n%s\nendobj\n" % (number, text)
+    xref = len(out)
+    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + "".join("%010d 00000 n \n" % o for o in offsets)
+    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out.encode()
+
+
+def applicant(index):
+    """A distinct, valid applicant: NIP and NIK carry the birth date 1990-05-05; the sequence numbers vary."""
+    names = ["Ani", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko"]
+    return {"fullName": "Pemohon %s %s" % (names[index % 10], names[(index // 10) % 10]), "nip": "1990050520150320%02d" % (index % 100), "nik": "137101450590%04d" % index,
+            "email": "pemohon%d@sumbarprov.go.id" % index, "phone": "0812 3456 %04d" % index, "unit": "Bidang Persandian",
+            "position": "Pranata Komputer"}
+
+
+def wait_for_mail(address, pattern):
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for message in mailbox.Maildir(MAILDIR, factory=None, create=False):
+            parsed = email.message_from_bytes(message.as_bytes())
+            if address in (parsed.get("To") or ""):
+                body = (parsed.get_payload(decode=True) or b"").decode("utf-8", "replace")
+                match = re.search(pattern, body)
+                if match:
+                    return match
+        time.sleep(0.2)
+    fail("no mail to %s matching %s" % (address, pattern))
+
+
+def query(sql, *arguments):
+    connection = sqlite3.connect("file:%s?mode=ro" % DB, uri=True, timeout=30)
+    try:
+        return connection.execute(sql, arguments).fetchall()
+    finally:
+        connection.close()
+
+
+def main():
+    os.makedirs(MAILDIR)
+    smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp-test-server.py"), "--port", str(SMTP_PORT),
+                             "--maildir", MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = Server()
+    server.start()
+    try:
+        def cli(*arguments):
+            done = subprocess.run([AMS] + list(arguments), env=ENV, capture_output=True, text=True)
+            if done.returncode != 0:
+                fail("ams %s: %s" % (" ".join(arguments), done.stderr[-400:]))
+            return done.stdout
+
+        cli("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", "Diskominfo Provinsi Sumatera Barat", "--domains", "sumbarprov.go.id")
+        cli("user", "create", "--username", "op.sumbar", "--email", "op.sumbar@sumbarprov.go.id", "--name", "Operator", "--role",
+            "agency_operator", "--agency", "DISKOMINFO-SUMBAR")
+        cli("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator")
+        operators = {}
+        for username, address in [("op.sumbar", "op.sumbar@sumbarprov.go.id"), ("op.bsre", "op.bsre@bssn.go.id")]:
+            initial = wait_for_mail(address, r"(?:Kata sandi awal|Initial password): (\S{8})").group(1)
+            client = Client()
+            client.sign_in(username, initial)
+            new = "Kopi Solok Manis %d Pagi!" % len(operators)
+            status, _, location = client.post("/password/change", {"currentPassword": initial, "newPassword": new, "confirmPassword": new})
+            if status != 303 or "/password/change" in (location or ""):
+                fail("password change of %s refused (%d)" % (username, status))
+            operators[username] = (client, new)
+        agency_id = re.search(r'<option value="([0-9A-F-]{36})"', Client().send("/register")[1]).group(1)
+        letter, decree = pdf("Surat Rekomendasi"), pdf("SK Jabatan")
+
+        # two holders made the normal way, before the faults, to request certificates under them
+        holders = []
+        for index in (90, 91):
+            person = applicant(index)
+            status, body, _ = Client().post("/register", dict(person, agencyID=agency_id), files={
+                "recommendationLetter": ("surat.pdf", letter), "jobDecree": ("sk.pdf", decree)})
+            if status != 303:
+                fail("the holder's request was refused (%d): %s" % (status, re.findall(r'field-error">([^<]+)', body)))
+            request_id = query("SELECT id FROM registration_requests WHERE nip = ?", person["nip"])[0][0]
+            holders.append((person, request_id))
+        def act(client_name, nip, event, extra=None):
+            client = operators[client_name][0]
+            request_id, version = query("SELECT id, version FROM registration_requests WHERE nip = ?", nip)[0]
+            fields = {"event": event, "version": str(version)}
+            fields.update(extra or {})
+            return client.post("/requests/%s/actions" % request_id, fields, page="/requests/%s" % request_id)
+        checklist = {"checkLetterSigned": "yes", "checkDecreeMatches": "yes", "checkEmailOfficial": "yes"}
+        def step(answer, what, accepted=(303,)):
+            status, body, location = answer
+            if status not in accepted:
+                fail("%s refused (%d): %s" % (what, status, re.findall(r'(?:field-error|alert)[^>]*>([^<]+)', body)[:3]))
+        for person, _ in holders:
+            step(act("op.sumbar", person["nip"], "forward_to_ca", checklist), "forwarding")
+            step(act("op.bsre", person["nip"], "register_identity"), "registering the identity")
+            link = wait_for_mail(person["email"], r"(/activate/[A-Za-z0-9_\-]+)").group(1)
+            step(Client().post(link, {"birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Jl. Sudirman 51, Padang",
+                                      "acceptTerms": "yes"}), "activation", accepted=(200, 303))
+            step(act("op.sumbar", person["nip"], "confirm_data"), "confirming")
+            step(act("op.bsre", person["nip"], "verify"), "verifying")
+        holder_clients = []
+        for person, _ in holders:
+            initial = wait_for_mail(person["email"], r"(?:Kata sandi awal|Initial password): (\S{8})").group(1)
+            client = Client()
+            client.sign_in(person["nip"], initial)
+            new = "Gulai Ikan Karang %s!" % person["nip"][-2:]
+            status, _, location = client.post("/password/change", {"currentPassword": initial, "newPassword": new, "confirmPassword": new})
+            if status != 303 or "/password/change" in (location or ""):
+                fail("password change of a holder refused (%d)" % status)
+            holder_clients.append(client)
+        if query("SELECT COUNT(*) FROM users WHERE role = 'applicant'")[0][0] != 2:
+            fail("the two holders were not created")
+
+        # the load, with a killer that strikes at random moments
+        stop = threading.Event()
+        def killer():
+            while not stop.is_set() and FIGURES["kills"] < int(os.environ.get("AMS_FAULT_KILLS", "8")):
+                time.sleep(random.uniform(0.2, 1.0))
+                if not stop.is_set():
+                    server.kill_and_restart()
+        thread = threading.Thread(target=killer)
+        thread.start()
+        submitted, forwarded, issued = [], [], []
+        for index in range(1, 61):
+            person = applicant(index)
+            status, _, _ = retrying(lambda: Client().post("/register", dict(person, agencyID=agency_id), files={
+                "recommendationLetter": ("surat.pdf", letter), "jobDecree": ("sk.pdf", decree)}))
+            if status == 303:
+                submitted.append(person["nip"])
+            if index % 3 == 0 and submitted:
+                nip = submitted[-1]
+                status, _, location = retrying(lambda: act("op.sumbar", nip, "forward_to_ca", checklist))
+                if status == 303 and "problem" not in (location or ""):
+                    forwarded.append(nip)
+            if index % 5 == 0:
+                for client in holder_clients:
+                    csr = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                          "-keyout", "/dev/null", "-subj", "/CN=x"], capture_output=True).stdout.decode()
+                    status, _, location = retrying(lambda: client.post("/certificates/new", {"method": "csr", "csrText": csr},
+                                                                        page="/certificates/new", files={}))
+                    if status == 303 and location and "/certificates/" in location:
+                        issued.append(location.split("/certificates/")[1].split("?")[0])
+        stop.set()
+        thread.join()
+
+        # let the last restart settle, maintenance void the cut intents, the outbox drain
+        time.sleep(4)
+        deadline = time.time() + 60
+        while time.time() < deadline and query("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'")[0][0] > 0:
+            time.sleep(0.5)
+
+        # invariants
+        for nip in submitted:
+            if not query("SELECT 1 FROM registration_requests WHERE nip = ?", nip):
+                fail("an acknowledged submission is missing: %s" % nip)
+        for nip in forwarded:
+            status = query("SELECT status FROM registration_requests WHERE nip = ?", nip)[0][0]
+            if status == "submitted":
+                fail("an acknowledged forwarding is missing: %s" % nip)
+        for certificate_id in issued:
+            rows = query("SELECT status, certificate_der IS NOT NULL FROM certificates WHERE upper(id) = ?", certificate_id.upper())
+            if not rows or rows[0] != ("issued", 1):
+                fail("an acknowledged issuance is missing or incomplete: %s %s" % (certificate_id, rows))
+        if query("SELECT COUNT(*) FROM certificates WHERE status = 'issuing'")[0][0]:
+            fail("an issuance intent was left neither issued nor void")
+        for serial, status in query("SELECT serial_hex, status FROM certificates WHERE serial_hex IS NOT NULL"):
+            if not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issuing' AND details LIKE ?", "%" + serial + "%"):
+                fail("a serial without its intent's audit entry: %s" % serial)
+            if status == "issued" and not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issued' AND details LIKE ?", "%" + serial + "%"):
+                fail("an issued certificate without its audit entry: %s" % serial)
+        voided = query("SELECT COUNT(*) FROM certificates WHERE status = 'void'")[0][0]
+        verify = subprocess.run([AMS, "audit", "verify"], env=ENV, capture_output=True, text=True)
+        if verify.returncode != 0:
+            fail("ams audit verify: " + verify.stdout + verify.stderr)
+        pending = query("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'")[0][0]
+        if pending:
+            fail("%d mails were never delivered: %s" % (pending, query("SELECT status, attempts, last_error FROM outbox_messages WHERE status != 'sent'")))
+        ids = [email.message_from_bytes(m.as_bytes()).get("Message-ID") for m in mailbox.Maildir(MAILDIR, factory=None, create=False)]
+        outbox = query("SELECT COUNT(*) FROM outbox_messages")[0][0]
+        duplicates = len(ids) - len(set(ids))
+        if len(set(ids)) != outbox:
+            fail("%d mails queued but %d distinct ones arrived" % (outbox, len(set(ids))))
+        FIGURES.update({"submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
+                        "issuances acknowledged": len(issued), "intents voided": voided, "mails queued": outbox,
+                        "mails arrived": len(ids), "mails arrived twice": duplicates})
+        print("fault run (SQLite): " + ", ".join("%s %d" % item for item in FIGURES.items()))
+        if duplicates:
+            print("note: %d mails arrived twice (a kill between the SMTP server's 250 and the outbox update)" % duplicates)
+    finally:
+        server.stop()
+        smtp.terminate()
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
