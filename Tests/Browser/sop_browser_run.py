@@ -16,7 +16,6 @@ import mailbox
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
+from ams_harness import failure, free_port, minimal_pdf  # noqa: E402
+
 AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
 OUT = os.path.join(ROOT, "test-output", "browser")
 WORK = tempfile.mkdtemp(prefix="ams-browser-")
@@ -36,15 +38,8 @@ SECRETS = []          # every password, passphrase, token and key used
 CHECKS = {"pages": 0, "bad_submissions": 0, "mails": 0}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
-
-def fail(message):
-    print("BROWSER RUN FAILED: " + message, file=sys.stderr)
-    raise SystemExit(1)
+fail = failure("BROWSER RUN")
 
 
 def check(condition, message):
@@ -93,20 +88,9 @@ def wait_for_mail(address, pattern, already=0):
 
 
 def sample_pdf(title):
-    body = "BT /F1 18 Tf 72 720 Td (%s) Tj ET" % title
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-               "<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body), "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = "%PDF-1.7\n", []
-    for number, text in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += "%d 0 obj\n%s\nendobj\n" % (number, text)
-    xref = len(out)
-    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + "".join("%010d 00000 n \n" % o for o in offsets)
-    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path = os.path.join(WORK, title.replace(" ", "-") + ".pdf")
-    with open(path, "w") as handle:
-        handle.write(out)
+    with open(path, "wb") as handle:
+        handle.write(minimal_pdf(title))
     return path
 
 

@@ -14,7 +14,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,20 +26,16 @@ import urllib.request
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
+from ams_harness import failure, free_port, minimal_pdf  # noqa: E402
+
 AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
 WORK = tempfile.mkdtemp(prefix="ams-faults-")
 random.seed(int(os.environ.get("AMS_FAULT_SEED", "20261125")))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
-
-def fail(message):
-    print("FAULT RUN FAILED: " + message, file=sys.stderr)
-    raise SystemExit(1)
+fail = failure("FAULT RUN")
 
 
 PORT, SMTP_PORT = free_port(), free_port()
@@ -148,21 +143,6 @@ def retrying(action, attempts=20):
     fail("the server did not come back")
 
 
-def pdf(title):
-    body = "BT /F1 18 Tf 72 720 Td (%s) Tj ET" % title
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               "<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body)]
-    out, offsets = "%PDF-1.7\n", []
-    for number, text in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += "%d 0 obj\n%s\nendobj\n" % (number, text)
-    xref = len(out)
-    out += "xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + "".join("%010d 00000 n \n" % o for o in offsets)
-    out += "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out.encode()
-
-
 def applicant(index):
     """A distinct, valid applicant: NIP and NIK carry the birth date 1990-05-05; the sequence numbers vary."""
     names = ["Ani", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko"]
@@ -221,7 +201,7 @@ def main():
                 fail("password change of %s refused (%d)" % (username, status))
             operators[username] = (client, new)
         agency_id = re.search(r'<option value="([0-9A-F-]{36})"', Client().send("/register")[1]).group(1)
-        letter, decree = pdf("Surat Rekomendasi"), pdf("SK Jabatan")
+        letter, decree = minimal_pdf("Surat Rekomendasi"), minimal_pdf("SK Jabatan")
 
         # two holders made the normal way, before the faults, to request certificates under them
         holders = []
