@@ -62,7 +62,7 @@ struct CommandTests {
 
     private func run(_ t: TestApp, _ arguments: [String]) async throws {
         let console = Terminal()
-        var input = CommandInput(arguments: ["ams"] + arguments)
+        let input = CommandInput(arguments: ["ams"] + arguments)
         var context = CommandContext(console: console, input: input)
         context.application = t.app
         try await console.run(t.app.asyncCommands.group(), with: context)

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Faults, nothing lost: `ams serve` on SQLite is killed with SIGKILL at random moments while a bounded load of
-registration submissions, agency approvals and certificate issuances runs against it, and restarted at once. Then:
-every request that got a 2xx is there; no certificate exists without its record and its audit entries (an intent cut
-short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail is delivered, and how
-often each one arrived is counted. The figures are printed at the end.
+"""Faults, nothing lost. A bounded load of registration submissions, agency approvals and certificate issuances runs
+against `ams serve` on SQLite or on PostgreSQL (a cluster of the run's own) while
+- `ams serve` is killed with SIGKILL at random moments and restarted at once,
+- the SMTP server is down twice for a few seconds and comes back,
+- (PostgreSQL) in a second phase, PostgreSQL itself is restarted (fast and immediate shutdowns, i.e. also as after a
+  crash) while AMS keeps running: AMS must answer 503 with Retry-After meanwhile and recover by itself.
+Then: every request that got a 2xx is there; no certificate exists without its record and its audit entries (an
+intent cut short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail is delivered
+with one Message-ID each, and how often each one arrived is counted. The figures are printed at the end.
 
-Usage: Tests/Faults/kill_run.py [path/to/ams]   (exits non-zero on the first broken invariant)
+Usage: Tests/Faults/kill_run.py [path/to/ams] [--postgres]   (exits non-zero on the first broken invariant)
 """
 import email
 import http.cookiejar
@@ -13,8 +17,8 @@ import mailbox
 import os
 import random
 import re
+import socket
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,26 +31,33 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
-from ams_harness import failure, free_port, minimal_pdf  # noqa: E402
+from ams_harness import PostgresCluster, SQLiteFile, failure, free_port, minimal_pdf  # noqa: E402
 
-AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
+ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
+POSTGRES = "--postgres" in sys.argv[1:]
+ENGINE = "PostgreSQL" if POSTGRES else "SQLite"
+AMS = ARGUMENTS[0] if ARGUMENTS else os.path.join(ROOT, ".build", "debug", "ams")
 WORK = tempfile.mkdtemp(prefix="ams-faults-")
 random.seed(int(os.environ.get("AMS_FAULT_SEED", "20261125")))
 
-
-
-fail = failure("FAULT RUN")
+fail = failure("FAULT RUN (%s)" % ENGINE)
 
 
 PORT, SMTP_PORT = free_port(), free_port()
 BASE = "http://127.0.0.1:%d" % PORT
 MAILDIR = os.path.join(WORK, "maildir")
 DATA = os.path.join(WORK, "data")
-DB = os.path.join(DATA, "ams.sqlite")
-ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE, AMS_SMTP_HOST="127.0.0.1",
+STORE = PostgresCluster(WORK) if POSTGRES else SQLiteFile(os.path.join(DATA, "ams.sqlite"))
+ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_DATABASE_URL=STORE.url, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE, AMS_SMTP_HOST="127.0.0.1",
            AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none", AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3",
-           AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1", LOG_LEVEL="warning")
-FIGURES = {"requests sent": 0, "answers below 400": 0, "connection failures": 0, "kills": 0, "restarts": 0}
+           AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1", LOG_LEVEL=os.environ.get("AMS_FAULT_LOG_LEVEL", "warning"))
+FIGURES = {"requests sent": 0, "answers below 400": 0, "503 answers": 0, "connection failures": 0, "kills": 0, "restarts": 0,
+           "SMTP outages": 0, "PostgreSQL restarts": 0}
+
+
+class Unavailable(Exception):
+    """The server answered 503: the database could not be reached; nothing was written, try again."""
+
 
 
 class Server:
@@ -76,7 +87,11 @@ class Server:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail("ams serve did not stop within 20 s of SIGTERM")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -101,6 +116,9 @@ class Client:
             status, body, location = error.code, error.read().decode("utf-8", "replace"), error.headers.get("Location")
         if 200 <= status < 400:
             FIGURES["answers below 400"] += 1
+        if status == 503:
+            FIGURES["503 answers"] += 1
+            raise Unavailable()
         return status, body, location
 
     def token(self, page):
@@ -132,11 +150,14 @@ class Client:
         return location
 
 
-def retrying(action, attempts=20):
-    """Runs `action` until the server answers (it may be down for a restart); returns the answer."""
+def retrying(action, attempts=40):
+    """Runs `action` until the server answers with something else than 503 (it or its database may be restarting);
+    returns the answer."""
     for _ in range(attempts):
         try:
             return action()
+        except Unavailable:
+            time.sleep(0.3)
         except (OSError, urllib.error.URLError, ConnectionError):
             FIGURES["connection failures"] += 1
             time.sleep(0.3)
@@ -146,7 +167,7 @@ def retrying(action, attempts=20):
 def applicant(index):
     """A distinct, valid applicant: NIP and NIK carry the birth date 1990-05-05; the sequence numbers vary."""
     names = ["Ani", "Budi", "Citra", "Dedi", "Eka", "Fajar", "Gita", "Hadi", "Indah", "Joko"]
-    return {"fullName": "Pemohon %s %s" % (names[index % 10], names[(index // 10) % 10]), "nip": "1990050520150320%02d" % (index % 100), "nik": "137101450590%04d" % index,
+    return {"fullName": "Pemohon %s %s" % (names[index % 10], names[(index // 10) % 10]), "nip": "199005052015032%03d" % index, "nik": "137101450590%04d" % index,
             "email": "pemohon%d@sumbarprov.go.id" % index, "phone": "0812 3456 %04d" % index, "unit": "Bidang Persandian",
             "position": "Pranata Komputer"}
 
@@ -166,17 +187,53 @@ def wait_for_mail(address, pattern):
 
 
 def query(sql, *arguments):
-    connection = sqlite3.connect("file:%s?mode=ro" % DB, uri=True, timeout=30)
+    """Rows as tuples of strings, from either engine."""
+    return STORE.query(sql, *arguments)
+
+
+def count(sql, *arguments):
+    return int(query(sql, *arguments)[0][0])
+
+
+def health():
+    """The status of GET /health, or None when nothing answers."""
     try:
-        return connection.execute(sql, arguments).fetchall()
-    finally:
-        connection.close()
+        with urllib.request.urlopen(BASE + "/health", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        if error.code == 503 and error.headers.get("Retry-After") is None:
+            fail("503 from /health without Retry-After")
+        return error.code
+    except OSError:
+        return None
+
+
+class SMTPServer:
+    def __init__(self):
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp-test-server.py"), "--port", str(SMTP_PORT),
+                                         "--maildir", MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", SMTP_PORT), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        fail("the SMTP server did not come up")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
 
 
 def main():
     os.makedirs(MAILDIR)
-    smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp-test-server.py"), "--port", str(SMTP_PORT),
-                             "--maildir", MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if POSTGRES:
+        STORE.create()
+    smtp = SMTPServer()
+    smtp.start()
     server = Server()
     server.start()
     try:
@@ -205,7 +262,7 @@ def main():
 
         # two holders made the normal way, before the faults, to request certificates under them
         holders = []
-        for index in (90, 91):
+        for index in (900, 901):
             person = applicant(index)
             status, body, _ = Client().post("/register", dict(person, agencyID=agency_id), files={
                 "recommendationLetter": ("surat.pdf", letter), "jobDecree": ("sk.pdf", decree)})
@@ -242,45 +299,101 @@ def main():
             if status != 303 or "/password/change" in (location or ""):
                 fail("password change of a holder refused (%d)" % status)
             holder_clients.append(client)
-        if query("SELECT COUNT(*) FROM users WHERE role = 'applicant'")[0][0] != 2:
+        if count("SELECT COUNT(*) FROM users WHERE role = 'applicant'") != 2:
             fail("the two holders were not created")
 
-        # the load, with a killer that strikes at random moments
-        stop = threading.Event()
-        def killer():
+        # the load, with disruptions at random moments
+        submitted, forwarded, issued = [], [], []
+        def load(indices, keep_going=lambda index: True):
+            for index in indices:
+                if not keep_going(index):
+                    break
+                person = applicant(index)
+                status, _, _ = retrying(lambda: Client().post("/register", dict(person, agencyID=agency_id), files={
+                    "recommendationLetter": ("surat.pdf", letter), "jobDecree": ("sk.pdf", decree)}))
+                if status == 303:
+                    submitted.append(person["nip"])
+                if index % 3 == 0 and submitted:
+                    nip = submitted[-1]
+                    status, _, location = retrying(lambda: act("op.sumbar", nip, "forward_to_ca", checklist))
+                    if status == 303 and "problem" not in (location or ""):
+                        forwarded.append(nip)
+                if index % 5 == 0:
+                    for client in holder_clients:
+                        csr = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                                              "-keyout", "/dev/null", "-subj", "/CN=x"], capture_output=True).stdout.decode()
+                        status, _, location = retrying(lambda: client.post("/certificates/new", {"method": "csr", "csrText": csr},
+                                                                            page="/certificates/new", files={}))
+                        if status == 303 and location and "/certificates/" in location:
+                            issued.append(location.split("/certificates/")[1].split("?")[0])
+                        else:  # the holder's previous intent, cut short, is still open until maintenance voids it
+                            FIGURES["issuances refused"] = FIGURES.get("issuances refused", 0) + 1
+
+        def while_running(disruptors, work):
+            stop = threading.Event()
+            threads = [threading.Thread(target=d, args=(stop,)) for d in disruptors]
+            for thread in threads:
+                thread.start()
+            try:
+                work()
+            finally:
+                stop.set()
+                for thread in threads:
+                    thread.join()
+
+        def killer(stop):
             while not stop.is_set() and FIGURES["kills"] < int(os.environ.get("AMS_FAULT_KILLS", "8")):
                 time.sleep(random.uniform(0.2, 1.0))
                 if not stop.is_set():
                     server.kill_and_restart()
-        thread = threading.Thread(target=killer)
-        thread.start()
-        submitted, forwarded, issued = [], [], []
-        for index in range(1, 61):
-            person = applicant(index)
-            status, _, _ = retrying(lambda: Client().post("/register", dict(person, agencyID=agency_id), files={
-                "recommendationLetter": ("surat.pdf", letter), "jobDecree": ("sk.pdf", decree)}))
-            if status == 303:
-                submitted.append(person["nip"])
-            if index % 3 == 0 and submitted:
-                nip = submitted[-1]
-                status, _, location = retrying(lambda: act("op.sumbar", nip, "forward_to_ca", checklist))
-                if status == 303 and "problem" not in (location or ""):
-                    forwarded.append(nip)
-            if index % 5 == 0:
-                for client in holder_clients:
-                    csr = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                                          "-keyout", "/dev/null", "-subj", "/CN=x"], capture_output=True).stdout.decode()
-                    status, _, location = retrying(lambda: client.post("/certificates/new", {"method": "csr", "csrText": csr},
-                                                                        page="/certificates/new", files={}))
-                    if status == 303 and location and "/certificates/" in location:
-                        issued.append(location.split("/certificates/")[1].split("?")[0])
-        stop.set()
-        thread.join()
 
-        # let the last restart settle, maintenance void the cut intents, the outbox drain
+        def smtp_outages(stop):
+            for _ in range(2):
+                if stop.wait(random.uniform(1.0, 4.0)):
+                    return
+                smtp.stop()
+                FIGURES["SMTP outages"] += 1
+                stop.wait(4)
+                smtp.start()
+
+        # phase 1: ams serve killed and restarted, the SMTP server down twice
+        while_running([killer, smtp_outages], lambda: load(range(1, 61)))
+
+        # phase 2 (PostgreSQL): PostgreSQL restarted under load; ams serve must ride it out on its own
+        recoveries = []
+        if POSTGRES:
+            pid = server.process.pid
+            restarts_done = threading.Event()
+
+            def restarter(stop):
+                for mode in ["fast", "immediate", "fast"]:
+                    if stop.wait(random.uniform(0.5, 1.5)):
+                        break
+                    STORE.stop(mode)
+                    FIGURES["PostgreSQL restarts"] += 1
+                    answered = health()
+                    if answered != 503:
+                        fail("with PostgreSQL down (%s shutdown), /health answered %s instead of 503" % (mode, answered))
+                    time.sleep(1.5)
+                    STORE.start()
+                    began = time.time()
+                    while health() != 200:
+                        if time.time() - began > 30:
+                            fail("ams serve did not recover within 30 s of PostgreSQL coming back")
+                        time.sleep(0.05)
+                    recoveries.append(time.time() - began)
+                restarts_done.set()
+            # at least 30 more submissions, and the load goes on until all three restarts are done (bounded at 150)
+            while_running([restarter], lambda: load(range(61, 151), keep_going=lambda index: index <= 90 or not restarts_done.is_set()))
+            if FIGURES["PostgreSQL restarts"] != 3:
+                fail("only %d PostgreSQL restarts happened under load" % FIGURES["PostgreSQL restarts"])
+            if server.process.pid != pid or server.process.poll() is not None:
+                fail("ams serve was restarted or died while PostgreSQL restarted")
+
+        # let the last restart settle, maintenance void the cut intents, the outbox drain (retries back off 15 s, 30 s)
         time.sleep(4)
-        deadline = time.time() + 60
-        while time.time() < deadline and query("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'")[0][0] > 0:
+        deadline = time.time() + 150
+        while time.time() < deadline and count("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'") > 0:
             time.sleep(0.5)
 
         # invariants
@@ -292,38 +405,53 @@ def main():
             if status == "submitted":
                 fail("an acknowledged forwarding is missing: %s" % nip)
         for certificate_id in issued:
-            rows = query("SELECT status, certificate_der IS NOT NULL FROM certificates WHERE upper(id) = ?", certificate_id.upper())
-            if not rows or rows[0] != ("issued", 1):
+            rows = query("SELECT status, CASE WHEN certificate_der IS NULL THEN 'no' ELSE 'yes' END FROM certificates "
+                         "WHERE upper(CAST(id AS TEXT)) = ?", certificate_id.upper())
+            if not rows or rows[0] != ("issued", "yes"):
                 fail("an acknowledged issuance is missing or incomplete: %s %s" % (certificate_id, rows))
-        if query("SELECT COUNT(*) FROM certificates WHERE status = 'issuing'")[0][0]:
+        if count("SELECT COUNT(*) FROM certificates WHERE status = 'issuing'"):
             fail("an issuance intent was left neither issued nor void")
         for serial, status in query("SELECT serial_hex, status FROM certificates WHERE serial_hex IS NOT NULL"):
-            if not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issuing' AND details LIKE ?", "%" + serial + "%"):
+            if not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issuing' AND CAST(details AS TEXT) LIKE ?", "%" + serial + "%"):
                 fail("a serial without its intent's audit entry: %s" % serial)
-            if status == "issued" and not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issued' AND details LIKE ?", "%" + serial + "%"):
+            if status == "issued" and not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issued' AND CAST(details AS TEXT) LIKE ?",
+                                                "%" + serial + "%"):
                 fail("an issued certificate without its audit entry: %s" % serial)
-        voided = query("SELECT COUNT(*) FROM certificates WHERE status = 'void'")[0][0]
+        voided = count("SELECT COUNT(*) FROM certificates WHERE status = 'void'")
         verify = subprocess.run([AMS, "audit", "verify"], env=ENV, capture_output=True, text=True)
         if verify.returncode != 0:
             fail("ams audit verify: " + verify.stdout + verify.stderr)
-        pending = query("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'")[0][0]
+        pending = count("SELECT COUNT(*) FROM outbox_messages WHERE status != 'sent'")
         if pending:
+            if POSTGRES:  # what the database is waiting on, for the failure report
+                for row in query("SELECT pid, state, wait_event_type, wait_event, now() - xact_start, left(query, 120) FROM pg_stat_activity "
+                                 "WHERE datname = 'ams' AND pid != pg_backend_pid()"):
+                    print("pg_stat_activity: %s" % (row,), file=sys.stderr)
             fail("%d mails were never delivered: %s" % (pending, query("SELECT status, attempts, last_error FROM outbox_messages WHERE status != 'sent'")))
         ids = [email.message_from_bytes(m.as_bytes()).get("Message-ID") for m in mailbox.Maildir(MAILDIR, factory=None, create=False)]
-        outbox = query("SELECT COUNT(*) FROM outbox_messages")[0][0]
+        outbox = count("SELECT COUNT(*) FROM outbox_messages")
+        retried = count("SELECT COUNT(*) FROM outbox_messages WHERE attempts > 1")
         duplicates = len(ids) - len(set(ids))
         if len(set(ids)) != outbox:
             fail("%d mails queued but %d distinct ones arrived" % (outbox, len(set(ids))))
         FIGURES.update({"submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
                         "issuances acknowledged": len(issued), "intents voided": voided, "mails queued": outbox,
-                        "mails arrived": len(ids), "mails arrived twice": duplicates})
-        print("fault run (SQLite): " + ", ".join("%s %d" % item for item in FIGURES.items()))
+                        "mails delivered after a failed attempt": retried, "mails arrived": len(ids), "mails arrived twice": duplicates})
+        print("fault run (%s): " % ENGINE + ", ".join("%s %d" % item for item in FIGURES.items()))
+        if recoveries:
+            print("fault run (%s): ams serve answered again %.2f s at most after PostgreSQL came back (%s)"
+                  % (ENGINE, max(recoveries), ", ".join("%.2f" % r for r in recoveries)))
         if duplicates:
-            print("note: %d mails arrived twice (a kill between the SMTP server's 250 and the outbox update)" % duplicates)
+            print("note: %d mails arrived twice, with the same Message-ID (a kill between the SMTP server's 250 and the outbox update)" % duplicates)
     finally:
         server.stop()
-        smtp.terminate()
-        shutil.rmtree(WORK, ignore_errors=True)
+        smtp.stop()
+        if POSTGRES:
+            STORE.stop("immediate")
+        if os.environ.get("AMS_FAULT_KEEP"):
+            print("kept: " + WORK)
+        else:
+            shutil.rmtree(WORK, ignore_errors=True)
 
 
 if __name__ == "__main__":

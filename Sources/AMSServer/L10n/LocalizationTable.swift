@@ -216,6 +216,7 @@ enum LocalizationTable {
         e("error_form_has_errors", "Periksa isian yang ditandai.", "Check the marked fields."),
         e("error_bad_request", "Permintaan tidak dapat diproses.", "The request could not be processed."),
         e("error_request_too_large", "Data yang dikirim terlalu besar.", "The submitted data is too large."),
+        e("error_database_unavailable", "Basis data sedang tidak dapat dihubungi. Coba lagi dalam beberapa detik.", "The database cannot be reached right now. Try again in a few seconds."),
         e("error_server", "Terjadi kesalahan pada server. Coba lagi; jika berulang, sebutkan kode permintaan kepada admin.", "Something went wrong on the server. Try again; if it persists, give the request id to an administrator."),
 
         // error pages
@@ -223,6 +224,7 @@ enum LocalizationTable {
         e("errorpage_title_403", "Akses ditolak", "Access denied"),
         e("errorpage_title_404", "Tidak ditemukan", "Not found"),
         e("errorpage_title_413", "Terlalu besar", "Too large"),
+        e("errorpage_title_503", "Layanan sementara tidak tersedia", "Service temporarily unavailable"),
         e("errorpage_title_500", "Kesalahan server", "Server error"),
         e("errorpage_title_other", "Terjadi kesalahan", "Something went wrong"),
         e("errorpage_request_id", "Kode permintaan", "Request id"),

@@ -29,16 +29,19 @@ struct OutboxDeliverer: Sendable {
 
     func deliverDue(on database: any Database, limit: Int = 50) async throws -> PassReport {
         let now = clock.now
-        try await requeueStaleClaims(on: database, now: now)
-        let due = try await OutboxMessageModel.query(on: database)
-            .filter(\.$status == .pending)
-            .filter(\.$nextAttemptAt <= now)
-            .sort(\.$createdAt)
-            .limit(limit)
-            .all()
+        // Bounded, so that a query lost with its connection (see DatabaseDeadline) cannot stall the queue.
+        let due = try await DatabaseDeadline.run(seconds: 30, on: database.eventLoop) {
+            try await requeueStaleClaims(on: database, now: now)
+            return try await OutboxMessageModel.query(on: database)
+                .filter(\.$status == .pending)
+                .filter(\.$nextAttemptAt <= now)
+                .sort(\.$createdAt)
+                .limit(limit)
+                .all()
+        }
         var report = PassReport()
         for message in due {
-            guard try await claim(message, on: database) else { continue }
+            guard try await DatabaseDeadline.run(seconds: 30, on: database.eventLoop, { try await claim(message, on: database) }) else { continue }
             switch await deliver(message, on: database) {
             case .sent: report.sent += 1
             case .retry: report.retried += 1

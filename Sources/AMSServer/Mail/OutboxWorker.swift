@@ -7,6 +7,8 @@ import Vapor
 final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
     private let interval: Double
+    /// A pass that has not finished after this long is abandoned (see ``DatabaseDeadline``); the next one starts.
+    static let passDeadlineSeconds = 300.0
 
     init(interval: Double) {
         self.interval = interval
@@ -20,10 +22,13 @@ final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
         let database = application.db
         let logger = application.logger
         let interval = self.interval
+        let eventLoop = application.eventLoopGroup.any()
         task = Task {
             while !Task.isCancelled {
                 do {
-                    let report = try await deliverer.deliverDue(on: database)
+                    let report = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop) {
+                        try await deliverer.deliverDue(on: database)
+                    }
                     if report.sent + report.failed + report.retried > 0 {
                         logger.info("mail pass", metadata: ["sent": "\(report.sent)", "retried": "\(report.retried)", "failed": "\(report.failed)"])
                     }
@@ -36,7 +41,9 @@ final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
     }
 
     func shutdownAsync(_ application: Application) async {
-        task?.cancel()
-        _ = await task?.value
+        guard let task else { return }
+        task.cancel()
+        // A pass stuck on a query that is never answered must not hold up the shutdown.
+        _ = try? await DatabaseDeadline.run(seconds: 10, on: application.eventLoopGroup.any()) { await task.value }
     }
 }

@@ -17,25 +17,36 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let (status, messageKey) = Self.classify(error)
-            if status == .internalServerError {
+            if status == .serviceUnavailable, DatabaseUnavailable.matches(error) {
+                request.logger.warning("database unavailable", metadata: ["error": "\(DatabaseUnavailable.summary(error))"])
+            } else if status == .internalServerError {
                 request.logger.error("unhandled error", metadata: ["error": "\(LogSafe.field(String(reflecting: error), limit: 1000))"])
             }
             let message = request.localized(messageKey)
             if request.url.path.hasPrefix("/api/") || request.headers.accept.mediaTypes.first == .json {
                 let code = (error as? DomainError)?.code ?? "http_\(status.code)"
                 let response = Response(status: status)
+                Self.addRetryAfter(to: response, for: error)
                 try response.content.encode(["error": ["code": code, "message": message, "request_id": request.id]], as: .json)
                 return response
             }
-            let headingKey = [400, 403, 404, 413, 500].contains(Int(status.code)) ? "errorpage_title_\(status.code)" : "errorpage_title_other"
+            let headingKey = [400, 403, 404, 413, 500, 503].contains(Int(status.code)) ? "errorpage_title_\(status.code)" : "errorpage_title_other"
             let page = ErrorPage(status: Int(status.code), heading: request.localized(headingKey), message: message, requestID: request.id)
+            let response: Response
             do {
-                return try await request.renderPage("error", titleKey: headingKey, page: page, status: status)
+                response = try await request.renderPage("error", titleKey: headingKey, page: page, status: status)
             } catch {
-                let response = Response(status: status, body: .init(string: "\(status.code) \(message)"))
+                response = Response(status: status, body: .init(string: "\(status.code) \(message)"))
                 response.headers.contentType = .plainText
-                return response
             }
+            Self.addRetryAfter(to: response, for: error)
+            return response
+        }
+    }
+
+    private static func addRetryAfter(to response: Response, for error: any Error) {
+        if DatabaseUnavailable.matches(error) {
+            response.headers.replaceOrAdd(name: .retryAfter, value: "\(DatabaseUnavailable.retryAfterSeconds)")
         }
     }
 
@@ -65,6 +76,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
         }
         if error is DecodingError { return (.badRequest, "error_bad_request") }
+        if DatabaseUnavailable.matches(error) { return (.serviceUnavailable, "error_database_unavailable") }
         return (.internalServerError, "error_server")
     }
 }

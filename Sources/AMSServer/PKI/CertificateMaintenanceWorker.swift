@@ -7,6 +7,8 @@ import Vapor
 final class CertificateMaintenanceWorker: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
     private let interval: Double
+    /// A pass that has not finished after this long is abandoned (see ``DatabaseDeadline``); the next one starts.
+    static let passDeadlineSeconds = 300.0
 
     init(interval: Double) {
         self.interval = interval
@@ -16,10 +18,13 @@ final class CertificateMaintenanceWorker: LifecycleHandler, @unchecked Sendable 
         let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
         let logger = application.logger
         let interval = self.interval
+        let eventLoop = application.eventLoopGroup.any()
         task = Task {
             while !Task.isCancelled {
                 do {
-                    let report = try await service.maintain()
+                    let report = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop) {
+                        try await service.maintain()
+                    }
                     if report != CertificateService.MaintenanceReport() {
                         logger.info("certificate maintenance", metadata: [
                             "voided": "\(report.voided)", "reminders": "\(report.reminders)",
@@ -35,7 +40,9 @@ final class CertificateMaintenanceWorker: LifecycleHandler, @unchecked Sendable 
     }
 
     func shutdownAsync(_ application: Application) async {
-        task?.cancel()
-        _ = await task?.value
+        guard let task else { return }
+        task.cancel()
+        // A pass stuck on a query that is never answered must not hold up the shutdown.
+        _ = try? await DatabaseDeadline.run(seconds: 10, on: application.eventLoopGroup.any()) { await task.value }
     }
 }

@@ -5,26 +5,42 @@ import SQLKit
 /// One database transaction per state change. On SQLite it begins with `BEGIN IMMEDIATE`, taking the write lock
 /// up front: a deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another
 /// connection wrote in between, and the busy handler cannot help there. Nested calls join the outer transaction.
+///
+/// On PostgreSQL the transaction is run here too rather than by Fluent's `transaction`, for one reason: when the
+/// connection dies mid-transaction (PostgreSQL restarted or shut down), Fluent sends `ROLLBACK` on the dead
+/// connection, and PostgresNIO never answers that query, so the caller would wait forever (seen in the fault run:
+/// the mail worker and HTTP requests hung after a PostgreSQL restart, and `ams serve` could not shut down). A lost
+/// connection has already rolled the transaction back on the server, so no `ROLLBACK` is sent then. A query sent
+/// on a connection the server has just closed can also go unanswered; a PostgreSQL transaction therefore runs under
+/// ``DatabaseDeadline`` (``postgresDeadlineSeconds``).
 enum WriteTransaction {
     @TaskLocal static var isActive = false
+    /// Longest a PostgreSQL write transaction may take before its caller gets an error (503) instead of waiting.
+    static let postgresDeadlineSeconds = 30.0
 
     static func run<T: Sendable>(on database: any Database,
                                  _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if isActive || database.inTransaction { return try await body(database) }
-        guard let sql = database as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await database.transaction { transaction in
-                try await $isActive.withValue(true) { try await body(transaction) }
-            }
+        let isSQLite = (database as? any SQLDatabase)?.dialect.name == "sqlite"
+        if isSQLite { return try await transaction(on: database, isSQLite: true, body) }
+        return try await DatabaseDeadline.run(seconds: postgresDeadlineSeconds, on: database.eventLoop) {
+            try await transaction(on: database, isSQLite: false, body)
         }
-        return try await database.withConnection { connection in
+    }
+
+    private static func transaction<T: Sendable>(on database: any Database, isSQLite: Bool,
+                                                 _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await database.withConnection { connection in
             let connectionSQL = connection as! any SQLDatabase
-            try await connectionSQL.raw("BEGIN IMMEDIATE").run()
+            try await connectionSQL.raw(isSQLite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {
                 let result = try await $isActive.withValue(true) { try await body(connection) }
                 try await connectionSQL.raw("COMMIT").run()
                 return result
             } catch {
-                try? await connectionSQL.raw("ROLLBACK").run()
+                if !DatabaseUnavailable.matches(error) || isSQLite {
+                    try? await connectionSQL.raw("ROLLBACK").run()
+                }
                 throw error
             }
         }

@@ -29,7 +29,7 @@ struct TwoAgencyWorld {
         let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
         let attachment = try #require(try await RegistrationAttachmentModel.query(on: t.db).first())
         let holder = try await t.verifiedHolder(agency: agency)
-        try await t.verifiedHolder(otherHolder, agency: other, fullName: "Andi Pratama")
+        _ = try await t.verifiedHolder(otherHolder, agency: other, fullName: "Andi Pratama")
         try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
         try await t.user("op.riau", role: .agencyOperator, agency: other)
         let caOperator = try await t.user("op.ca", role: .caOperator)

@@ -1,0 +1,86 @@
+@testable import AMSServer
+import FluentPostgresDriver
+import Logging
+import Testing
+import Vapor
+import VaporTesting
+import NIOPosix
+
+@Suite("A database that cannot be reached is a 503 with Retry-After, not a server fault")
+struct DatabaseUnavailableTests {
+    /// A real PostgresNIO error: connecting to a loopback port nobody listens on.
+    private static func refusedConnectionError(on app: Application) async throws -> any Error {
+        let port = try SMTPTestServer.freePort()
+        let configuration = PostgresConnection.Configuration(host: "127.0.0.1", port: port, username: "ams", password: nil,
+                                                             database: "ams", tls: .disable)
+        do {
+            let connection = try await PostgresConnection.connect(on: app.eventLoopGroup.any(), configuration: configuration,
+                                                                  id: 1, logger: Logger(label: "test"))
+            try await connection.close()
+        } catch {
+            return error
+        }
+        Issue.record("port \(port) unexpectedly accepted a PostgreSQL connection")
+        throw Abort(.internalServerError)
+    }
+
+    @Test func aRefusedDatabaseConnectionIsRecognised() async throws {
+        try await TestApp.with(.sqlite) { t in
+            let error = try await Self.refusedConnectionError(on: t.app)
+            #expect(DatabaseUnavailable.matches(error))
+            #expect(ErrorPageMiddleware.classify(error).0 == .serviceUnavailable)
+            // ordinary failures stay what they are
+            #expect(!DatabaseUnavailable.matches(Abort(.internalServerError)))
+            #expect(ErrorPageMiddleware.classify(Abort(.internalServerError)).0 == .internalServerError)
+        }
+    }
+
+    @Test func pagesAndTheAPIAnswer503WithRetryAfterAndAClearMessage() async throws {
+        try await TestApp.with(.sqlite) { t in
+            let error = try await Self.refusedConnectionError(on: t.app)
+            t.app.get("test-database-down") { _ async throws -> String in throw error }
+            t.app.get("api", "v1", "test-database-down") { _ async throws -> String in throw error }
+            let browser = t.browser()
+            let page = try await browser.get("/test-database-down")
+            #expect(page.status == .serviceUnavailable)
+            #expect(page.headers.first(name: .retryAfter) == "\(DatabaseUnavailable.retryAfterSeconds)")
+            #expect(page.body.string.contains("Layanan sementara tidak tersedia"))
+            #expect(page.body.string.contains("Basis data sedang tidak dapat dihubungi"))
+            #expect(!page.body.string.contains("PSQLError"))
+            let api = try await browser.get("/api/v1/test-database-down", headers: ["Accept": "application/json"])
+            #expect(api.status == .serviceUnavailable)
+            #expect(api.headers.first(name: .retryAfter) == "\(DatabaseUnavailable.retryAfterSeconds)")
+            #expect(api.body.string.contains("\"code\":\"http_503\""))
+        }
+    }
+}
+
+@Suite("Database work under a deadline")
+struct DatabaseDeadlineTests {
+    private let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+
+    @Test func workThatFinishesInTimeReturnsItsValue() async throws {
+        let value = try await DatabaseDeadline.run(seconds: 5, on: eventLoop) { 42 }
+        #expect(value == 42)
+    }
+
+    @Test func errorsOfTheWorkReachTheCaller() async throws {
+        await #expect(throws: Abort.self) {
+            try await DatabaseDeadline.run(seconds: 5, on: eventLoop) { () async throws -> Int in throw Abort(.conflict) }
+        }
+    }
+
+    @Test func workThatNeverAnswersEndsInAnErrorThatMeans503() async throws {
+        // a continuation that is never resumed: what a query lost with its connection looks like to the caller
+        let started = ContinuousClock.now
+        let error = await #expect(throws: DatabaseDeadline.Exceeded.self) {
+            try await DatabaseDeadline.run(seconds: 0.3, on: eventLoop) { () async throws -> Int in
+                try await Task.sleep(for: .seconds(3600))
+                return 0
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(error.map { DatabaseUnavailable.matches($0) } == true)
+        #expect(error.map { ErrorPageMiddleware.classify($0).0 } == .serviceUnavailable)
+    }
+}
