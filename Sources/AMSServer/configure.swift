@@ -38,7 +38,7 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
 
 func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
     try await prepareSQLiteFile(configuration.database)
-    try configureDatabase(app, configuration.database, dataDirectory: configuration.dataDirectory)
+    try configureDatabase(app, configuration.database, poolTimeout: configuration.databasePoolTimeout)
     try await prepareSchema(app, configuration.database)
     app.migrations.add(Migrations.all)
     try await app.autoMigrate()
@@ -101,16 +101,17 @@ private let isoDateJSON: Void = {
     ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
 }()
 
-private func configureDatabase(_ app: Application, _ location: DatabaseLocation, dataDirectory: String) throws {
+private func configureDatabase(_ app: Application, _ location: DatabaseLocation, poolTimeout: Double) throws {
+    let timeout = TimeAmount.milliseconds(Int64(poolTimeout * 1000))
     switch location {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(.sqlite(.memory, connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4,
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: timeout,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
     }
 }

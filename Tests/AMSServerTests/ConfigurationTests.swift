@@ -16,6 +16,7 @@ struct ConfigurationTests {
         #expect(!configuration.cookieSecure)
         #expect(configuration.sessionPolicy == SessionPolicy(idleTimeout: 1800, absoluteTimeout: 43200))
         #expect(configuration.tokenPolicy.initialPasswordLifetime == 72 * 3600)
+        #expect(configuration.databasePoolTimeout == 10)
     }
 
     @Test func environmentVariablesAreRead() throws {
@@ -24,7 +25,7 @@ struct ConfigurationTests {
             "AMS_BASE_URL": "https://ams.bssn.go.id", "AMS_LISTEN": "0.0.0.0:9000",
             "AMS_SMTP_HOST": "smtp.bssn.go.id", "AMS_SMTP_TLS": "tls", "AMS_SMTP_FROM": "no-reply@bssn.go.id",
             "AMS_SMTP_USERNAME": "ams", "AMS_SMTP_PASSWORD": "secret", "AMS_SESSION_IDLE_MINUTES": "15",
-            "AMS_INITIAL_PASSWORD_HOURS": "24", "AMS_RESET_LINK_MINUTES": "30",
+            "AMS_INITIAL_PASSWORD_HOURS": "24", "AMS_RESET_LINK_MINUTES": "30", "AMS_DATABASE_POOL_TIMEOUT_SECONDS": "2.5",
         ])
         #expect(configuration.database == .postgres(url: "postgres://ams:pw@db.internal:5432/ams", searchPath: "ams_prod"))
         #expect(configuration.cookieSecure && configuration.servesHTTPS)
@@ -33,12 +34,13 @@ struct ConfigurationTests {
         #expect(configuration.sessionPolicy.idleTimeout == 900)
         #expect(configuration.tokenPolicy.initialPasswordLifetime == 24 * 3600)
         #expect(configuration.tokenPolicy.passwordResetLifetime == 1800)
+        #expect(configuration.databasePoolTimeout == 2.5)
     }
 
     @Test func badValuesAreNamedWithoutEchoingSecrets() {
         for env in [["AMS_DATABASE_URL": "mysql://x"], ["AMS_LISTEN": "nope"], ["AMS_SMTP_HOST": "x", "AMS_SMTP_TLS": "maybe"],
                     ["AMS_SMTP_HOST": "x"], ["AMS_BASE_URL": "ftp://x"], ["AMS_SESSION_IDLE_MINUTES": "-3"],
-                    ["AMS_COOKIE_SECURE": "perhaps"]] {
+                    ["AMS_COOKIE_SECURE": "perhaps"], ["AMS_DATABASE_POOL_TIMEOUT_SECONDS": "0"]] {
             #expect(throws: ConfigurationError.self, "\(env)") { try AppConfiguration.fromEnvironment(env) }
         }
         do {

@@ -55,18 +55,20 @@ struct DatabaseUnavailableTests {
     }
 }
 
+/// The deadlines of the first two tests are generous on purpose: the suite runs beside many others on a shared
+/// machine, where a task may wait seconds for a thread; what they check is the value and the error, not the timing.
 @Suite("Database work under a deadline")
 struct DatabaseDeadlineTests {
     private let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
 
     @Test func workThatFinishesInTimeReturnsItsValue() async throws {
-        let value = try await DatabaseDeadline.run(seconds: 5, on: eventLoop) { 42 }
+        let value = try await DatabaseDeadline.run(seconds: 120, on: eventLoop) { 42 }
         #expect(value == 42)
     }
 
     @Test func errorsOfTheWorkReachTheCaller() async throws {
         await #expect(throws: Abort.self) {
-            try await DatabaseDeadline.run(seconds: 5, on: eventLoop) { () async throws -> Int in throw Abort(.conflict) }
+            try await DatabaseDeadline.run(seconds: 120, on: eventLoop) { () async throws -> Int in throw Abort(.conflict) }
         }
     }
 
@@ -79,7 +81,8 @@ struct DatabaseDeadlineTests {
                 return 0
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // ended by the deadline, not by the hour-long sleep (bounded loosely: the machine may be busy)
+        #expect(ContinuousClock.now - started < .seconds(120))
         #expect(error.map { DatabaseUnavailable.matches($0) } == true)
         #expect(error.map { ErrorPageMiddleware.classify($0).0 } == .serviceUnavailable)
     }

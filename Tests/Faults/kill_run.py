@@ -6,8 +6,10 @@ against `ams serve` on SQLite or on PostgreSQL (a cluster of the run's own) whil
 - (PostgreSQL) in a second phase, PostgreSQL itself is restarted (fast and immediate shutdowns, i.e. also as after a
   crash) while AMS keeps running: AMS must answer 503 with Retry-After meanwhile and recover by itself.
 Then: every request that got a 2xx is there; no certificate exists without its record and its audit entries (an
-intent cut short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail is delivered
-with one Message-ID each, and how often each one arrived is counted. The figures are printed at the end.
+intent cut short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail arrives, each with its
+own Message-ID, exactly once, or twice only when a fault struck between its two arrivals (it was in flight: the SMTP
+server had accepted it, the fault came before the outbox recorded that; no sender can close that window over SMTP).
+The figures are printed at the end.
 
 Usage: Tests/Faults/kill_run.py [path/to/ams] [--postgres]   (exits non-zero on the first broken invariant)
 """
@@ -53,6 +55,8 @@ ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_DATABASE_URL=STORE.url, AMS_LISTEN
            AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1", LOG_LEVEL=os.environ.get("AMS_FAULT_LOG_LEVEL", "warning"))
 FIGURES = {"requests sent": 0, "answers below 400": 0, "503 answers": 0, "connection failures": 0, "kills": 0, "restarts": 0,
            "SMTP outages": 0, "PostgreSQL restarts": 0}
+# When each fault struck (time.time()): a mail may arrive twice only if a fault fell between its two arrivals.
+FAULT_TIMES = []
 
 
 class Unavailable(Exception):
@@ -79,6 +83,7 @@ class Server:
 
     def kill_and_restart(self):
         with self.lock:
+            FAULT_TIMES.append(time.time())
             self.process.kill()
             self.process.wait()
             FIGURES["kills"] += 1
@@ -351,6 +356,7 @@ def main():
             for _ in range(2):
                 if stop.wait(random.uniform(1.0, 4.0)):
                     return
+                FAULT_TIMES.append(time.time())
                 smtp.stop()
                 FIGURES["SMTP outages"] += 1
                 stop.wait(4)
@@ -369,6 +375,7 @@ def main():
                 for mode in ["fast", "immediate", "fast"]:
                     if stop.wait(random.uniform(0.5, 1.5)):
                         break
+                    FAULT_TIMES.append(time.time())
                     STORE.stop(mode)
                     FIGURES["PostgreSQL restarts"] += 1
                     answered = health()
@@ -428,12 +435,30 @@ def main():
                                  "WHERE datname = 'ams' AND pid != pg_backend_pid()"):
                     print("pg_stat_activity: %s" % (row,), file=sys.stderr)
             fail("%d mails were never delivered: %s" % (pending, query("SELECT status, attempts, last_error FROM outbox_messages WHERE status != 'sent'")))
-        ids = [email.message_from_bytes(m.as_bytes()).get("Message-ID") for m in mailbox.Maildir(MAILDIR, factory=None, create=False)]
+        arrivals = {}  # Message-ID -> arrival times, from the Maildir file names ("<seconds>.M<microseconds>P...")
+        box = mailbox.Maildir(MAILDIR, factory=None, create=False)
+        for key in box.keys():
+            seconds, rest = key.split(".M", 1)
+            arrived = int(seconds) + int(rest.split("P", 1)[0]) / 1e6
+            arrivals.setdefault(box.get_message(key).get("Message-ID"), []).append(arrived)
+        ids = [message_id for message_id, times in arrivals.items() for _ in times]
         outbox = count("SELECT COUNT(*) FROM outbox_messages")
         retried = count("SELECT COUNT(*) FROM outbox_messages WHERE attempts > 1")
-        duplicates = len(ids) - len(set(ids))
-        if len(set(ids)) != outbox:
-            fail("%d mails queued but %d distinct ones arrived" % (outbox, len(set(ids))))
+        duplicates = len(ids) - len(arrivals)
+        if len(arrivals) != outbox:
+            fail("%d mails queued but %d distinct ones arrived" % (outbox, len(arrivals)))
+        queued_ids = {"<%s>" % row[0] for row in query("SELECT message_id FROM outbox_messages")}
+        if set(arrivals) != queued_ids:
+            fail("the mails that arrived are not the ones queued: %s" % sorted(set(arrivals) ^ queued_ids)[:5])
+        # exactly once, except a mail in flight when a fault struck (accepted by the SMTP server, not yet marked
+        # sent): it may arrive a second time, with the same Message-ID, and never more than twice
+        for message_id, times in arrivals.items():
+            if len(times) > 2:
+                fail("%s arrived %d times" % (message_id, len(times)))
+            if len(times) == 2 and not any(min(times) <= fault <= max(times) for fault in FAULT_TIMES):
+                fail("%s arrived twice with no fault between its arrivals" % message_id)
+        if duplicates > len(FAULT_TIMES):
+            fail("%d mails arrived twice, more than the %d faults" % (duplicates, len(FAULT_TIMES)))
         FIGURES.update({"submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
                         "issuances acknowledged": len(issued), "intents voided": voided, "mails queued": outbox,
                         "mails delivered after a failed attempt": retried, "mails arrived": len(ids), "mails arrived twice": duplicates})
@@ -442,7 +467,8 @@ def main():
             print("fault run (%s): ams serve answered again %.2f s at most after PostgreSQL came back (%s)"
                   % (ENGINE, max(recoveries), ", ".join("%.2f" % r for r in recoveries)))
         if duplicates:
-            print("note: %d mails arrived twice, with the same Message-ID (a kill between the SMTP server's 250 and the outbox update)" % duplicates)
+            print("note: %d mails arrived twice, each with the same Message-ID and a fault between its two arrivals "
+                  "(the SMTP server had accepted it, the fault struck before the outbox recorded it)" % duplicates)
     finally:
         server.stop()
         smtp.stop()

@@ -52,8 +52,8 @@ struct AuditLog: Sendable {
         var sequence = head.lastSequence - Int64(entries.count)
         var previous = head.lastMAC
         let now = clock.now
-        var models: [AuditEntryModel] = []
-        models.reserveCapacity(entries.count)
+        var rows: [[any Encodable & Sendable]] = []
+        rows.reserveCapacity(entries.count)
         for entry in entries {
             sequence += 1
             let record = AuditRecord(
@@ -63,13 +63,23 @@ struct AuditLog: Sendable {
                 clientAddress: LogSafe.field(entry.context.clientAddress), requestID: LogSafe.field(entry.context.requestID),
                 details: entry.details.mapValues { LogSafe.field($0) })
             let mac = chain.mac(previousMAC: previous, record: record)
-            models.append(AuditEntryModel(record: record, previousMAC: previous, mac: mac))
+            rows.append(Self.row(UUID(), record, previousMAC: previous, mac: mac))
             previous = mac
         }
-        for start in stride(from: 0, to: models.count, by: 500) {
-            try await Array(models[start..<min(start + 500, models.count)]).create(on: database)
-        }
+        try await Self.bulkInsert.run(rows, on: database)
         try await sql.update("audit_chain_head").set("last_mac", to: previous).where("id", .equal, 1).run()
+    }
+
+    private static let bulkInsert = BulkInsert(table: AuditEntryModel.schema, columns: [
+        "id", "sequence", "occurred_at", "actor_id", "actor_name", "actor_role", "action", "target_type", "target_id",
+        "outcome", "client_address", "request_id", "details", "previous_mac", "mac",
+    ])
+
+    /// The columns of ``bulkInsert`` as ``AuditEntryModel`` would write them.
+    private static func row(_ id: UUID, _ record: AuditRecord, previousMAC: String, mac: String) -> [any Encodable & Sendable] {
+        [id, record.sequence, record.occurredAt, record.actorID, record.actorName, record.actorRole, record.action,
+         record.targetType, record.targetID, record.outcome, record.clientAddress, record.requestID, record.detailsJSON,
+         previousMAC, mac]
     }
 
     func appendAlone(_ action: AuditAction, outcome: AuditOutcome = .success, context: AuditContext,

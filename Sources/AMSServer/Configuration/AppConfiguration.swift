@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     public var certificateMaintenanceInterval: Double
     /// A message left `sending` this long (the process died mid-send) is queued again.
     public var mailStaleClaimAfter: Double
+    /// Seconds a request waits for a pooled database connection before it is answered 503 (busy, not broken).
+    public var databasePoolTimeout: Double
     /// Give up on a message after this many failed attempts.
     public var mailMaxAttempts: Int
     /// Where uploaded request documents are kept (outside the web root).
@@ -48,7 +50,8 @@ public struct AppConfiguration: Sendable {
                 mailPollInterval: Double = 5, mailMaxAttempts: Int = 12,
                 attachmentDirectory: String? = nil, uploadMaxBytes: Int = 2 * 1024 * 1024,
                 timeStandards: TimeStandards = TimeStandards(), certificates: CertificateSettings? = nil,
-                certificateMaintenanceInterval: Double = 300, mailStaleClaimAfter: Double = 600) {
+                certificateMaintenanceInterval: Double = 300, mailStaleClaimAfter: Double = 600,
+                databasePoolTimeout: Double = 10) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
         self.listenHost = listenHost
@@ -58,6 +61,7 @@ public struct AppConfiguration: Sendable {
         self.smtp = smtp
         self.cookieSecure = cookieSecure ?? Self.defaultCookieSecure(baseURL: publicBaseURL)
         self.sessionPolicy = sessionPolicy
+        self.databasePoolTimeout = databasePoolTimeout
         self.tokenPolicy = tokenPolicy
         self.bcryptCost = bcryptCost
         self.trustForwardedFor = trustForwardedFor
@@ -157,6 +161,7 @@ public struct AppConfiguration: Sendable {
             })),
             certificates: try CertificateSettings.fromEnvironment(value, flag: flag, dataDirectory: dataDirectory),
             certificateMaintenanceInterval: try number("AMS_CERT_MAINTENANCE_SECONDS", default: 300),
-            mailStaleClaimAfter: try number("AMS_MAIL_STALE_CLAIM_SECONDS", default: 600))
+            mailStaleClaimAfter: try number("AMS_MAIL_STALE_CLAIM_SECONDS", default: 600),
+            databasePoolTimeout: try number("AMS_DATABASE_POOL_TIMEOUT_SECONDS", default: 10))
     }
 }

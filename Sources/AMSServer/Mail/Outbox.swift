@@ -24,22 +24,26 @@ struct Outbox: Sendable {
         return id
     }
 
+    /// The columns ``enqueueMany(_:context:on:)`` fills, as ``OutboxMessageModel/init(id:recipient:subject:template:sealedBody:messageID:now:)`` would.
+    private static let bulkInsert = BulkInsert(table: OutboxMessageModel.schema, columns: [
+        "id", "created_at", "recipient", "subject", "template", "sealed_body", "status", "attempts", "next_attempt_at", "message_id",
+    ])
+
     /// Queues several messages with batched inserts; returns their `mail.queued` audit entries for the caller to
     /// append (with its own) in the same transaction.
     func enqueueMany(_ messages: [MailMessage], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
-        var rows: [OutboxMessageModel] = []
+        var rows: [[any Encodable & Sendable]] = []
         var entries: [AuditLog.Entry] = []
+        let now = clock.now
         for message in messages {
             let id = UUID()
             let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
-            rows.append(OutboxMessageModel(id: id, recipient: message.recipient, subject: message.subject, template: message.template,
-                                           sealedBody: try sealer.seal(message, messageID: messageID), messageID: messageID, now: clock.now))
+            rows.append([id, now, message.recipient, message.subject, message.template, try sealer.seal(message, messageID: messageID),
+                         OutboxMessageModel.Status.pending, 0, now, messageID])
             entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: id.uuidString,
                                  details: ["template": message.template, "recipient": message.recipient]))
         }
-        for start in stride(from: 0, to: rows.count, by: 500) {
-            try await Array(rows[start..<min(start + 500, rows.count)]).create(on: database)
-        }
+        try await Self.bulkInsert.run(rows, on: database)
         return entries
     }
 }

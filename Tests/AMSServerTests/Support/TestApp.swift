@@ -39,6 +39,8 @@ struct TestApp {
                                              smtp: nil, bcryptCost: 12, attachmentDirectory: attachmentDirectory)
         // scrypt at 2^10 instead of 2^17: the same code path, a thousandth of the memory and time
         configuration.certificates.passphraseCostLog2N = 10
+        // tests run side by side on a shared (CI) machine: a connection may be slow to come, which is not what they test
+        configuration.databasePoolTimeout = 60
         tweak(&configuration)
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),

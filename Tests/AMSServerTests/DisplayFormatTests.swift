@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+@testable import AMSServer
+
+@Suite("Times as shown to people")
+struct DisplayFormatTests {
+    private static func reference(_ date: Date, _ format: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.dateFormat = format
+        return formatter.string(from: date)
+    }
+
+    @Test func utcTimestampsMatchFoundationsFormatter() {
+        // leap days, century rules (1900, 2000, 2100), before 1970, the ends of days and years, and a spread of others
+        var dates = ["1900-02-28T23:59:59Z", "1900-03-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
+                     "2000-02-29T12:34:56Z", "2024-02-29T00:00:00Z", "2026-11-30T23:59:59Z", "2100-03-01T00:00:01Z",
+                     "2049-12-31T23:59:59Z"].map { try! Date($0, strategy: .iso8601) }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))
+                              + Double.random(in: 0..<1, using: &generator)))
+        }
+        for date in dates {
+            #expect(DisplayFormat.timestamp(date) == Self.reference(date, "yyyy-MM-dd HH:mm") + " UTC", "\(date.timeIntervalSince1970)")
+            #expect(DisplayFormat.timestampSeconds(date) == Self.reference(date, "yyyy-MM-dd HH:mm:ss"), "\(date.timeIntervalSince1970)")
+        }
+    }
+}
