@@ -45,6 +45,12 @@ extension CertificateService {
         let notBefore = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let notAfter = min(notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
                            loaded.issuing.certificate.notValidAfter)
+        var intentValues: [(column: String, value: any Encodable & Sendable)] = [
+            ("status", CertificateStatus.issuing.rawValue), ("issuer_ca_id", loaded.issuingID), ("not_before", notBefore),
+            ("not_after", notAfter), ("issuing_started_at", now),
+        ]
+        if let approvedBy { intentValues += [("decided_at", now), ("decided_by_id", approvedBy.id)] }
+        let fixed = intentValues
         // 1. the intents, with unique serials (the unique index decides; a clash, never expected, draws again)
         for attempt in 1...3 {
             for index in jobs.indices { jobs[index].serial = services.serials.next() }
@@ -55,11 +61,7 @@ extension CertificateService {
                     try await Self.claimMany(intents.map(\.record), from: .pending, now: now, on: db, perRow: [
                         "serial_hex": intents.map { $0.serial.hexString }, "subject": intents.map(\.subject),
                         "email": intents.map { $0.holder.email },
-                    ]) { update in
-                        update.set("status", to: CertificateStatus.issuing.rawValue).set("issuer_ca_id", to: loaded.issuingID)
-                            .set("not_before", to: notBefore).set("not_after", to: notAfter).set("issuing_started_at", to: now)
-                        if let approvedBy { update.set("decided_at", to: now).set("decided_by_id", to: approvedBy.id) }
-                    }
+                    ], fixed: fixed)
                     for job in intents {
                         let target = job.record.id!.uuidString
                         if approvedBy != nil {
@@ -109,9 +111,8 @@ extension CertificateService {
             // one notAfter for the whole batch (same notBefore, same profile, same cap)
             let issuedNotAfter = signed.first?.notValidAfter ?? notAfter
             try await Self.claimMany(results.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
-                                     perRow: ["certificate_der": ders.map { Data($0) }]) { update in
-                update.set("status", to: CertificateStatus.issued.rawValue).set("issued_at", to: now).set("not_after", to: issuedNotAfter)
-            }
+                                     perRow: ["certificate_der": ders.map { Data($0) }],
+                                     fixed: [("status", CertificateStatus.issued.rawValue), ("issued_at", now), ("not_after", issuedNotAfter)])
             for (index, job) in results.enumerated() {
                 entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
                                      details: ["serial": job.serial.hexString, "subject": job.subject,
