@@ -20,12 +20,20 @@ struct DisplayFormatTests {
                      "2049-12-31T23:59:59Z"].map { try! Date($0, strategy: .iso8601) }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))
-                              + Double.random(in: 0..<1, using: &generator)))
+            // whole seconds: Foundation's formatter rounds fractions to milliseconds first and truncates toward zero
+            // before 1970, where AMS shows the second a moment falls in (next test)
+            dates.append(Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator))))
         }
         for date in dates {
             #expect(DisplayFormat.timestamp(date) == Self.reference(date, "yyyy-MM-dd HH:mm") + " UTC", "\(date.timeIntervalSince1970)")
             #expect(DisplayFormat.timestampSeconds(date) == Self.reference(date, "yyyy-MM-dd HH:mm:ss"), "\(date.timeIntervalSince1970)")
         }
+    }
+
+    @Test func aMomentIsShownInTheSecondItFallsIn() {
+        // half a second before the epoch lies in the last second of 1969 (rounded down, as in DER times)
+        #expect(DisplayFormat.timestampSeconds(Date(timeIntervalSince1970: -0.5)) == "1969-12-31 23:59:59")
+        #expect(DisplayFormat.timestampSeconds(Date(timeIntervalSince1970: 59.999)) == "1970-01-01 00:00:59")
+        #expect(DisplayFormat.timestamp(Date(timeIntervalSince1970: -1)) == "1969-12-31 23:59 UTC")
     }
 }
