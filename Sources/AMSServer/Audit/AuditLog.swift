@@ -12,24 +12,10 @@ struct AuditLog: Sendable {
     func append(_ action: AuditAction, outcome: AuditOutcome = .success, context: AuditContext,
                 targetType: String = "", targetID: String = "", details: [String: String] = [:],
                 on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
-        // Locks the head row (PostgreSQL row lock; SQLite write lock) until the surrounding transaction ends.
-        try await sql.raw("UPDATE audit_chain_head SET last_sequence = last_sequence + 1 WHERE id = 1").run()
-        guard let head = try await AuditChainHeadModel.find(1, on: database) else {
-            throw DomainError("audit_head_missing", "the audit chain head row is missing")
-        }
-        let record = AuditRecord(
-            sequence: head.lastSequence, occurredAt: clock.now, actorID: context.actorID,
-            actorName: LogSafe.field(context.actorName), actorRole: context.actorRole, action: action.rawValue,
-            targetType: targetType, targetID: LogSafe.field(targetID), outcome: outcome,
-            clientAddress: LogSafe.field(context.clientAddress), requestID: LogSafe.field(context.requestID),
-            details: details.mapValues { LogSafe.field($0) })
-        let mac = chain.mac(previousMAC: head.lastMAC, record: record)
-        try await AuditEntryModel(record: record, previousMAC: head.lastMAC, mac: mac).create(on: database)
-        try await sql.update("audit_chain_head").set("last_mac", to: mac).where("id", .equal, 1).run()
+        try await appendMany([Entry(action: action, outcome: outcome, context: context, targetType: targetType,
+                                    targetID: targetID, details: details)], on: database)
     }
 
-    /// Appends outside any caller transaction (e.g. a refused sign-in, which changes nothing else).
     /// One entry of ``appendMany(_:on:)``.
     struct Entry: Sendable {
         var action: AuditAction
@@ -40,8 +26,8 @@ struct AuditLog: Sendable {
         var details: [String: String]
     }
 
-    /// Appends several entries in order with one head update and batched inserts (bulk operations: the same chain
-    /// as one ``append`` per entry, a fraction of the statements).
+    /// Appends several entries in order with one head update and batched inserts; ``append`` is this for one entry.
+    /// The head row's update locks it (PostgreSQL row lock; SQLite write lock) until the surrounding transaction ends.
     func appendMany(_ entries: [Entry], on database: any Database) async throws {
         guard !entries.isEmpty else { return }
         let sql = database as! any SQLDatabase
@@ -82,6 +68,7 @@ struct AuditLog: Sendable {
          previousMAC, mac]
     }
 
+    /// Appends outside any caller transaction (e.g. a refused sign-in, which changes nothing else).
     func appendAlone(_ action: AuditAction, outcome: AuditOutcome = .success, context: AuditContext,
                      targetType: String = "", targetID: String = "", details: [String: String] = [:],
                      on database: any Database) async throws {

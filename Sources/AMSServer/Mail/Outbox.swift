@@ -10,21 +10,12 @@ struct Outbox: Sendable {
     /// The domain used in Message-IDs (the public host name).
     let messageIDDomain: String
 
-    /// Queues `message`; call with the transaction's database.
-    @discardableResult
-    func enqueue(_ message: MailMessage, context: AuditContext, on database: any Database) async throws -> UUID {
-        let id = UUID()
-        let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
-        let row = OutboxMessageModel(id: id, recipient: message.recipient, subject: message.subject,
-                                     template: message.template, sealedBody: try sealer.seal(message, messageID: messageID),
-                                     messageID: messageID, now: clock.now)
-        try await row.create(on: database)
-        try await audit.append(.mailQueued, context: context, targetType: "mail", targetID: id.uuidString,
-                               details: ["template": message.template, "recipient": message.recipient], on: database)
-        return id
+    /// Queues `message` with its `mail.queued` audit entry; call with the transaction's database.
+    func enqueue(_ message: MailMessage, context: AuditContext, on database: any Database) async throws {
+        try await audit.appendMany(try await enqueueMany([message], context: context, on: database), on: database)
     }
 
-    /// The columns ``enqueueMany(_:context:on:)`` fills, as ``OutboxMessageModel/init(id:recipient:subject:template:sealedBody:messageID:now:)`` would.
+    /// The columns ``enqueueMany(_:context:on:)`` fills; the others start empty.
     private static let bulkInsert = BulkInsert(table: OutboxMessageModel.schema, columns: [
         "id", "created_at", "recipient", "subject", "template", "sealed_body", "status", "attempts", "next_attempt_at", "message_id",
     ])

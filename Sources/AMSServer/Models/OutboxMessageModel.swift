@@ -37,17 +37,4 @@ final class OutboxMessageModel: Model, @unchecked Sendable {
     @Field(key: "message_id") var messageID: String
 
     init() {}
-
-    init(id: UUID, recipient: String, subject: String, template: String, sealedBody: String, messageID: String, now: Date) {
-        self.id = id
-        self.recipient = recipient
-        self.subject = subject
-        self.template = template
-        self.sealedBody = sealedBody
-        self.status = .pending
-        self.attempts = 0
-        self.nextAttemptAt = now
-        self.messageID = messageID
-        self.createdAt = now
-    }
 }

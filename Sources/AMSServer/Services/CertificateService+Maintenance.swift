@@ -80,7 +80,7 @@ extension CertificateService {
                         update.set("reminder_stage", to: stage)
                     }
                     if renewing == 0 {
-                        _ = try await services.outbox.enqueue(mail, context: .system("certificates"), on: db)
+                        try await services.outbox.enqueue(mail, context: .system("certificates"), on: db)
                         try await services.audit.append(.certificateReminderSent, context: .system("certificates"), targetType: "certificate",
                                                         targetID: record.id!.uuidString,
                                                         details: ["serial": record.serialHex ?? "", "stage": String(stage)], on: db)

@@ -34,7 +34,7 @@ extension CertificateService {
             try await services.audit.append(.certificateRevoked, context: context, targetType: "certificate", targetID: record.id!.uuidString,
                                             details: ["serial": serial, "reason": reason.name,
                                                       "invalidity_date": invalidityDate.map { ISO8601DateFormatter().string(from: $0) } ?? ""], on: db)
-            _ = try await services.outbox.enqueue(mail, context: context, on: db)
+            try await services.outbox.enqueue(mail, context: context, on: db)
         }
         try await CRLPublisher(services: services).publish(on: database)
     }

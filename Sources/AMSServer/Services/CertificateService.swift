@@ -144,7 +144,7 @@ struct CertificateService: Sendable {
             }
             try await services.audit.append(.certificateRejected, context: context, targetType: "certificate", targetID: record.id!.uuidString,
                                             details: ["reason": reason], on: db)
-            _ = try await services.outbox.enqueue(mail, context: context, on: db)
+            try await services.outbox.enqueue(mail, context: context, on: db)
         }
     }
 
