@@ -48,9 +48,14 @@ public struct DERWriter: Sendable {
     }
 
     public mutating func append<C: Collection>(tag: UInt8, content: C) where C.Element == UInt8 {
-        bytes.append(tag)
-        appendLength(content.count)
+        appendHeader(tag: tag, length: content.count)
         bytes.append(contentsOf: content)
+    }
+
+    /// The tag and length of a value whose content is written elsewhere (a large content kept in its own buffer).
+    public mutating func appendHeader(tag: UInt8, length: Int) {
+        bytes.append(tag)
+        appendLength(length)
     }
 
     /// Already-encoded DER (a certificate, a name) copied through unchanged.

@@ -97,6 +97,25 @@ public struct SigningKey: Sendable {
         }
     }
 
+    /// Signs the concatenation of `parts` without joining them: the hash runs over each part in turn, so a large
+    /// structure (a CRL) is signed where its pieces lie instead of being copied into one buffer first.
+    public func sign(parts: [ArraySlice<UInt8>]) throws -> [UInt8] {
+        switch backing {
+        case .p256(let key):
+            var hash = SHA256()
+            for part in parts { hash.update(data: part) }
+            return Array(try key.signature(for: hash.finalize()).derRepresentation)
+        case .p384(let key):
+            var hash = SHA384()
+            for part in parts { hash.update(data: part) }
+            return Array(try key.signature(for: hash.finalize()).derRepresentation)
+        case .rsa(let key):
+            var hash = SHA256()
+            for part in parts { hash.update(data: part) }
+            return Array(try key.signature(for: hash.finalize(), padding: .insecurePKCS1v1_5).rawRepresentation)
+        }
+    }
+
     /// Signs a to-be-signed structure and returns the whole signed SEQUENCE { tbs, algorithm, BIT STRING }.
     public func signedStructure(tbs: [UInt8]) throws -> [UInt8] {
         let signature = try sign(tbs)

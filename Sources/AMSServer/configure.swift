@@ -52,13 +52,14 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     app.ams = AMSServices(configuration: configuration, clock: overrides.clock ?? SystemClock(), random: random,
                           passwordHashing: hashing, secrets: secrets, passwordPolicy: PasswordPolicy(),
                           mailTransport: transport,
-                          absentAccountHash: try await hashing.hash(SecureToken(random: random).value),
+                          absentAccountHash: AbsentAccountHash(hashing: hashing, random: random),
                           attachments: overrides.attachments
                             ?? FileAttachmentStore(directory: configuration.attachmentDirectory, threadPool: app.threadPool),
                           caKeys: CertificateAuthorityKeys(keyEncryptionKey: try overrides.keyEncryptionKey
                             ?? CAKeyEncryptionKeyLoader.load(configuration.certificates)),
                           certificateProfile: try certificateProfile(configuration.certificates),
-                          ocspCache: OCSPResponseCache(), serials: SerialNumberGenerator(),
+                          ocspCache: OCSPResponseCache(),
+                          ocspStatuses: OCSPStatusCache(isEnabled: configuration.database.isSQLite), serials: SerialNumberGenerator(),
                           faults: overrides.faults ?? FaultInjection())
 
     app.http.server.configuration.hostname = configuration.listenHost
@@ -70,13 +71,16 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     app.middleware = Middlewares()
+    let securityHeaders = SecurityHeadersMiddleware(hsts: configuration.servesHTTPS)
     app.middleware.use(AccessLogMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware(hsts: configuration.servesHTTPS))
+    app.middleware.use(securityHeaders)
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFMiddleware())
+    // OCSP is answered before the chain above; everything else goes through it to the router.
+    app.responder.use { app in OCSPFastPathResponder(next: app.responder.default, securityHeaders: securityHeaders) }
 
     try routes(app)
     registerCommands(app)

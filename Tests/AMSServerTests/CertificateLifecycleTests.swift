@@ -4,6 +4,7 @@ import AMSPKI
 import AMSTestTools
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -196,6 +197,53 @@ struct CertificateLifecycleTests {
         var fromEnvironment = settings
         fromEnvironment.keyEncryptionKeyValue = "too short"
         #expect(throws: ConfigurationError.self) { try CAKeyEncryptionKeyLoader.load(fromEnvironment) }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func crlPublishListsEveryRevokedAndVoidSerialAcrossPages(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: more revoked rows than one page of the publisher's read, a few void intents, some issued ones
+            let loaded = try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let holder = try await t.verifiedHolder(agency: agency)
+            let serials = SerialNumberGenerator()
+            var listed: Set<String> = []
+            let statuses = Array(repeating: CertificateStatus.revoked, count: CRLPublisher.pageSize + 7)
+                + Array(repeating: CertificateStatus.void, count: 3) + Array(repeating: CertificateStatus.issued, count: 5)
+            for chunk in stride(from: 0, to: statuses.count, by: 500) {
+                let insert = t.sql.insert(into: CertificateModel.schema)
+                    .columns("id", "holder_id", "agency_id", "status", "method", "version", "subject", "email", "key_algorithm",
+                             "public_key", "serial_hex", "issuer_ca_id", "requested_at", "issuing_started_at", "revoked_at",
+                             "revocation_reason", "reminder_stage", "updated_at")
+                for status in statuses[chunk..<min(chunk + 500, statuses.count)] {
+                    let serial = serials.next().hexString
+                    if status != .issued { listed.insert(serial.uppercased()) }
+                    let now = t.clock.now
+                    insert.values([
+                        SQLBind(UUID()), SQLBind(holder.id!), SQLBind(agency.id!), SQLBind(status.rawValue), SQLBind(CertificateMethod.csr.rawValue),
+                        SQLBind(1), SQLBind("CN=x"), SQLBind(holder.email), SQLBind(KeyAlgorithm.p256.rawValue), SQLBind(Data([0x30, 0x00])),
+                        SQLBind(serial), SQLBind(loaded.issuingID), SQLBind(now), SQLBind(now),
+                        SQLBind(status == .revoked ? now : nil as Date?), SQLBind(status == .revoked ? 1 : nil as Int?), SQLBind(0), SQLBind(now),
+                    ] as [any SQLExpression])
+                }
+                try await insert.run()
+            }
+            let before = try #require(try await CRLStateModel.query(on: t.db).filter(\.$authority.$id == loaded.issuingID).first())
+            // act
+            try await run(t, ["crl", "publish"])
+            // check: a higher number, every revoked and void serial once, no issued one; openssl verifies the signature
+            let state = try #require(try await CRLStateModel.query(on: t.db).filter(\.$authority.$id == loaded.issuingID).first())
+            #expect(state.number == before.number + 1 && state.entries == listed.count)
+            let checked = try PKIOracle.verifyCRL(der: Array(state.der), issuerPEM: PEM.encode(loaded.issuing.der, label: "CERTIFICATE"))
+            #expect(checked.ok, "\(checked.text.prefix(400))")
+            let shown = checked.text.split(separator: "\n").compactMap { line -> String? in
+                let text = line.trimmingCharacters(in: .whitespaces)
+                return text.hasPrefix("Serial Number: ") ? String(text.dropFirst("Serial Number: ".count)) : nil
+            }
+            #expect(shown.count == listed.count)
+            #expect(Set(shown.map { String($0.drop { $0 == "0" }) }) == Set(listed.map { String($0.drop { $0 == "0" }) }))
+            #expect(try await t.auditActions().filter { $0 == "crl.generated" }.count >= 2)
+        }
     }
 
     private func run(_ t: TestApp, _ arguments: [String]) async throws {

@@ -115,6 +115,14 @@ struct BenchFixture {
         return made
     }
 
+    /// The command line that runs this build's `ams` with `arguments` on the fixture's database and CA, as its own
+    /// process (as in production).
+    func amsCommand(_ arguments: [String], extraEnvironment: [String] = []) -> [String] {
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        return ["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)", "AMS_DATABASE_URL=sqlite:\(databasePath)",
+                "AMS_CA_KEK=\(keyEncryptionKeyHex)", "AMS_SECRET_KEY_FILE=\(folder)/secret.key"] + extraEnvironment + [executable] + arguments
+    }
+
     func writePEM(_ name: String, der: [UInt8], label: String) throws -> String {
         let path = folder + "/" + name
         try PEM.encode(der, label: label).write(toFile: path, atomically: true, encoding: .utf8)

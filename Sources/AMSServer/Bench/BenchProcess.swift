@@ -69,20 +69,24 @@ enum BenchProcess {
         return process
     }
 
+    /// Ends a program started by ``start(_:directory:log:)`` and the processes it forked (`openssl ocsp -multi`
+    /// keeps its workers alive, spinning, when only the parent is killed, which skewed every later measurement).
+    static func stop(_ process: Process) {
+        let parent = process.processIdentifier
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.range(of: ")", options: .backwards) else { return nil }
+            // fields after the command: state, ppid, …
+            let fields = stat[close.upperBound...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
+        }
+        for child in children { kill(child, SIGKILL) }
+        kill(parent, SIGKILL)
+        process.waitUntilExit()
+    }
+
     static func isInstalled(_ program: String) -> Bool {
         (try? run(["sh", "-c", "command -v \(program)"]))?.isEmpty == false
-    }
-
-    /// The process's own peak resident memory since the last ``resetOwnPeak()``, in KiB (Linux `VmHWM`).
-    static func ownPeakKiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-    }
-
-    /// Resets `VmHWM` to the current resident size (Linux: writing 5 to `/proc/self/clear_refs`).
-    static func resetOwnPeak() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 }
 

@@ -3,16 +3,15 @@ import AMSPKI
 import Fluent
 import Foundation
 
-/// A full CRL with 100k and 1M revoked entries: AMS reads them from the database and streams them into the signed
-/// DER; `openssl ca -gencrl` reads the same serials from its index file. Wall time and peak memory of each.
+/// A full CRL with 100k and 1M revoked entries: `ams crl publish` reads them from the database page by page into
+/// the signed DER and stores it; `openssl ca -gencrl` reads the same serials from its index file and writes a file.
+/// Wall time and peak memory of each process.
 struct CRLBenchmark {
     struct Row: Sendable {
         let entries: Int
         let amsSeconds: Double
-        /// Peak resident memory of the AMS process during generation (includes the running application).
+        /// Peak resident memory of the `ams crl publish` process (the application loaded, the database open).
         let amsPeakKiB: Int
-        /// How much the peak rose above the resident size before generation.
-        let amsGrowthKiB: Int
         let amsBytes: Int
         let opensslSeconds: Double
         let opensslPeakKiB: Int
@@ -40,27 +39,25 @@ struct CRLBenchmark {
         var index = already.map { Self.indexLine(serialHex: $0.serialHex ?? "") }.joined()
         var inserted = 0
         var rows: [Row] = []
-        let publisher = CRLPublisher(services: fixture.app.ams)
         for size in sizes.sorted() {
             let target = size - already.count
             let serials = try await fixture.revokedRows(target - inserted, holder: holder)
             inserted = target
             for serial in serials { index += Self.indexLine(serialHex: serial.hexString) }
             try index.write(toFile: folder + "/crl-index.txt", atomically: true, encoding: .utf8)
-            // AMS: from the database, streamed
-            let before = Self.residentKiB()
-            BenchProcess.resetOwnPeak()
-            let start = DispatchTime.now().uptimeNanoseconds
-            let published = try await publisher.publish(authority: fixture.loaded.issuing, id: fixture.loaded.issuingID, on: fixture.app.db)
-            let amsSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let peak = BenchProcess.ownPeakKiB()
-            guard published.entries == size else { throw BenchFailure("the CRL has \(published.entries) entries, expected \(size)") }
+            // AMS: `ams crl publish` as its own process, from the database, page by page
+            let ams = try BenchProcess.measure(fixture.amsCommand(["crl", "publish"]))
+            guard ams.status == 0, let line = ams.output.split(separator: "\n").first(where: { $0.hasPrefix("\(fixture.loaded.issuing.label):") }),
+                  let entries = Self.number(before: " entries", in: line), let bytes = Self.number(before: " bytes", in: line) else {
+                throw BenchFailure("ams crl publish failed: \(ams.output.prefix(400))")
+            }
+            guard entries == size else { throw BenchFailure("the CRL has \(entries) entries, expected \(size)") }
             // openssl ca -gencrl: from its index file
             let openssl = try BenchProcess.measure(["openssl", "ca", "-gencrl", "-config", folder + "/ca.cnf", "-keyfile", keyPath,
                                                     "-cert", issuingPath, "-out", folder + "/openssl.crl", "-batch"], directory: folder)
             guard openssl.status == 0 else { throw BenchFailure("openssl ca -gencrl failed: \(openssl.output.prefix(400))") }
-            rows.append(Row(entries: size, amsSeconds: amsSeconds, amsPeakKiB: peak, amsGrowthKiB: max(0, peak - before),
-                            amsBytes: published.der.count, opensslSeconds: openssl.seconds, opensslPeakKiB: openssl.peakKiB))
+            rows.append(Row(entries: size, amsSeconds: ams.seconds, amsPeakKiB: ams.peakKiB, amsBytes: bytes,
+                            opensslSeconds: openssl.seconds, opensslPeakKiB: openssl.peakKiB))
         }
         return rows
     }
@@ -69,9 +66,9 @@ struct CRLBenchmark {
         "R\t491231235959Z\t251101000000Z,keyCompromise\t\(serialHex.uppercased())\tunknown\t/CN=\(serialHex)\n"
     }
 
-    static func residentKiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    /// The number that ends just before `suffix` in `line` ("… 100000 entries, 4900000 bytes").
+    static func number(before suffix: String, in line: Substring) -> Int? {
+        guard let end = line.range(of: suffix)?.lowerBound else { return nil }
+        return Int(line[..<end].split(separator: " ").last ?? "")
     }
 }

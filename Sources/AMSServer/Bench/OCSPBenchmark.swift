@@ -41,12 +41,9 @@ struct OCSPBenchmark {
         let getPath = "/" + (plain.base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         // AMS: `ams serve` as its own process on the fixture's database, as in production
         let amsPort = try Self.freePort()
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-        let server = try BenchProcess.start(["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)", "AMS_DATABASE_URL=sqlite:\(fixture.databasePath)",
-                                             "AMS_CA_KEK=\(fixture.keyEncryptionKeyHex)", "AMS_LISTEN=127.0.0.1:\(amsPort)",
-                                             "AMS_SECRET_KEY_FILE=\(folder)/secret.key", executable, "serve"],
+        let server = try BenchProcess.start(fixture.amsCommand(["serve"], extraEnvironment: ["AMS_LISTEN=127.0.0.1:\(amsPort)"]),
                                             log: folder + "/ams-serve.log")
-        defer { kill(server.processIdentifier, SIGKILL) }
+        defer { if server.isRunning { BenchProcess.stop(server) } }
         let amsBase = "http://127.0.0.1:\(amsPort)/pki/ocsp"
         guard try await waitUntilAnswering(amsBase + getPath, saveTo: folder + "/ams.resp") else {
             let log = (try? String(contentsOfFile: folder + "/ams-serve.log", encoding: .utf8)) ?? ""
@@ -57,7 +54,7 @@ struct OCSPBenchmark {
         let amsPost = try await load(amsBase, post: folder + "/nonce.der")
         // for information: clients that keep their connection open (openssl's HTTP/1.0 responder cannot)
         let amsKeepAlive = try? await load(amsBase + getPath, keepAlive: true)
-        kill(server.processIdentifier, SIGKILL)
+        BenchProcess.stop(server)
         // openssl ocsp -port, answering from an index of the same certificates
         var index = ""
         let formatter = DateFormatter()
@@ -80,7 +77,7 @@ struct OCSPBenchmark {
         let responder = try BenchProcess.start(["openssl", "ocsp", "-index", folder + "/index.txt", "-port", String(port),
                                                 "-rsigner", responderPath, "-rkey", responderKey, "-CA", issuingPath, "-nmin", "60",
                                                 "-ignore_err", "-multi", "2", "-timeout", "5"], directory: folder, log: folder + "/openssl-ocsp.log")
-        defer { kill(responder.processIdentifier, SIGKILL) }
+        defer { BenchProcess.stop(responder) }
         let opensslBase = "http://127.0.0.1:\(port)"
         guard try await waitUntilAnswering(opensslBase + getPath, saveTo: folder + "/openssl.resp") else {
             let log = (try? String(contentsOfFile: folder + "/openssl-ocsp.log", encoding: .utf8)) ?? ""

@@ -1,6 +1,6 @@
 import Vapor
 
-/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`.
+/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`, `ams crl publish`.
 func registerCommands(_ app: Application) {
     var user = AsyncCommands()
     user.use(UserCreateCommand(), as: "create")
@@ -17,5 +17,8 @@ func registerCommands(_ app: Application) {
     var ca = AsyncCommands()
     ca.use(CAInitCommand(), as: "init")
     app.asyncCommands.use(ca.group(help: "Certificate authority"), as: "ca")
+    var crl = AsyncCommands()
+    crl.use(CRLPublishCommand(), as: "publish")
+    app.asyncCommands.use(crl.group(help: "Certificate revocation lists"), as: "crl")
     app.asyncCommands.use(BenchCommand(), as: "bench")
 }

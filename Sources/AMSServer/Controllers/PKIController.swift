@@ -51,19 +51,27 @@ struct PKIController: RouteCollection {
         return response
     }
 
+    // The two OCSP routes are normally answered by OCSPFastPathResponder before the middleware chain; these
+    // handlers give the same answers when a request reaches the router (and keep the routes in the route table).
     @Sendable func ocspPost(req: Request) async throws -> Response {
-        let body = req.body.data.map { Array($0.readableBytesView) } ?? []
-        return Self.ocspResponse(await OCSPResponder(services: req.ams).respond(to: body, on: req.db), cacheable: false)
+        await Self.ocspAnswer(post: req.body.data.map { Array($0.readableBytesView) } ?? [], services: req.ams, database: req.db)
+    }
+
+    @Sendable func ocspGet(req: Request) async throws -> Response {
+        await Self.ocspAnswer(get: req.parameters.getCatchall().joined(separator: "/"), services: req.ams, database: req.db)
+    }
+
+    static func ocspAnswer(post body: [UInt8], services: AMSServices, database: any Database) async -> Response {
+        ocspResponse(await OCSPResponder(services: services).respond(to: body, on: database), cacheable: false)
     }
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
-    @Sendable func ocspGet(req: Request) async throws -> Response {
-        let encoded = req.parameters.getCatchall().joined(separator: "/")
+    static func ocspAnswer(get encoded: String, services: AMSServices, database: any Database) async -> Response {
         let text = encoded.removingPercentEncoding ?? encoded
         guard text.utf8.count <= OCSPRequestParser.maximumSize * 2, let data = Data(base64Encoded: text) else {
-            return Self.ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false)
+            return ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false)
         }
-        return Self.ocspResponse(await OCSPResponder(services: req.ams).respond(to: Array(data), on: req.db), cacheable: true)
+        return ocspResponse(await OCSPResponder(services: services).respond(to: Array(data), on: database), cacheable: true)
     }
 
     static func ocspResponse(_ bytes: [UInt8], cacheable: Bool) -> Response {

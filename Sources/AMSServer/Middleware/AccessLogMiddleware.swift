@@ -6,8 +6,13 @@ struct AccessLogMiddleware: AsyncMiddleware {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next.respond(to: request)
         let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "(no route)"
-        let millis = (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-        request.logger.info("\(request.method) \(route) \(response.status.code)", metadata: ["ms": "\(millis)"])
+        Self.log(request, route: route, status: response.status, since: start)
         return response
+    }
+
+    /// The line for one answered request (also written for answers made before the chain).
+    static func log(_ request: Request, route: String, status: HTTPResponseStatus, since start: UInt64) {
+        let millis = (DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+        request.logger.info("\(request.method) \(route) \(status.code)", metadata: ["ms": "\(millis)"])
     }
 }

@@ -12,6 +12,12 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
+        apply(to: response, path: request.url.path)
+        return response
+    }
+
+    /// Sets the headers on `response` to the request for `path` (also used by answers made before the chain).
+    func apply(to response: Response, path: String) {
         let headers = [
             ("Content-Security-Policy", Self.contentSecurityPolicy),
             ("X-Content-Type-Options", "nosniff"),
@@ -25,9 +31,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         // Static assets and the public PKI files (CRLs, CA certificates, OCSP) set their own caching.
-        if !["/css/", "/img/", "/pki/"].contains(where: request.url.path.hasPrefix) {
+        if !["/css/", "/img/", "/pki/"].contains(where: path.hasPrefix) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
-        return response
     }
 }

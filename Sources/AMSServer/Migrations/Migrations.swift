@@ -16,5 +16,7 @@ enum Migrations {
         UpdateUsersAddIdentityVerification(),
         // 005: the certificate authority, certificates, CRLs
         CreateCertificates(),
+        // 006: the CRL's paged read
+        AddCertificatesCRLIndex(),
     ]
 }

@@ -2,7 +2,7 @@ import AMSCore
 import AMSPKI
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 
 /// Makes the full CRL of each CA from the database: entries are streamed from the query straight into the DER
@@ -15,7 +15,18 @@ struct CRLPublisher: Sendable {
         let label: String
         let number: Int64
         let entries: Int
-        let der: [UInt8]
+        /// The size of the signed CRL, in bytes.
+        let bytes: Int
+    }
+
+    /// Revoked certificates and intents cut before their certificate was recorded (their serial may have been signed).
+    static let listedStatuses: [CertificateStatus] = [.revoked, .void]
+    static let pageSize = 2000
+
+    static func countListed(issuer id: UUID, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "listed").from("certificates")
+            .where("issuer_ca_id", .equal, id).where("status", .in, listedStatuses.map(\.rawValue))
+            .first()?.decode(column: "listed", as: Int.self) ?? 0
     }
 
     /// Publishes the issuing CA's CRL and the root's (which lists no revoked CA certificates in this version).
@@ -37,49 +48,55 @@ struct CRLPublisher: Sendable {
             let previous = try await sql.raw("SELECT number FROM crl_states WHERE ca_id = \(bind: id)\(unsafeRaw: lock)")
                 .first()?.decode(column: "number", as: Int64.self)
             let number = (previous ?? 0) + 1
-            let writer = NIOLockedValueBox(CRLWriter(issuer: authority))
-            let failure = NIOLockedValueBox<(any Error)?>(nil)
-            try await sql.select()
-                .column("serial_hex").column("revoked_at").column("revocation_reason").column("invalidity_date").column("issuing_started_at")
-                .from("certificates")
-                .where("issuer_ca_id", .equal, id)
-                .where("status", .in, [CertificateStatus.revoked.rawValue, CertificateStatus.void.rawValue])
-                .run { row in
-                    do {
+            var writer: CRLWriter? = CRLWriter(issuer: authority, expectedEntries: try await Self.countListed(issuer: id, on: sql))
+            for status in Self.listedStatuses {
+                // Page by page in serial order (index certificates_issuer_status_serial): a bounded number of rows
+                // in memory however long the list (SQLite's driver would otherwise queue every row at once).
+                var after = ""
+                while true {
+                    let rows = try await sql.select()
+                        .column("serial_hex").column("revoked_at").column("revocation_reason").column("invalidity_date")
+                        .column("issuing_started_at")
+                        .from("certificates")
+                        .where("issuer_ca_id", .equal, id).where("status", .equal, status.rawValue).where("serial_hex", .greaterThan, after)
+                        .orderBy("serial_hex").limit(Self.pageSize)
+                        .all()
+                    for row in rows {
                         let serialHex = try row.decode(column: "serial_hex", as: String.self)
-                        guard let serial = [UInt8](hex: serialHex) else { return }
+                        after = serialHex
+                        guard let serial = [UInt8](hex: serialHex) else { continue }
                         let revokedAt = try row.decode(column: "revoked_at", as: Date?.self)
                             ?? row.decode(column: "issuing_started_at", as: Date?.self) ?? now
                         let reason = try row.decode(column: "revocation_reason", as: Int?.self)
                             .flatMap { RevocationReason(rawValue: $0) } ?? .unspecified
                         let invalidity = try row.decode(column: "invalidity_date", as: Date?.self)
-                        writer.withLockedValue { $0.append(serial: serial, revokedAt: revokedAt, reason: reason, invalidityDate: invalidity) }
-                    } catch {
-                        failure.withLockedValue { $0 = $0 ?? error }
+                        writer?.append(serial: serial, revokedAt: revokedAt, reason: reason, invalidityDate: invalidity)
                     }
+                    if rows.count < Self.pageSize { break }
                 }
-            if let error = failure.withLockedValue({ $0 }) { throw error }
-            let (der, count) = try writer.withLockedValue { writer in
-                (try writer.finish(number: UInt64(number), thisUpdate: now, nextUpdate: now.addingTimeInterval(lifetime)), writer.count)
             }
+            let count = writer?.count ?? 0
+            var der = try writer?.finish(number: UInt64(number), thisUpdate: now, nextUpdate: now.addingTimeInterval(lifetime)) ?? []
+            writer = nil  // the entries are in `der` now
+            let bytes = der.count
+            // Stored from a ByteBuffer, which both drivers bind as it is (Data would be copied into one first).
+            let stored = ByteBuffer(bytes: der)
+            der = []  // one copy of a long list at a time
+            let nextUpdate = now.addingTimeInterval(lifetime)
             if previous == nil {
-                let state = CRLStateModel()
-                state.$authority.id = id
-                state.number = number
-                state.der = Data(der)
-                state.entries = count
-                state.thisUpdate = now
-                state.nextUpdate = now.addingTimeInterval(lifetime)
-                try await state.create(on: db)
+                try await sql.insert(into: CRLStateModel.schema)
+                    .columns("id", "ca_id", "number", "der", "entries", "this_update", "next_update")
+                    .values(SQLBind(UUID()), SQLBind(id), SQLBind(number), SQLBind(stored), SQLBind(count), SQLBind(now), SQLBind(nextUpdate))
+                    .run()
             } else {
-                try await sql.update("crl_states")
-                    .set("number", to: number).set("der", to: Data(der)).set("entries", to: count)
-                    .set("this_update", to: now).set("next_update", to: now.addingTimeInterval(lifetime))
+                try await sql.update(CRLStateModel.schema)
+                    .set("number", to: number).set("der", to: stored).set("entries", to: count)
+                    .set("this_update", to: now).set("next_update", to: nextUpdate)
                     .where("ca_id", .equal, id).run()
             }
             try await services.audit.append(.crlGenerated, context: .system("crl"), targetType: "crl", targetID: authority.label,
                                             details: ["number": String(number), "entries": String(count)], on: db)
-            return Published(label: authority.label, number: number, entries: count, der: der)
+            return Published(label: authority.label, number: number, entries: count, bytes: bytes)
         }
     }
 

@@ -5,8 +5,8 @@ import Foundation
 import SQLKit
 
 /// The RFC 6960 responder behind `/pki/ocsp`: every answer reads the certificate's current status from the
-/// database; a signed response for a nonce-less single query is reused while that status is unchanged and the
-/// response is fresh. Whatever arrives, the answer is a well-formed OCSP response (`malformedRequest` for junk).
+/// database (on SQLite, from the statuses it kept, forgotten at every revocation); a signed response for a
+/// nonce-less single query is reused while that status is unchanged and the response is fresh. Whatever arrives, the answer is a well-formed OCSP response (`malformedRequest` for junk).
 struct OCSPResponder: Sendable {
     let services: AMSServices
 
@@ -24,8 +24,8 @@ struct OCSPResponder: Sendable {
             return OCSPResponseBuilder.tryLater
         }
         do {
-            let statuses = try await lookUp(request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial),
-                                            issuerID: loaded.issuingID, on: database)
+            let statuses = try await statuses(of: request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial),
+                                              issuerID: loaded.issuingID, on: database)
             let answers = request.queries.map { query in
                 (query: query, status: loaded.ocsp.isForThisIssuer(query) ? statuses[query.serial.hexString] ?? .unknown : .unknown)
             }
@@ -41,6 +41,16 @@ struct OCSPResponder: Sendable {
         } catch {
             return OCSPResponseBuilder.internalError
         }
+    }
+
+    /// ``lookUp(_:issuerID:on:)`` through the statuses this process keeps (``OCSPStatusCache``).
+    func statuses(of serials: [[UInt8]], issuerID: UUID, on database: any Database) async throws -> [String: OCSPCertificateStatus] {
+        let cache = services.ocspStatuses
+        if let kept = cache.statuses(of: serials.map(\.hexString)) { return kept }
+        let epoch = cache.epoch
+        let found = try await lookUp(serials, issuerID: issuerID, on: database)
+        cache.remember(found, readAt: epoch)
+        return found
     }
 
     /// Status by serial (hex) for certificates of the issuing CA; serials not found are absent (→ unknown).

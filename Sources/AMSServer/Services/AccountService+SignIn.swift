@@ -26,7 +26,8 @@ extension AccountService {
             throw Throttled(decision: decision)
         }
         let user = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
-        let passwordMatches = try await services.passwordHashing.verify(password, against: user?.passwordHash ?? services.absentAccountHash)
+        let storedHash = if let user { user.passwordHash } else { try await services.absentAccountHash.value() }
+        let passwordMatches = try await services.passwordHashing.verify(password, against: storedHash)
         guard let user, passwordMatches else {
             try await recordFailure(accountKey: accountKey, reason: user == nil ? "unknown_account" : "wrong_password",
                                     user: user, context: context)

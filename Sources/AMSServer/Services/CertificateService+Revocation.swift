@@ -5,7 +5,7 @@ import Foundation
 
 extension CertificateService {
     /// Revokes an issued certificate with an RFC 5280 reason and optional invalidity date. The CRL is published
-    /// again straight after the commit, and OCSP reads the status from the database, so both show it at once.
+    /// again straight after the commit, and the OCSP responder forgets the statuses it kept, so both show it at once.
     /// `actor` is a signed-in user or an agency's API key (then `revokerUserID` is nil; the audit entry names the key).
     func revoke(_ record: CertificateModel, reason: RevocationReason, invalidityDate: Date?, actor: Actor, revokerUserID: UUID?,
                 context: AuditContext) async throws {
@@ -25,6 +25,8 @@ extension CertificateService {
                                          "url": detailURL(record)])
         let version = record.version
         let serial = record.serialHex ?? ""
+        // OCSP's kept statuses are forgotten as soon as the transaction ends, committed or not (before the CRL).
+        defer { services.ocspStatuses.forgetAll() }
         try await WriteTransaction.run(on: database) { [services] db in
             try await Self.claim(record, from: .issued, expectedVersion: version, now: now, on: db) { update in
                 update.set("status", to: CertificateStatus.revoked.rawValue).set("revoked_at", to: now)
@@ -36,6 +38,7 @@ extension CertificateService {
                                                       "invalidity_date": invalidityDate.map { ISO8601DateFormatter().string(from: $0) } ?? ""], on: db)
             try await services.outbox.enqueue(mail, context: context, on: db)
         }
+        services.ocspStatuses.forgetAll()
         try await CRLPublisher(services: services).publish(on: database)
     }
 

@@ -12,14 +12,14 @@ struct AMSServices: Sendable {
     var secrets: ServerSecrets
     var passwordPolicy: PasswordPolicy
     var mailTransport: (any MailTransport)?
-    /// A hash of a random password made at start-up with the live hasher: verified against when a sign-in names
-    /// no account, so that case takes as long as a wrong password.
-    var absentAccountHash: String
+    /// Verified against when a sign-in names no account, so that case takes as long as a wrong password.
+    var absentAccountHash: AbsentAccountHash
     var attachments: any AttachmentStore
     /// The CA keys, unsealed on first use with the key-encryption key kept outside the database.
     var caKeys: CertificateAuthorityKeys
     var certificateProfile: CertificateProfile
     var ocspCache: OCSPResponseCache
+    var ocspStatuses: OCSPStatusCache
     /// Random serial numbers for certificates (16 bytes, positive).
     var serials: SerialNumberGenerator
     var faults = FaultInjection()

@@ -1,0 +1,51 @@
+import AMSPKI
+import Vapor
+
+/// Answers the OCSP responder's URLs (`POST /pki/ocsp`, `GET /pki/ocsp/<request>`) before the middleware chain and
+/// hands every other request to `next` (the router behind the middleware).
+///
+/// OCSP knows no session, cookie, CSRF token, locale or page, and at the rates relying parties ask, the chain's six
+/// asynchronous middlewares cost more than the answer: each is a hop between threads. The answer is the same as the
+/// routes' (`PKIController`); it is logged like any request and carries the same security headers.
+struct OCSPFastPathResponder: Responder {
+    let next: any Responder
+    let securityHeaders: SecurityHeadersMiddleware
+
+    static let postPath = "/pki/ocsp"
+    static let getPrefix = "/pki/ocsp/"
+
+    func respond(to request: Request) -> EventLoopFuture<Response> {
+        let path = request.url.path
+        let start = DispatchTime.now().uptimeNanoseconds
+        let services = request.ams
+        let database = request.db
+        let answer: EventLoopFuture<Response>
+        let route: String
+        if request.method == .POST, path == Self.postPath {
+            route = Self.postPath
+            answer = request.body.collect(max: OCSPRequestParser.maximumSize).flatMap { buffer in
+                let body = buffer.map { Array($0.readableBytesView) } ?? []
+                return request.eventLoop.makeFutureWithTask {
+                    await PKIController.ocspAnswer(post: body, services: services, database: database)
+                }
+            }.flatMapErrorThrowing { error in
+                // the only failure of collecting: more than an OCSP request can be
+                guard let abort = error as? any AbortError, abort.status == .payloadTooLarge else { throw error }
+                return Response(status: .payloadTooLarge)
+            }
+        } else if request.method == .GET, path.hasPrefix(Self.getPrefix) {
+            route = Self.getPrefix + "**"
+            let encoded = String(path.dropFirst(Self.getPrefix.count))
+            answer = request.eventLoop.makeFutureWithTask {
+                await PKIController.ocspAnswer(get: encoded, services: services, database: database)
+            }
+        } else {
+            return next.respond(to: request)
+        }
+        return answer.map { response in
+            securityHeaders.apply(to: response, path: path)
+            AccessLogMiddleware.log(request, route: route, status: response.status, since: start)
+            return response
+        }
+    }
+}

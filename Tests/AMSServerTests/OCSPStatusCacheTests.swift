@@ -1,0 +1,40 @@
+@testable import AMSServer
+import AMSPKI
+import Foundation
+import Testing
+
+@Suite("The statuses the OCSP responder keeps between questions")
+struct OCSPStatusCacheTests {
+    let revoked = OCSPCertificateStatus.revoked(at: Date(timeIntervalSince1970: 1_800_000_000), reason: .keyCompromise)
+
+    @Test func answersOnlyWhenEveryAskedSerialIsKept() {
+        let cache = OCSPStatusCache(isEnabled: true)
+        #expect(cache.statuses(of: ["aa"]) == nil)
+        cache.remember(["aa": .good, "bb": revoked], readAt: cache.epoch)
+        #expect(cache.statuses(of: ["aa", "bb"]) == ["aa": .good, "bb": revoked])
+        // a serial the database did not know (unknown) is not kept: asked with a kept one, the database is read again
+        #expect(cache.statuses(of: ["aa", "cc"]) == nil)
+    }
+
+    @Test func aReadThatBeganBeforeARevocationIsNotKept() {
+        let cache = OCSPStatusCache(isEnabled: true)
+        let before = cache.epoch
+        cache.forgetAll()  // a revocation committed while the read was under way
+        cache.remember(["aa": .good], readAt: before)
+        #expect(cache.statuses(of: ["aa"]) == nil)
+        cache.remember(["aa": revoked], readAt: cache.epoch)
+        #expect(cache.statuses(of: ["aa"]) == ["aa": revoked])
+        cache.forgetAll()
+        #expect(cache.statuses(of: ["aa"]) == nil)
+    }
+
+    @Test func disabledKeepsNothingAndCapacityBoundsIt() {
+        let disabled = OCSPStatusCache(isEnabled: false)
+        disabled.remember(["aa": .good], readAt: disabled.epoch)
+        #expect(disabled.statuses(of: ["aa"]) == nil)
+        let small = OCSPStatusCache(isEnabled: true, capacity: 2)
+        small.remember(["aa": .good, "bb": .good], readAt: small.epoch)
+        small.remember(["cc": .good], readAt: small.epoch)
+        #expect(small.statuses(of: ["cc"]) == ["cc": .good] && small.statuses(of: ["aa"]) == nil)
+    }
+}
