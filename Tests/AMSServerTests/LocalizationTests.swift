@@ -68,3 +68,27 @@ struct LocalizationTests {
         }
     }
 }
+
+@Suite("Placeholders and log-safe fields")
+struct TextFillingTests {
+    @Test func placeholdersAreFilledOnceEach() {
+        #expect(Localizer.fill("Yth. {name}, sertifikat {serial} terbit.", ["name": "Siti", "serial": "0A1B"])
+                == "Yth. Siti, sertifikat 0A1B terbit.")
+        #expect(Localizer.fill("{a}{a} {b}", ["a": "x", "b": "é😀"]) == "xx é😀")
+        // a value is never filled in turn; an unknown placeholder and an unclosed brace stay as written
+        #expect(Localizer.fill("{name} {url}", ["name": "{url}", "url": "https://ams"]) == "{url} https://ams")
+        #expect(Localizer.fill("{unknown} and {name", ["name": "x"]) == "{unknown} and {name")
+        #expect(Localizer.fill("no placeholders", ["name": "x"]) == "no placeholders")
+        #expect(Localizer.text("mail_greeting", .id, ["name": "Budi"]).contains("Budi"))
+    }
+
+    @Test func controlCharactersAreEscapedAndLengthCapped() {
+        #expect(LogSafe.field("plain ASCII, as it is") == "plain ASCII, as it is")
+        #expect(LogSafe.field("two\nlines\r\u{0}") == "two\\u{000a}lines\\u{000d}\\u{0000}")
+        #expect(LogSafe.field("Müller – ok") == "Müller – ok")
+        #expect(LogSafe.field("line\u{2028}break") == "line\\u{2028}break")
+        #expect(LogSafe.field(String(repeating: "a", count: 600)).count == 512)
+        #expect(LogSafe.field(String(repeating: "ä", count: 600)).count == 512)
+        #expect(LogSafe.field("abcdef", limit: 3) == "abc")
+    }
+}

@@ -67,11 +67,15 @@ struct PKIController: RouteCollection {
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
     static func ocspAnswer(get encoded: String, services: AMSServices, database: any Database) async -> Response {
+        guard let body = ocspRequest(get: encoded) else { return ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false) }
+        return ocspResponse(await OCSPResponder(services: services).respond(to: body, on: database), cacheable: true)
+    }
+
+    /// The DER request of a GET path part; nil when it cannot be one.
+    static func ocspRequest(get encoded: String) -> [UInt8]? {
         let text = encoded.removingPercentEncoding ?? encoded
-        guard text.utf8.count <= OCSPRequestParser.maximumSize * 2, let data = Data(base64Encoded: text) else {
-            return ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false)
-        }
-        return ocspResponse(await OCSPResponder(services: services).respond(to: Array(data), on: database), cacheable: true)
+        guard text.utf8.count <= OCSPRequestParser.maximumSize * 2, let data = Data(base64Encoded: text) else { return nil }
+        return Array(data)
     }
 
     static func ocspResponse(_ bytes: [UInt8], cacheable: Bool) -> Response {

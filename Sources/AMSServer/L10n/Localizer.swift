@@ -18,10 +18,23 @@ enum Localizer {
 
     /// One string, with `{name}` placeholders filled in. A missing key shows as the key itself (and a test fails).
     static func text(_ key: String, _ locale: AppLocale, _ arguments: [String: String] = [:]) -> String {
-        var text = byLocale[locale]?[key] ?? key
-        for (name, value) in arguments {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        fill(byLocale[locale]?[key] ?? key, arguments)
+    }
+
+    /// Fills `{name}` placeholders in one pass: a value is inserted as it is (a `{…}` inside a value is never filled
+    /// in turn), and a placeholder without an argument stays as written.
+    static func fill(_ template: String, _ arguments: [String: String]) -> String {
+        guard !arguments.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        var out = ""
+        out.reserveCapacity(template.utf8.count + 64)
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += arguments[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
         }
-        return text
+        out += rest
+        return out
     }
 }

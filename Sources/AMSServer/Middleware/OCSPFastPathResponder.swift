@@ -5,8 +5,10 @@ import Vapor
 /// hands every other request to `next` (the router behind the middleware).
 ///
 /// OCSP knows no session, cookie, CSRF token, locale or page, and at the rates relying parties ask, the chain's six
-/// asynchronous middlewares cost more than the answer: each is a hop between threads. The answer is the same as the
-/// routes' (`PKIController`); it is logged like any request and carries the same security headers.
+/// asynchronous middlewares cost more than the answer: each is a hop between threads. When the CA keys are loaded and
+/// every asked status is kept (``OCSPStatusCache``), the answer is made right here on the event loop; otherwise one
+/// task reads the database. The answer is the same as the routes' (`PKIController`); it is logged like any request
+/// and carries the same security headers.
 struct OCSPFastPathResponder: Responder {
     let next: any Responder
     let securityHeaders: SecurityHeadersMiddleware
@@ -25,6 +27,9 @@ struct OCSPFastPathResponder: Responder {
             route = Self.postPath
             answer = request.body.collect(max: OCSPRequestParser.maximumSize).flatMap { buffer in
                 let body = buffer.map { Array($0.readableBytesView) } ?? []
+                if let bytes = OCSPResponder(services: services).respondFromMemory(to: body) {
+                    return request.eventLoop.makeSucceededFuture(PKIController.ocspResponse(bytes, cacheable: false))
+                }
                 return request.eventLoop.makeFutureWithTask {
                     await PKIController.ocspAnswer(post: body, services: services, database: database)
                 }
@@ -36,8 +41,12 @@ struct OCSPFastPathResponder: Responder {
         } else if request.method == .GET, path.hasPrefix(Self.getPrefix) {
             route = Self.getPrefix + "**"
             let encoded = String(path.dropFirst(Self.getPrefix.count))
-            answer = request.eventLoop.makeFutureWithTask {
-                await PKIController.ocspAnswer(get: encoded, services: services, database: database)
+            if let body = PKIController.ocspRequest(get: encoded), let bytes = OCSPResponder(services: services).respondFromMemory(to: body) {
+                answer = request.eventLoop.makeSucceededFuture(PKIController.ocspResponse(bytes, cacheable: true))
+            } else {
+                answer = request.eventLoop.makeFutureWithTask {
+                    await PKIController.ocspAnswer(get: encoded, services: services, database: database)
+                }
             }
         } else {
             return next.respond(to: request)

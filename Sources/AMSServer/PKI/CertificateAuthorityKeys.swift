@@ -1,6 +1,7 @@
 import AMSPKI
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import X509
 import AMSCore
 
@@ -8,7 +9,14 @@ import AMSCore
 /// after ``forget()``, e.g. when the OCSP responder certificate was renewed).
 actor CertificateAuthorityKeys {
     let keyEncryptionKey: KeyEncryptionKey
-    private var loaded: LoadedAuthorities?
+    private var loaded: LoadedAuthorities? {
+        didSet { snapshot.withLockedValue { $0 = loaded } }
+    }
+    /// ``loaded`` readable without awaiting the actor (the OCSP responder answers from memory on the event loop).
+    private nonisolated let snapshot = NIOLockedValueBox<LoadedAuthorities?>(nil)
+
+    /// The authorities if they are loaded already; nil before the first ``current(on:)`` and after ``forget()``.
+    nonisolated var loadedIfAny: LoadedAuthorities? { snapshot.withLockedValue { $0 } }
 
     init(keyEncryptionKey: KeyEncryptionKey) {
         self.keyEncryptionKey = keyEncryptionKey

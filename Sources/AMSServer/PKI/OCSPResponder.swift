@@ -26,21 +26,43 @@ struct OCSPResponder: Sendable {
         do {
             let statuses = try await statuses(of: request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial),
                                               issuerID: loaded.issuingID, on: database)
-            let answers = request.queries.map { query in
-                (query: query, status: loaded.ocsp.isForThisIssuer(query) ? statuses[query.serial.hexString] ?? .unknown : .unknown)
-            }
-            let now = services.clock.now
-            if request.nonce == nil, answers.count == 1 {
-                let key = OCSPResponseCache.Key(certID: answers[0].query.certIDDER, status: answers[0].status)
-                if let cached = services.ocspCache.response(for: key, now: now) { return cached }
-                let response = try loaded.ocsp.successful(answers: answers, nonce: nil, producedAt: now)
-                services.ocspCache.store(response, for: key, producedAt: now)
-                return response
-            }
-            return try loaded.ocsp.successful(answers: answers, nonce: request.nonce, producedAt: now)
+            return try answer(request, loaded: loaded, statuses: statuses)
         } catch {
             return OCSPResponseBuilder.internalError
         }
+    }
+
+    /// The answer when everything it needs is already in memory (the CA keys loaded, every asked status kept, an
+    /// ECDSA responder key), made on the calling thread; nil when the database must be asked (then ``respond(to:on:)``).
+    func respondFromMemory(to body: [UInt8]) -> [UInt8]? {
+        // an RSA signature takes milliseconds: not on an event loop (the task path signs it)
+        guard let loaded = services.caKeys.loadedIfAny, !loaded.responder.key.algorithm.isRSA else { return nil }
+        let request: OCSPRequestContent
+        do {
+            request = try OCSPRequestParser.parse(body)
+        } catch {
+            return OCSPResponseBuilder.malformedRequest
+        }
+        let serials = request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial.hexString)
+        guard let statuses = services.ocspStatuses.statuses(of: serials) else { return nil }
+        return (try? answer(request, loaded: loaded, statuses: statuses)) ?? OCSPResponseBuilder.internalError
+    }
+
+    /// Signs the answer (or reuses a signed one: a single query without a nonce, same status, still fresh).
+    private func answer(_ request: OCSPRequestContent, loaded: LoadedAuthorities,
+                        statuses: [String: OCSPCertificateStatus]) throws -> [UInt8] {
+        let answers = request.queries.map { query in
+            (query: query, status: loaded.ocsp.isForThisIssuer(query) ? statuses[query.serial.hexString] ?? .unknown : .unknown)
+        }
+        let now = services.clock.now
+        if request.nonce == nil, answers.count == 1 {
+            let key = OCSPResponseCache.Key(certID: answers[0].query.certIDDER, status: answers[0].status)
+            if let cached = services.ocspCache.response(for: key, now: now) { return cached }
+            let response = try loaded.ocsp.successful(answers: answers, nonce: nil, producedAt: now)
+            services.ocspCache.store(response, for: key, producedAt: now)
+            return response
+        }
+        return try loaded.ocsp.successful(answers: answers, nonce: request.nonce, producedAt: now)
     }
 
     /// ``lookUp(_:issuerID:on:)`` through the statuses this process keeps (``OCSPStatusCache``).

@@ -219,9 +219,15 @@ struct CertificateService: Sendable {
     }
 
     func mail(to holder: UserModel, template: String, subjectKey: String, bodyKey: String, arguments: [String: String]) -> MailMessage {
-        let locale = AppLocale(rawValue: holder.locale) ?? .default
-        let text = Localizer.text("mail_greeting", locale, ["name": holder.fullName]) + "\n\n"
+        mail(to: holder.email, name: holder.fullName, locale: holder.locale, template: template, subjectKey: subjectKey, bodyKey: bodyKey,
+             arguments: arguments)
+    }
+
+    func mail(to email: String, name: String, locale code: String, template: String, subjectKey: String, bodyKey: String,
+              arguments: [String: String]) -> MailMessage {
+        let locale = AppLocale(rawValue: code) ?? .default
+        let text = Localizer.text("mail_greeting", locale, ["name": name]) + "\n\n"
             + Localizer.text(bodyKey, locale, arguments) + "\n\n" + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: holder.email, subject: Localizer.text(subjectKey, locale, arguments), body: text, template: template)
+        return MailMessage(recipient: email, subject: Localizer.text(subjectKey, locale, arguments), body: text, template: template)
     }
 }
