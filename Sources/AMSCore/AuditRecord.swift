@@ -70,11 +70,37 @@ public struct AuditRecord: Sendable, Equatable {
         return out
     }
 
-    /// Details as canonical JSON (sorted keys), as stored.
+    /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored. Written directly: a
+    /// JSONEncoder per entry cost more than the entry's MAC when a batch writes a thousand of them.
     public var detailsJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(details), as: UTF8.self)) ?? "{}"
+        var out = "{"
+        for (index, key) in details.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            Self.appendJSONString(key, to: &out)
+            out += ":"
+            Self.appendJSONString(details[key] ?? "", to: &out)
+        }
+        return out + "}"
+    }
+
+    static func appendJSONString(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 
     public static func details(fromJSON json: String) -> [String: String] {

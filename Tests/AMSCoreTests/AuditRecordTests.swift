@@ -66,4 +66,24 @@ struct AuditRecordTests {
         #expect(AuditRecord.details(fromJSON: r.detailsJSON) == r.details)
         #expect(r.detailsJSON == #"{"role":"auditor","username":"ani"}"#)
     }
+
+    @Test func detailsJSONIsWhatJSONEncoderWritesAndReadsBack() throws {
+        func record(_ details: [String: String]) -> AuditRecord {
+            AuditRecord(sequence: 1, occurredAt: Date(), actorID: nil, actorName: "a", actorRole: "r", action: "x", targetType: "",
+                        targetID: "", outcome: .success, clientAddress: "", requestID: "", details: details)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let samples: [[String: String]] = [
+            [:], ["serial": "0a1b2c", "subject": "CN=Siti Rahmawati,O=Diskominfo/Sumbar", "holder": "199005052015032001"],
+            ["quote": "say \"hi\"", "backslash": #"C:\path"#, "url": "https://ams.example.go.id/certificates/1"],
+            ["name": "Müller – 日本 😀", "b": "", "a": "1"],
+        ]
+        for details in samples {
+            #expect(record(details).detailsJSON == String(decoding: try encoder.encode(details), as: UTF8.self))
+        }
+        // control characters (LogSafe escapes them before they get here) still make valid JSON that reads back
+        let tricky = ["k": "tab\tnew\nline\r\u{0}\u{08}\u{0C}\u{1F} end"]
+        #expect(AuditRecord.details(fromJSON: record(tricky).detailsJSON) == tricky)
+    }
 }
