@@ -57,6 +57,7 @@ struct AccessMatrixTests {
         "POST /certificates/new": "-++-----",
         "GET /certificates/:certificateID": "-+-+-+++",
         "GET /certificates/:certificateID/download/:file": "-+-+-+++",
+        "POST /certificates/approve": "-----+--",
         "POST /certificates/:certificateID/approve": "-----+--",
         "POST /certificates/:certificateID/reject": "-----+--",
         "GET /certificates/:certificateID/renew": "-+------",

@@ -188,4 +188,52 @@ struct CertificateIssuanceTests {
             #expect(try await t.mails(to: holder.email).first?.body.contains("Data unit kerja belum benar") == true)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aCAOperatorApprovesSelectedRequestsTogetherOrNone(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: three holders, each with a pending request
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            try await t.user("op.ca", role: .caOperator)
+            var pending: [CertificateModel] = []
+            for index in 0..<3 {
+                let holder = try await t.verifiedHolder("19900505201503200\(index)", agency: agency, fullName: "Pemegang Nomor \(index)")
+                pending.append(try await t.certificateService().request(
+                    holder: holder, source: .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase), context: .system("test")))
+            }
+            #expect(pending.allSatisfy { $0.status == .pending })
+            let holderView = t.browser()
+            try await holderView.signIn("199005052015032000", TestApp.password)
+            #expect(!(try await holderView.get("/certificates").body.string.contains(#"name="selected[]""#)))
+            let ca = t.browser()
+            try await ca.signIn("op.ca", TestApp.password)
+            let queue = try await ca.get("/certificates?status=pending").body.string
+            #expect(queue.components(separatedBy: #"name="selected[]""#).count - 1 == 3 && queue.contains("Setujui dan terbitkan yang dipilih"))
+            let selections = pending.map { ("selected[]", "\($0.id!.uuidString):\($0.version)") }
+            // nothing ticked: said so, nothing changes
+            let none = try await ca.post("/certificates/approve", pairs: [], from: "/certificates?status=pending")
+            #expect(none.status == .unprocessableEntity && none.body.string.contains("Pilih setidaknya satu permohonan"))
+            // one of them changed since the page was shown: none is approved
+            var stale = selections
+            stale[1].1 = "\(pending[1].id!.uuidString):\(pending[1].version + 1)"
+            let refused = try await ca.post("/certificates/approve", pairs: stale, from: "/certificates?status=pending")
+            #expect(refused.status == .conflict && refused.body.string.contains("baru saja diubah"))
+            for record in pending { #expect(try await t.record(record.id).status == .pending) }
+            // act: all three ticked
+            let approved = try await ca.post("/certificates/approve", pairs: selections, from: "/certificates?status=pending")
+            // check: issued together, each with its mail and audit entries; the chain intact
+            #expect(approved.status == .seeOther && approved.headers.first(name: .location) == "/certificates?status=pending&notice=certificates_approved")
+            for record in pending {
+                let issued = try await t.record(record.id)
+                #expect(issued.status == .issued && issued.certificateDER != nil && issued.decidedAt != nil)
+                #expect(try await t.mails(to: issued.email).contains { $0.template == "certificate_issued" })
+            }
+            #expect(try await t.auditActions().filter { $0 == "certificate.approved" }.count == 3)
+            #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
+            // approving the same selection again is refused: they are no longer pending
+            let again = try await ca.post("/certificates/approve", pairs: selections, from: "/certificates?status=pending")
+            #expect(again.status == .conflict || again.status == .unprocessableEntity)
+        }
+    }
 }

@@ -37,13 +37,19 @@ struct IssuanceBenchmark {
                                                    endpoints: services.pkiEndpoints).derBytes
         }
         try await fixture.pendingRequests(count, prefix: "issue")
+        let approver = UserModel(id: UUID(), username: "bench.ca", email: "ca@bench.go.id", fullName: "Operator CA", role: .caOperator,
+                                 agencyID: nil, passwordHash: "-", passwordIsInitial: false, initialPasswordExpiresAt: nil, locale: "id",
+                                 now: Date())
+        try await approver.create(on: fixture.app.db)
         let service = CertificateService(services: services, database: fixture.app.db, threadPool: fixture.app.threadPool)
         let start = DispatchTime.now().uptimeNanoseconds
         var issued = 0
+        // as a CA operator approves a page of the queue ("approve selected"): read the pending requests, approve them
         while true {
             let batch = try await CertificateModel.query(on: fixture.app.db).filter(\.$status == .pending).limit(batchSize).all()
             if batch.isEmpty { break }
-            issued += try await service.issueBatch(batch, approvedBy: nil, context: .system("bench")).count
+            let versions = Dictionary(uniqueKeysWithValues: batch.map { ($0.id!, $0.version) })
+            issued += try await service.approveMany(batch, expectedVersions: versions, by: approver, context: .system("bench")).count
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard issued == count else { throw BenchFailure("issued \(issued) of \(count)") }

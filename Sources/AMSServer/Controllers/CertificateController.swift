@@ -34,6 +34,9 @@ struct CertificateController: RouteCollection {
         let query: String
         let statuses: [SelectOption]
         let canRequest: Bool
+        /// A CA operator sees a check box on each pending request and "approve selected".
+        let canApprove: Bool
+        let problem: String?
         let pagination: Pagination
     }
 
@@ -47,6 +50,9 @@ struct CertificateController: RouteCollection {
         submit.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
         certificates.get(":certificateID", use: detail)
         certificates.get(":certificateID", "download", ":file", use: download)
+        let approveSelected = certificates.on(.POST, "approve", body: .collect(maxSize: ByteCount(value: Self.formLimit)),
+                                              use: approveSelected)
+        approveSelected.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
         certificates.post(":certificateID", "approve", use: approve)
         certificates.post(":certificateID", "reject", use: reject)
         certificates.post(":certificateID", "revoke", use: revoke)
@@ -83,9 +89,13 @@ struct CertificateController: RouteCollection {
     // MARK: list
 
     @Sendable func list(req: Request) async throws -> Response {
-        let user = try req.requireUser()
         let text = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
-        let status = req.query[String.self, at: "status"].flatMap(CertificateStatus.init(rawValue:))
+        return try await renderList(req, text: text, status: req.query[String.self, at: "status"].flatMap(CertificateStatus.init(rawValue:)))
+    }
+
+    func renderList(_ req: Request, text: String, status: CertificateStatus?, problem: String? = nil,
+                    httpStatus: HTTPStatus = .ok) async throws -> Response {
+        let user = try req.requireUser()
         var query = Self.visible(to: user, on: req.db).with(\.$holder)
         if let status { query = query.filter(\.$status == status) }
         if !text.isEmpty {
@@ -103,9 +113,47 @@ struct CertificateController: RouteCollection {
             + CertificateStatus.allCases.map {
                 SelectOption(value: $0.rawValue, label: req.localized("certificate_status_\($0.rawValue)"), selected: $0 == status)
             }
+        let actor = user.actor
+        let selectable = rows.map { $0.status == .pending && Permissions.canDecideCertificate(actor: actor, holderID: $0.$holder.id) }
         return try await req.renderPage("certificates", titleKey: "certificates_title", page: ListPage(
-            rows: rows.map { CertificatePage.row($0, req) }, query: text, statuses: statuses,
-            canRequest: Permissions.canRequestCertificate(actor: user.actor), pagination: pagination))
+            rows: zip(rows, selectable).map { CertificatePage.row($0, req, selectable: $1) }, query: text, statuses: statuses,
+            canRequest: Permissions.canRequestCertificate(actor: actor), canApprove: selectable.contains(true), problem: problem,
+            pagination: pagination), status: httpStatus)
+    }
+
+    struct SelectionForm: Content {
+        /// `<certificate id>:<version the operator saw>` per checked request.
+        var selected: [String]?
+    }
+
+    /// "Approve selected" in the queue: every checked request is approved and issued together, or none is.
+    @Sendable func approveSelected(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard user.role == .caOperator else { throw DomainError.forbidden }
+        let form = try req.content.decode(SelectionForm.self)
+        var versions: [UUID: Int] = [:]
+        for value in form.selected ?? [] {
+            let parts = value.split(separator: ":")
+            guard parts.count == 2, let id = UUID(uuidString: String(parts[0])), let version = Int(parts[1]) else {
+                throw DomainError("bad_request", "a selection is not <id>:<version>")
+            }
+            versions[id] = version
+        }
+        func problem(_ key: String, _ status: HTTPStatus) async throws -> Response {
+            try await renderList(req, text: "", status: .pending, problem: req.localized(key, ["limit": String(CertificateService.approvalLimit)]),
+                                 httpStatus: status)
+        }
+        guard !versions.isEmpty else { return try await problem("error_none_selected", .unprocessableEntity) }
+        guard versions.count <= CertificateService.approvalLimit else { return try await problem("error_too_many_selected", .unprocessableEntity) }
+        let records = try await Self.visible(to: user, on: req.db).filter(\.$id ~~ Array(versions.keys)).all()
+        guard records.count == versions.count else { throw DomainError.notFound }
+        do {
+            _ = try await service(req).approveMany(records, expectedVersions: versions, by: user, context: req.auditContext)
+        } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
+            let key = Localizer.has("error_\(error.code)") ? "error_\(error.code)" : "error_bad_request"
+            return try await problem(key, error == .staleVersion ? .conflict : .unprocessableEntity)
+        }
+        return req.redirect(to: "/certificates?status=pending&notice=certificates_approved")
     }
 
     // MARK: request and renewal

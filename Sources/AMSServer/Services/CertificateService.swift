@@ -122,10 +122,26 @@ struct CertificateService: Sendable {
 
     /// A CA operator approves a pending request: the certificate is issued at once.
     func approve(_ record: CertificateModel, expectedVersion: Int, by operatorUser: UserModel, context: AuditContext) async throws -> CertificateModel {
-        guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
-        guard record.version == expectedVersion else { throw DomainError.staleVersion }
-        guard record.status == .pending else { throw DomainError("certificate_not_pending", "the request is no longer pending") }
-        return try await issue(record, approvedBy: operatorUser, context: context)
+        guard let issued = try await approveMany([record], expectedVersions: [record.id!: expectedVersion], by: operatorUser,
+                                                 context: context).first else { throw DomainError.notFound }
+        return issued
+    }
+
+    /// The most requests one approval may take (a page of the queue is far fewer).
+    static let approvalLimit = 500
+
+    /// A CA operator approves several pending requests at once (the queue's "approve selected"): each is checked as
+    /// a single approval would be (permission, the version the operator saw, still pending), then all are issued in
+    /// one batch; if any check fails, none is approved.
+    func approveMany(_ records: [CertificateModel], expectedVersions: [UUID: Int], by operatorUser: UserModel,
+                     context: AuditContext) async throws -> [CertificateModel] {
+        guard records.count <= Self.approvalLimit else { throw DomainError("too_many_selected", "at most \(Self.approvalLimit) at once") }
+        for record in records {
+            guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
+            guard record.version == expectedVersions[record.id!] else { throw DomainError.staleVersion }
+            guard record.status == .pending else { throw DomainError("certificate_not_pending", "the request is no longer pending") }
+        }
+        return try await issueBatch(records, approvedBy: operatorUser, context: context)
     }
 
     /// A CA operator declines a pending request, with a reason the holder reads in the mail.

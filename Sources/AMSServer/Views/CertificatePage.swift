@@ -14,6 +14,8 @@ struct CertificatePage: Encodable {
         let statusLabel: String
         let notAfter: String
         let requestedAt: String
+        /// `<id>:<version>` when the viewer may approve this pending request from the list; nil otherwise.
+        let selection: String?
     }
 
     struct Fact: Encodable {
@@ -42,11 +44,12 @@ struct CertificatePage: Encodable {
     let errors: FormErrors
     let problem: String?
 
-    static func row(_ record: CertificateModel, _ req: Request) -> Row {
+    static func row(_ record: CertificateModel, _ req: Request, selectable: Bool = false) -> Row {
         Row(id: record.id!.uuidString, subject: record.subject, holder: record.$holder.value?.username ?? "",
             serial: record.serialHex ?? "—", status: record.status.rawValue,
             statusLabel: req.localized("certificate_status_\(record.status.rawValue)"),
-            notAfter: record.notAfter.map(DisplayFormat.timestamp) ?? "—", requestedAt: DisplayFormat.timestamp(record.requestedAt))
+            notAfter: record.notAfter.map(DisplayFormat.timestamp) ?? "—", requestedAt: DisplayFormat.timestamp(record.requestedAt),
+            selection: selectable ? "\(record.id!.uuidString):\(record.version)" : nil)
     }
 
     /// Reasons offered when revoking: a holder picks among the ones that concern them; operators see all.

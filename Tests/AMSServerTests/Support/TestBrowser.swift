@@ -29,16 +29,19 @@ final class TestBrowser: @unchecked Sendable {
     /// Posts a form. The CSRF token comes from the form on `page` (fetched first), unless `csrf` gives one.
     @discardableResult
     func post(_ path: String, form: [String: String], from page: String? = nil, csrf: String? = nil) async throws -> TestingHTTPResponse {
-        var fields = form
-        if let csrf {
-            fields["_csrf"] = csrf
-        } else {
-            let shown = try await get(page ?? path)
-            fields["_csrf"] = Self.csrfToken(in: shown.body.string)
-        }
+        try await post(path, pairs: form.map { ($0.key, $0.value) }, from: page, csrf: csrf)
+    }
+
+    /// Posts a form whose fields may repeat (check boxes: `selected[]` once per ticked box); the CSRF token as above.
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)], from page: String? = nil, csrf: String? = nil) async throws -> TestingHTTPResponse {
+        var fields = pairs.filter { $0.0 != "_csrf" }
+        var token = csrf
+        if token == nil { token = Self.csrfToken(in: try await get(page ?? path).body.string) }
+        if let token { fields.append(("_csrf", token)) }
         var headers = HTTPHeaders()
         headers.contentType = .urlEncodedForm
-        let body = fields.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
