@@ -90,11 +90,7 @@ public struct SigningKey: Sendable {
 
     /// Signs `bytes` (hashing them as ``signatureAlgorithm`` says); ECDSA signatures come DER-encoded.
     public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
-        switch backing {
-        case .p256(let key): return Array(try key.signature(for: bytes).derRepresentation)
-        case .p384(let key): return Array(try key.signature(for: bytes).derRepresentation)
-        case .rsa(let key): return Array(try key.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
-        }
+        try sign(parts: [bytes[...]])
     }
 
     /// Signs the concatenation of `parts` without joining them: the hash runs over each part in turn, so a large

@@ -54,21 +54,28 @@ struct PKIController: RouteCollection {
     // The two OCSP routes are normally answered by OCSPFastPathResponder before the middleware chain; these
     // handlers give the same answers when a request reaches the router (and keep the routes in the route table).
     @Sendable func ocspPost(req: Request) async throws -> Response {
-        await Self.ocspAnswer(post: req.body.data.map { Array($0.readableBytesView) } ?? [], services: req.ams, database: req.db)
-    }
-
-    @Sendable func ocspGet(req: Request) async throws -> Response {
-        await Self.ocspAnswer(get: req.parameters.getCatchall().joined(separator: "/"), services: req.ams, database: req.db)
-    }
-
-    static func ocspAnswer(post body: [UInt8], services: AMSServices, database: any Database) async -> Response {
-        ocspResponse(await OCSPResponder(services: services).respond(to: body, on: database), cacheable: false)
+        try await Self.ocspAnswer(req.body.data.map { Array($0.readableBytesView) } ?? [], cacheable: false, services: req.ams,
+                                  database: req.db, on: req.eventLoop).get()
     }
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
-    static func ocspAnswer(get encoded: String, services: AMSServices, database: any Database) async -> Response {
-        guard let body = ocspRequest(get: encoded) else { return ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false) }
-        return ocspResponse(await OCSPResponder(services: services).respond(to: body, on: database), cacheable: true)
+    @Sendable func ocspGet(req: Request) async throws -> Response {
+        try await Self.ocspAnswer(Self.ocspRequest(get: req.parameters.getCatchall().joined(separator: "/")), cacheable: true,
+                                  services: req.ams, database: req.db, on: req.eventLoop).get()
+    }
+
+    /// The OCSP answer to a DER request (nil: a GET path part that is no request): made at once on `eventLoop` when
+    /// nothing must be awaited, otherwise in one task that reads the database.
+    static func ocspAnswer(_ body: [UInt8]?, cacheable: Bool, services: AMSServices, database: any Database,
+                           on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
+        guard let body else { return eventLoop.makeSucceededFuture(ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false)) }
+        let responder = OCSPResponder(services: services)
+        switch responder.answerAtOnce(body) {
+        case .answered(let bytes):
+            return eventLoop.makeSucceededFuture(ocspResponse(bytes, cacheable: cacheable))
+        case .needsDatabase(let request):
+            return eventLoop.makeFutureWithTask { ocspResponse(await responder.respond(to: request, on: database), cacheable: cacheable) }
+        }
     }
 
     /// The DER request of a GET path part; nil when it cannot be one.

@@ -26,13 +26,8 @@ struct OCSPFastPathResponder: Responder {
         if request.method == .POST, path == Self.postPath {
             route = Self.postPath
             answer = request.body.collect(max: OCSPRequestParser.maximumSize).flatMap { buffer in
-                let body = buffer.map { Array($0.readableBytesView) } ?? []
-                if let bytes = OCSPResponder(services: services).respondFromMemory(to: body) {
-                    return request.eventLoop.makeSucceededFuture(PKIController.ocspResponse(bytes, cacheable: false))
-                }
-                return request.eventLoop.makeFutureWithTask {
-                    await PKIController.ocspAnswer(post: body, services: services, database: database)
-                }
+                PKIController.ocspAnswer(buffer.map { Array($0.readableBytesView) } ?? [], cacheable: false, services: services,
+                                         database: database, on: request.eventLoop)
             }.flatMapErrorThrowing { error in
                 // the only failure of collecting: more than an OCSP request can be
                 guard let abort = error as? any AbortError, abort.status == .payloadTooLarge else { throw error }
@@ -40,14 +35,8 @@ struct OCSPFastPathResponder: Responder {
             }
         } else if request.method == .GET, path.hasPrefix(Self.getPrefix) {
             route = Self.getPrefix + "**"
-            let encoded = String(path.dropFirst(Self.getPrefix.count))
-            if let body = PKIController.ocspRequest(get: encoded), let bytes = OCSPResponder(services: services).respondFromMemory(to: body) {
-                answer = request.eventLoop.makeSucceededFuture(PKIController.ocspResponse(bytes, cacheable: true))
-            } else {
-                answer = request.eventLoop.makeFutureWithTask {
-                    await PKIController.ocspAnswer(get: encoded, services: services, database: database)
-                }
-            }
+            answer = PKIController.ocspAnswer(PKIController.ocspRequest(get: String(path.dropFirst(Self.getPrefix.count))), cacheable: true,
+                                              services: services, database: database, on: request.eventLoop)
         } else {
             return next.respond(to: request)
         }

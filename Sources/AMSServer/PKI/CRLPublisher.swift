@@ -76,13 +76,13 @@ struct CRLPublisher: Sendable {
                 }
             }
             let count = writer?.count ?? 0
-            var der = try writer?.finish(number: UInt64(number), thisUpdate: now, nextUpdate: now.addingTimeInterval(lifetime)) ?? []
+            let nextUpdate = now.addingTimeInterval(lifetime)
+            var der = try writer?.finish(number: UInt64(number), thisUpdate: now, nextUpdate: nextUpdate) ?? []
             writer = nil  // the entries are in `der` now
             let bytes = der.count
             // Stored from a ByteBuffer, which both drivers bind as it is (Data would be copied into one first).
             let stored = ByteBuffer(bytes: der)
             der = []  // one copy of a long list at a time
-            let nextUpdate = now.addingTimeInterval(lifetime)
             if previous == nil {
                 try await sql.insert(into: CRLStateModel.schema)
                     .columns("id", "ca_id", "number", "der", "entries", "this_update", "next_update")

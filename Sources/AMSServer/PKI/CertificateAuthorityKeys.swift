@@ -9,21 +9,18 @@ import AMSCore
 /// after ``forget()``, e.g. when the OCSP responder certificate was renewed).
 actor CertificateAuthorityKeys {
     let keyEncryptionKey: KeyEncryptionKey
-    private var loaded: LoadedAuthorities? {
-        didSet { snapshot.withLockedValue { $0 = loaded } }
-    }
-    /// ``loaded`` readable without awaiting the actor (the OCSP responder answers from memory on the event loop).
-    private nonisolated let snapshot = NIOLockedValueBox<LoadedAuthorities?>(nil)
+    /// Readable without awaiting the actor (the OCSP responder answers from memory on the event loop).
+    private nonisolated let loaded = NIOLockedValueBox<LoadedAuthorities?>(nil)
 
     /// The authorities if they are loaded already; nil before the first ``current(on:)`` and after ``forget()``.
-    nonisolated var loadedIfAny: LoadedAuthorities? { snapshot.withLockedValue { $0 } }
+    nonisolated var loadedIfAny: LoadedAuthorities? { loaded.withLockedValue { $0 } }
 
     init(keyEncryptionKey: KeyEncryptionKey) {
         self.keyEncryptionKey = keyEncryptionKey
     }
 
     func current(on database: any Database) async throws -> LoadedAuthorities {
-        if let loaded { return loaded }
+        if let loaded = loadedIfAny { return loaded }
         let rows = try await CertificateAuthorityModel.query(on: database).filter(\.$active == true).all()
         func authority(_ role: CertificateAuthorityModel.Role) throws -> (CertificateAuthority, UUID) {
             guard let row = rows.first(where: { $0.role == role }) else { throw DomainError.caNotInitialized }
@@ -35,12 +32,12 @@ actor CertificateAuthorityKeys {
         let result = LoadedAuthorities(root: root.0, rootID: root.1, issuing: issuing.0, issuingID: issuing.1,
                                        responder: responder.0, responderID: responder.1,
                                        ocsp: OCSPResponseBuilder(issuer: issuing.0, signer: responder.0))
-        loaded = result
+        loaded.withLockedValue { $0 = result }
         return result
     }
 
     func forget() {
-        loaded = nil
+        loaded.withLockedValue { $0 = nil }
     }
 
     func unseal(_ row: CertificateAuthorityModel) throws -> CertificateAuthority {

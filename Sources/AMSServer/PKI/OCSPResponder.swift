@@ -6,17 +6,34 @@ import SQLKit
 
 /// The RFC 6960 responder behind `/pki/ocsp`: every answer reads the certificate's current status from the
 /// database (on SQLite, from the statuses it kept, forgotten at every revocation); a signed response for a
-/// nonce-less single query is reused while that status is unchanged and the response is fresh. Whatever arrives, the answer is a well-formed OCSP response (`malformedRequest` for junk).
+/// nonce-less single query is reused while that status is unchanged and the response is fresh. Whatever arrives,
+/// the answer is a well-formed OCSP response (`malformedRequest` for junk).
 struct OCSPResponder: Sendable {
     let services: AMSServices
 
-    func respond(to body: [UInt8], on database: any Database) async -> [UInt8] {
+    /// An answer ready at once, or the parsed request whose answer needs the database (``respond(to:on:)``).
+    enum Step: Sendable {
+        case answered([UInt8])
+        case needsDatabase(OCSPRequestContent)
+    }
+
+    /// Parses the request and answers it on the calling thread when nothing must be awaited: junk
+    /// (`malformedRequest`), or the CA keys loaded, every asked status kept and an ECDSA responder key.
+    func answerAtOnce(_ body: [UInt8]) -> Step {
         let request: OCSPRequestContent
         do {
             request = try OCSPRequestParser.parse(body)
         } catch {
-            return OCSPResponseBuilder.malformedRequest
+            return .answered(OCSPResponseBuilder.malformedRequest)
         }
+        // an RSA signature takes milliseconds: not on an event loop (the task path signs it)
+        guard let loaded = services.caKeys.loadedIfAny, !loaded.responder.key.algorithm.isRSA,
+              let statuses = services.ocspStatuses.statuses(of: request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial.hexString))
+        else { return .needsDatabase(request) }
+        return .answered((try? answer(request, loaded: loaded, statuses: statuses)) ?? OCSPResponseBuilder.internalError)
+    }
+
+    func respond(to request: OCSPRequestContent, on database: any Database) async -> [UInt8] {
         let loaded: LoadedAuthorities
         do {
             loaded = try await services.caKeys.current(on: database)
@@ -30,22 +47,6 @@ struct OCSPResponder: Sendable {
         } catch {
             return OCSPResponseBuilder.internalError
         }
-    }
-
-    /// The answer when everything it needs is already in memory (the CA keys loaded, every asked status kept, an
-    /// ECDSA responder key), made on the calling thread; nil when the database must be asked (then ``respond(to:on:)``).
-    func respondFromMemory(to body: [UInt8]) -> [UInt8]? {
-        // an RSA signature takes milliseconds: not on an event loop (the task path signs it)
-        guard let loaded = services.caKeys.loadedIfAny, !loaded.responder.key.algorithm.isRSA else { return nil }
-        let request: OCSPRequestContent
-        do {
-            request = try OCSPRequestParser.parse(body)
-        } catch {
-            return OCSPResponseBuilder.malformedRequest
-        }
-        let serials = request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial.hexString)
-        guard let statuses = services.ocspStatuses.statuses(of: serials) else { return nil }
-        return (try? answer(request, loaded: loaded, statuses: statuses)) ?? OCSPResponseBuilder.internalError
     }
 
     /// Signs the answer (or reuses a signed one: a single query without a nonce, same status, still fresh).

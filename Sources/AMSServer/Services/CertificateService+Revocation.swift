@@ -26,19 +26,24 @@ extension CertificateService {
         let version = record.version
         let serial = record.serialHex ?? ""
         // OCSP's kept statuses are forgotten as soon as the transaction ends, committed or not (before the CRL).
-        defer { services.ocspStatuses.forgetAll() }
-        try await WriteTransaction.run(on: database) { [services] db in
-            try await Self.claim(record, from: .issued, expectedVersion: version, now: now, on: db) { update in
-                update.set("status", to: CertificateStatus.revoked.rawValue).set("revoked_at", to: now)
-                    .set("revocation_reason", to: reason.rawValue).set("invalidity_date", to: invalidityDate)
-                    .set("revoked_by_id", to: revokerUserID)
+        var failure: (any Error)?
+        do {
+            try await WriteTransaction.run(on: database) { [services] db in
+                try await Self.claim(record, from: .issued, expectedVersion: version, now: now, on: db) { update in
+                    update.set("status", to: CertificateStatus.revoked.rawValue).set("revoked_at", to: now)
+                        .set("revocation_reason", to: reason.rawValue).set("invalidity_date", to: invalidityDate)
+                        .set("revoked_by_id", to: revokerUserID)
+                }
+                try await services.audit.append(.certificateRevoked, context: context, targetType: "certificate", targetID: record.id!.uuidString,
+                                                details: ["serial": serial, "reason": reason.name,
+                                                          "invalidity_date": invalidityDate.map { ISO8601DateFormatter().string(from: $0) } ?? ""], on: db)
+                try await services.outbox.enqueue(mail, context: context, on: db)
             }
-            try await services.audit.append(.certificateRevoked, context: context, targetType: "certificate", targetID: record.id!.uuidString,
-                                            details: ["serial": serial, "reason": reason.name,
-                                                      "invalidity_date": invalidityDate.map { ISO8601DateFormatter().string(from: $0) } ?? ""], on: db)
-            try await services.outbox.enqueue(mail, context: context, on: db)
+        } catch {
+            failure = error
         }
         services.ocspStatuses.forgetAll()
+        if let failure { throw failure }
         try await CRLPublisher(services: services).publish(on: database)
     }
 
