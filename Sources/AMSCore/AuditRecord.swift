@@ -45,10 +45,11 @@ public struct AuditRecord: Sendable, Equatable {
     /// The bytes the chain MAC covers: every field, length-prefixed so no two records encode alike.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(320)
         func field(_ text: String) {
-            let bytes = Array(text.utf8)
-            out.append(contentsOf: "\(bytes.count):".utf8)
-            out.append(contentsOf: bytes)
+            out.append(contentsOf: String(text.utf8.count).utf8)
+            out.append(0x3A)  // ":"
+            out.append(contentsOf: text.utf8)
         }
         field("ams-audit-v1")
         field(String(sequence))
@@ -84,6 +85,13 @@ public struct AuditRecord: Sendable, Equatable {
     }
 
     static func appendJSONString(_ text: String, to out: inout String) {
+        // most values (serials, names, identifiers) need no escaping: copied whole
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -61,6 +61,16 @@ struct AuditRecordTests {
         #expect(a.canonicalBytes != b.canonicalBytes)
     }
 
+    @Test func theCanonicalFormIsLengthPrefixedFieldsInAFixedOrder() {
+        // what every stored chain was computed over: a change here would break verifying existing logs
+        let r = AuditRecord(sequence: 12, occurredAt: Date(timeIntervalSince1970: 1_800_000_000.5), actorID: nil, actorName: "Siti",
+                            actorRole: "ca_operator", action: "certificate.issued", targetType: "certificate", targetID: "c1",
+                            outcome: .success, clientAddress: "", requestID: "r-9", details: ["serial": "0a", "a": "Müller"])
+        let expected = "12:ams-audit-v1" + "2:12" + "13:1800000000500" + "0:" + "4:Siti" + "11:ca_operator" + "18:certificate.issued"
+            + "11:certificate" + "2:c1" + "7:success" + "0:" + "3:r-9" + "1:2" + "1:a" + "7:Müller" + "6:serial" + "2:0a"
+        #expect(String(decoding: r.canonicalBytes, as: UTF8.self) == expected)
+    }
+
     @Test func detailsRoundTripThroughJSON() {
         let r = record()
         #expect(AuditRecord.details(fromJSON: r.detailsJSON) == r.details)

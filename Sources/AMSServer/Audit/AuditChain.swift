@@ -3,15 +3,24 @@ import AMSCore
 import Crypto
 import Foundation
 
-/// The MAC chain over audit entries: `mac(n) = HMAC-SHA256(key, mac(n-1) ‖ canonical(entry n))`.
+/// The MAC chain over audit entries: `mac(n) = HMAC-SHA256(key, mac(n-1) ‖ "\n" ‖ canonical(entry n))`.
 struct AuditChain: Sendable {
     static let genesisMAC = String(repeating: "0", count: 64)
     let key: SymmetricKey
+    /// The HMAC with its key schedule done once; every MAC starts from a copy of it (keying cost as much as the MAC
+    /// of a short entry, and a batch of issuances writes thousands).
+    private let keyed: HMAC<SHA256>
+
+    init(key: SymmetricKey) {
+        self.key = key
+        self.keyed = HMAC<SHA256>(key: key)
+    }
 
     func mac(previousMAC: String, record: AuditRecord) -> String {
-        var input = Array(previousMAC.utf8)
-        input.append(0x0A)
-        input.append(contentsOf: record.canonicalBytes)
-        return Array(HMAC<SHA256>.authenticationCode(for: input, using: key)).hexString
+        var hmac = keyed
+        hmac.update(data: Array(previousMAC.utf8))
+        hmac.update(data: [0x0A])
+        hmac.update(data: record.canonicalBytes)
+        return Array(hmac.finalize()).hexString
     }
 }

@@ -13,6 +13,7 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "crl-sizes", help: "Revoked entries per CRL run, comma-separated (default 100000,1000000)") var crlSizes: String?
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
+        @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
     }
 
     var help: String { "Measures issuance, OCSP and CRL speed against raw signing and openssl; prints a report." }
@@ -29,6 +30,10 @@ struct BenchCommand: AsyncCommand {
             let issuance = try await IssuanceBenchmark(fixture: fixture, count: signature.certificates ?? 5000, batchSize: signature.batch ?? 500).run()
             console.print(String(format: "  raw sign %.0f/s, persisted %.0f/s (%.0f%%)", issuance.rawSignaturesPerSecond,
                                  issuance.persistedPerSecond, issuance.ratio * 100))
+            if signature.issuanceOnly {
+                await fixture.shutdown()
+                return
+            }
             // a tenth revoked, so the responders see both states
             try await (fixture.app.db as! any SQLDatabase).raw("""
                 UPDATE certificates SET status = 'revoked', revoked_at = updated_at, revocation_reason = 1

@@ -20,19 +20,38 @@ struct Outbox: Sendable {
         "id", "created_at", "recipient", "subject", "template", "sealed_body", "status", "attempts", "next_attempt_at", "message_id",
     ])
 
+    /// A message sealed ahead of the transaction that queues it (sealing needs no database, so a batch can seal on
+    /// every core first).
+    struct Prepared: Sendable {
+        let id: UUID
+        let messageID: String
+        let message: MailMessage
+        let sealedBody: String
+    }
+
+    /// Gives the message its id and Message-ID and seals its body.
+    func prepare(_ message: MailMessage) throws -> Prepared {
+        let id = UUID()
+        let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
+        return Prepared(id: id, messageID: messageID, message: message, sealedBody: try sealer.seal(message, messageID: messageID))
+    }
+
     /// Queues several messages with batched inserts; returns their `mail.queued` audit entries for the caller to
     /// append (with its own) in the same transaction.
     func enqueueMany(_ messages: [MailMessage], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
+        try await enqueueMany(prepared: try messages.map(prepare), context: context, on: database)
+    }
+
+    /// ``enqueueMany(_:context:on:)`` for messages prepared (sealed) beforehand.
+    func enqueueMany(prepared: [Prepared], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
         var rows: [[any Encodable & Sendable]] = []
         var entries: [AuditLog.Entry] = []
         let now = clock.now
-        for message in messages {
-            let id = UUID()
-            let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
-            rows.append([id, now, message.recipient, message.subject, message.template, try sealer.seal(message, messageID: messageID),
-                         OutboxMessageModel.Status.pending, 0, now, messageID])
-            entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: id.uuidString,
-                                 details: ["template": message.template, "recipient": message.recipient]))
+        for mail in prepared {
+            rows.append([mail.id, now, mail.message.recipient, mail.message.subject, mail.message.template, mail.sealedBody,
+                         OutboxMessageModel.Status.pending, 0, now, mail.messageID])
+            entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: mail.id.uuidString,
+                                 details: ["template": mail.message.template, "recipient": mail.message.recipient]))
         }
         try await Self.bulkInsert.run(rows, on: database)
         return entries

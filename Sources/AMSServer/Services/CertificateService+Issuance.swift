@@ -127,50 +127,70 @@ extension CertificateService {
             }
         }
         try services.faults.afterIssuingIntent?()
-        // 2. the signatures, on every core
+        // 2. the signatures and the holders' mails, on every core
+        let signed = try await sign(jobs, loaded: loaded, notBefore: notBefore, profile: profile)
+        // 3. the certificates, their audit entries and the holders' mails, together
+        try await store(jobs, signed, now: now, context: context)
+        Self.recordIssued(jobs, signed, loaded: loaded, notBefore: notBefore, now: now, approvedBy: approvedBy)
+        return jobs.map(\.record)
+    }
+
+    /// A signed certificate with what storing it needs.
+    private struct Signed: Sendable {
+        let der: [UInt8]
+        let notAfter: Date
+        let mail: Outbox.Prepared
+    }
+
+    /// Signs the certificates on every core and writes and seals their holders' mails.
+    private func sign(_ jobs: [Job], loaded: LoadedAuthorities, notBefore: Date,
+                      profile: CertificateProfile) async throws -> [Signed] {
         let endpoints = services.pkiEndpoints
-        let signing = jobs
-        let signed: [Certificate] = try await threadPool.runIfActive {
-            let results = NIOLockedValueBox([Result<Certificate, any Error>?](repeating: nil, count: signing.count))
-            DispatchQueue.concurrentPerform(iterations: signing.count) { index in
-                let job = signing[index]
-                let result = Result<Certificate, any Error>(catching: {
-                    try loaded.issuing.issueHolderCertificate(serial: job.serial, publicKey: try Certificate.PublicKey(derEncoded: Array(job.record.publicKey)),
-                                                              holder: job.identity, notBefore: notBefore, profile: profile, endpoints: endpoints)
+        let outbox = services.outbox
+        return try await threadPool.runIfActive { [self] in
+            let results = NIOLockedValueBox([Result<Signed, any Error>?](repeating: nil, count: jobs.count))
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                let job = jobs[index]
+                let result = Result<Signed, any Error>(catching: {
+                    let certificate = try loaded.issuing.issueHolderCertificate(
+                        serial: job.serial, publicKey: try Certificate.PublicKey(derEncoded: Array(job.record.publicKey)),
+                        holder: job.identity, notBefore: notBefore, profile: profile, endpoints: endpoints)
+                    let mail = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
+                                    subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
+                                    arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
+                                                "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
+                    return Signed(der: try certificate.derBytes, notAfter: certificate.notValidAfter, mail: try outbox.prepare(mail))
                 })
                 results.withLockedValue { $0[index] = result }
             }
-            let collected = results.withLockedValue { $0 }
-            return try collected.map { try $0!.get() }
+            return try results.withLockedValue { $0 }.map { try $0!.get() }
         }
-        // 3. the certificates, their audit entries and the holders' mails, together
-        var mails: [MailMessage] = []
-        for (job, certificate) in zip(jobs, signed) {
-            mails.append(mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
-                              subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
-                              arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
-                                          "not_after": DisplayFormat.timestamp(certificate.notValidAfter)]))
-        }
-        let results = jobs
-        let ders = try signed.map { try $0.derBytes }
+    }
+
+    /// Stores the certificates with their audit entries and the holders' mails, in one transaction.
+    private func store(_ jobs: [Job], _ signed: [Signed], now: Date, context: AuditContext) async throws {
         // one notAfter for the whole batch (same notBefore, same profile, same cap)
-        let issuedNotAfter = signed.first?.notValidAfter ?? notAfter
-        try await WriteTransaction.run(on: database) { [services, mails] db in
+        let notAfter = signed[0].notAfter
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.claimMany(jobs.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
+                                     perRow: ["certificate_der": signed.map { Data($0.der) }],
+                                     fixed: [("status", CertificateStatus.issued.rawValue), ("issued_at", now), ("not_after", notAfter)])
             var entries: [AuditLog.Entry] = []
-            try await Self.claimMany(results.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
-                                     perRow: ["certificate_der": ders.map { Data($0) }],
-                                     fixed: [("status", CertificateStatus.issued.rawValue), ("issued_at", now), ("not_after", issuedNotAfter)])
-            for (index, job) in results.enumerated() {
+            for (job, certificate) in zip(jobs, signed) {
                 entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
                                      details: ["serial": job.serial.hexString, "subject": job.subject,
-                                               "not_after": signed[index].notValidAfter.ISO8601Format(),
+                                               "not_after": certificate.notAfter.ISO8601Format(),
                                                "replaces": job.record.replacesID?.uuidString ?? ""]))
             }
-            entries += try await services.outbox.enqueueMany(mails, context: context, on: db)
+            entries += try await services.outbox.enqueueMany(prepared: signed.map(\.mail), context: context, on: db)
             try await services.audit.appendMany(entries, on: db)
         }
-        // The records as the two updates left them (read back, 500 models cost more than writing them).
-        for (index, job) in results.enumerated() {
+    }
+
+    /// The records as the two updates left them (reading 500 models back cost more than writing them).
+    private static func recordIssued(_ jobs: [Job], _ signed: [Signed], loaded: LoadedAuthorities, notBefore: Date,
+                                     now: Date, approvedBy: UserModel?) {
+        for (job, certificate) in zip(jobs, signed) {
             let record = job.record
             record.status = .issued
             record.version += 2
@@ -180,15 +200,14 @@ extension CertificateService {
             record.email = job.holder.email
             record.$issuer.id = loaded.issuingID
             record.notBefore = notBefore
-            record.notAfter = issuedNotAfter
+            record.notAfter = signed[0].notAfter
             record.issuingStartedAt = now
             if let approvedBy {
                 record.decidedAt = now
                 record.decidedByID = approvedBy.id
             }
-            record.certificateDER = Data(ders[index])
+            record.certificateDER = Data(certificate.der)
             record.issuedAt = now
         }
-        return results.map(\.record)
     }
 }
