@@ -236,4 +236,45 @@ struct CertificateIssuanceTests {
             #expect(again.status == .conflict || again.status == .unprocessableEntity)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theRecordsAnApprovalReturnsAreTheRowsItStored(db: TestDatabase) async throws {
+        // issuance updates the returned records in memory instead of reading them back; they must equal the stored rows
+        try await TestApp.with(db) { t in
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let caOperator = try await t.user("op.ca", role: .caOperator)
+            let service = t.certificateService()
+            var pending: [CertificateModel] = []
+            for index in 0..<3 {
+                let holder = try await t.verifiedHolder("19910606201603200\(index)", agency: agency, fullName: "Pemegang \(index)")
+                pending.append(try await service.request(holder: holder, source: .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase),
+                                                         context: .system("test")))
+            }
+            // act
+            let returned = try await service.approveMany(pending, expectedVersions: Dictionary(uniqueKeysWithValues: pending.map { ($0.id!, $0.version) }),
+                                                         by: caOperator, context: .system("test"))
+            // check: every field, as the model encodes it (a column added later is compared too)
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .secondsSince1970
+            func fields(_ model: CertificateModel) throws -> [String: Any] {
+                try #require(try JSONSerialization.jsonObject(with: encoder.encode(model)) as? [String: Any])
+            }
+            #expect(returned.count == 3)
+            for record in returned {
+                let inMemory = try fields(record), stored = try fields(try await t.record(record.id))
+                #expect(Set(inMemory.keys) == Set(stored.keys))
+                for (key, value) in stored {
+                    let other = inMemory[key]
+                    if let number = value as? Double, let otherNumber = other as? Double {
+                        // PostgreSQL keeps timestamps to the microsecond
+                        #expect(abs(number - otherNumber) < 0.001, "\(key)")
+                    } else {
+                        #expect(String(describing: value) == String(describing: other ?? "absent"), "\(key)")
+                    }
+                }
+                #expect(record.status == .issued && record.certificateDER != nil)
+            }
+        }
+    }
 }
