@@ -38,7 +38,7 @@ struct AuditLog: Sendable {
         var sequence = head.lastSequence - Int64(entries.count)
         var previous = head.lastMAC
         let now = clock.now
-        var rows: [[any Encodable & Sendable]] = []
+        var rows: [[BulkValue]] = []
         rows.reserveCapacity(entries.count)
         for entry in entries {
             sequence += 1
@@ -62,10 +62,10 @@ struct AuditLog: Sendable {
     ])
 
     /// The columns of ``bulkInsert`` as ``AuditEntryModel`` would write them.
-    private static func row(_ id: UUID, _ record: AuditRecord, previousMAC: String, mac: String) -> [any Encodable & Sendable] {
-        [id, record.sequence, record.occurredAt, record.actorID, record.actorName, record.actorRole, record.action,
-         record.targetType, record.targetID, record.outcome, record.clientAddress, record.requestID, record.detailsJSON,
-         previousMAC, mac]
+    private static func row(_ id: UUID, _ record: AuditRecord, previousMAC: String, mac: String) -> [BulkValue] {
+        [.uuid(id), .integer(Int(record.sequence)), .date(record.occurredAt), .uuid(record.actorID), .text(record.actorName),
+         .text(record.actorRole), .text(record.action), .text(record.targetType), .text(record.targetID), .raw(record.outcome),
+         .text(record.clientAddress), .text(record.requestID), .text(record.detailsJSON), .text(previousMAC), .text(mac)]
     }
 
     /// Appends outside any caller transaction (e.g. a refused sign-in, which changes nothing else).

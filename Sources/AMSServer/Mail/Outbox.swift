@@ -44,12 +44,13 @@ struct Outbox: Sendable {
 
     /// ``enqueueMany(_:context:on:)`` for messages prepared (sealed) beforehand.
     func enqueueMany(prepared: [Prepared], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
-        var rows: [[any Encodable & Sendable]] = []
+        var rows: [[BulkValue]] = []
         var entries: [AuditLog.Entry] = []
         let now = clock.now
         for mail in prepared {
-            rows.append([mail.id, now, mail.message.recipient, mail.message.subject, mail.message.template, mail.sealedBody,
-                         OutboxMessageModel.Status.pending, 0, now, mail.messageID])
+            rows.append([.uuid(mail.id), .date(now), .text(mail.message.recipient), .text(mail.message.subject),
+                         .text(mail.message.template), .text(mail.sealedBody), .raw(OutboxMessageModel.Status.pending), .integer(0),
+                         .date(now), .text(mail.messageID)])
             entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: mail.id.uuidString,
                                  details: ["template": mail.message.template, "recipient": mail.message.recipient]))
         }
