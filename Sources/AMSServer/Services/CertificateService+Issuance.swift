@@ -155,11 +155,11 @@ extension CertificateService {
                     let certificate = try loaded.issuing.issueHolderCertificate(
                         serial: job.serial, publicKey: try Certificate.PublicKey(derEncoded: Array(job.record.publicKey)),
                         holder: job.identity, notBefore: notBefore, profile: profile, endpoints: endpoints)
-                    let mail = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
-                                    subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
-                                    arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
-                                                "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
-                    return Signed(der: try certificate.derBytes, notAfter: certificate.notValidAfter, mail: try outbox.prepare(mail))
+                    let message = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
+                                       subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
+                                       arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
+                                                   "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
+                    return Signed(der: try certificate.derBytes, notAfter: certificate.notValidAfter, mail: try outbox.prepare(message))
                 })
                 results.withLockedValue { $0[index] = result }
             }
