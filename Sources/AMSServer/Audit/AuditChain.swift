@@ -6,14 +6,12 @@ import Foundation
 /// The MAC chain over audit entries: `mac(n) = HMAC-SHA256(key, mac(n-1) ‖ "\n" ‖ canonical(entry n))`.
 struct AuditChain: Sendable {
     static let genesisMAC = String(repeating: "0", count: 64)
-    let key: SymmetricKey
     /// The HMAC with its key schedule done once; every MAC starts from a copy of it (keying cost as much as the MAC
-    /// of a short entry, and a batch of issuances writes thousands).
+    /// of a short entry, and a batch of issuances writes thousands). The key itself is not kept.
     private let keyed: HMAC<SHA256>
 
     init(key: SymmetricKey) {
-        self.key = key
-        self.keyed = HMAC<SHA256>(key: key)
+        keyed = HMAC<SHA256>(key: key)
     }
 
     func mac(previousMAC: String, record: AuditRecord) -> String {
