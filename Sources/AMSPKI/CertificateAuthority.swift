@@ -48,15 +48,14 @@ public struct CertificateAuthority: Sendable {
                                issuerPrivateKey: key.certificateKey)
     }
 
-    /// Issues a holder's signing certificate under `profile`.
+    /// Issues a holder's signing certificate under `profile` (one certificate; batches make one
+    /// ``HolderCertificateWriter`` and issue through it).
     public func issueHolderCertificate(serial: [UInt8], publicKey: Certificate.PublicKey, holder: HolderIdentity,
                                        notBefore: Date, profile: CertificateProfile,
                                        endpoints: PKIEndpoints) throws -> Certificate {
-        let notAfter = notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1)
-        return try issue(serial: serial, publicKey: publicKey, subject: try profile.subject(for: holder),
-                         notBefore: notBefore, notAfter: notAfter,
-                         extensions: try profile.extensions(publicKey: publicKey, holder: holder, issuer: self,
-                                                            endpoints: endpoints))
+        let writer = try HolderCertificateWriter(issuer: self, profile: profile, endpoints: endpoints)
+        return try Certificate(derEncoded: writer.issue(serial: serial, subjectPublicKeyInfo: try publicKey.derBytes, holder: holder,
+                                                        notBefore: notBefore).der)
     }
 }
 

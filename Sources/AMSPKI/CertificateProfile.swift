@@ -25,13 +25,7 @@ public struct CertificateProfile: Sendable {
 
     /// The subject name, or ``ProfileError`` naming the first field that does not fit.
     public func subject(for holder: HolderIdentity) throws -> DistinguishedName {
-        for (field, value) in [("fullName", holder.fullName), ("agency", holder.agencyName), ("unit", holder.unit ?? "")]
-        where value.count > Self.nameAttributeLimit {
-            throw ProfileError.fieldTooLong(field)
-        }
-        guard !holder.fullName.isEmpty, !holder.agencyName.isEmpty, !holder.email.isEmpty else {
-            throw ProfileError.fieldMissing
-        }
+        try checkSubjectFields(holder)
         typealias Attribute = RelativeDistinguishedName.Attribute
         var names = [
             RelativeDistinguishedName(try Attribute(type: .RDNAttributeType.countryName, printableString: country)),
@@ -45,6 +39,17 @@ public struct CertificateProfile: Sendable {
             names.append(RelativeDistinguishedName(try Attribute(type: [2, 5, 4, 5], printableString: nik)))
         }
         return DistinguishedName(names)
+    }
+
+    /// ``ProfileError`` for a name field longer than RFC 5280 allows or a required field left empty.
+    func checkSubjectFields(_ holder: HolderIdentity) throws {
+        for (field, value) in [("fullName", holder.fullName), ("agency", holder.agencyName), ("unit", holder.unit ?? "")]
+        where value.count > Self.nameAttributeLimit {
+            throw ProfileError.fieldTooLong(field)
+        }
+        guard !holder.fullName.isEmpty, !holder.agencyName.isEmpty, !holder.email.isEmpty else {
+            throw ProfileError.fieldMissing
+        }
     }
 
     /// A subject rendered for lists and search ("CN=…, OU=…, O=…, C=ID").
@@ -76,5 +81,8 @@ public struct CertificateProfile: Sendable {
     public enum ProfileError: Error, Equatable, Sendable {
         case fieldTooLong(String)
         case fieldMissing
+        /// The field holds characters its ASN.1 type cannot carry (an e-mail address outside ASCII, a NIK outside
+        /// PrintableString).
+        case fieldInvalid(String)
     }
 }

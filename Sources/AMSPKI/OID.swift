@@ -73,6 +73,12 @@ public struct OID: Hashable, Sendable, CustomStringConvertible {
     public static let documentSigning: OID = [1, 3, 6, 1, 5, 5, 7, 3, 36]
     public static let pkcs7SignedData: OID = [1, 2, 840, 113549, 1, 7, 2]
     public static let pkcs7Data: OID = [1, 2, 840, 113549, 1, 7, 1]
+    public static let subjectAlternativeName: OID = [2, 5, 29, 17]
+    public static let subjectKeyIdentifier: OID = [2, 5, 29, 14]
+    public static let organizationName: OID = [2, 5, 4, 10]
+    public static let organizationalUnitName: OID = [2, 5, 4, 11]
+    public static let commonName: OID = [2, 5, 4, 3]
+    public static let subjectSerialNumber: OID = [2, 5, 4, 5]
 }
 
 extension OID: ExpressibleByArrayLiteral {

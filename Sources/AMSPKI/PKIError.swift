@@ -18,6 +18,8 @@ public enum PKIError: Error, Equatable, Sendable {
     case validityBeyondIssuer
     /// A configured value is invalid (OID, URL, subject).
     case invalidConfiguration(String)
+    /// A value a certificate is made from (its serial number, its public key) is malformed.
+    case certificateInputInvalid(String)
 
     public var code: String {
         switch self {
@@ -29,6 +31,7 @@ public enum PKIError: Error, Equatable, Sendable {
         case .csrKeyNotAllowed: "csr_key_not_allowed"
         case .validityBeyondIssuer: "validity_beyond_issuer"
         case .invalidConfiguration: "invalid_configuration"
+        case .certificateInputInvalid: "certificate_input_invalid"
         }
     }
 }

