@@ -49,7 +49,7 @@ struct AuditLog: Sendable {
                 clientAddress: LogSafe.field(entry.context.clientAddress), requestID: LogSafe.field(entry.context.requestID),
                 details: entry.details.mapValues { LogSafe.field($0) })
             let mac = chain.mac(previousMAC: previous, record: record)
-            rows.append(Self.row(UUID(), record, previousMAC: previous, mac: mac))
+            rows.append(Self.row(TimeOrderedUUID.make(at: now), record, previousMAC: previous, mac: mac))
             previous = mac
         }
         try await Self.bulkInsert.run(rows, on: database)

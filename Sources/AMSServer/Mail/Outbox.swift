@@ -31,7 +31,7 @@ struct Outbox: Sendable {
 
     /// Gives the message its id and Message-ID and seals its body.
     func prepare(_ message: MailMessage) throws -> Prepared {
-        let id = UUID()
+        let id = TimeOrderedUUID.make(at: clock.now)
         let messageID = "\(id.uuidString.lowercased())@\(messageIDDomain)"
         return Prepared(id: id, messageID: messageID, message: message, sealedBody: try sealer.seal(message, messageID: messageID))
     }
