@@ -44,31 +44,47 @@ public struct AuditRecord: Sendable, Equatable {
 
     /// The bytes the chain MAC covers: every field, length-prefixed so no two records encode alike.
     public var canonicalBytes: [UInt8] {
+        Self.canonicalHead(sequence: sequence) + canonicalTail
+    }
+
+    /// The start of ``canonicalBytes``: the format's name and the sequence number, the only part a record gets when
+    /// it takes its place in the chain.
+    public static func canonicalHead(sequence: Int64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        appendField("ams-audit-v1", to: &out)
+        appendField(String(sequence), to: &out)
+        return out
+    }
+
+    /// The rest of ``canonicalBytes`` (everything after the sequence number), which can be worked out before the
+    /// record has its sequence number.
+    public var canonicalTail: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(320)
-        func field(_ text: String) {
-            out.append(contentsOf: String(text.utf8.count).utf8)
-            out.append(0x3A)  // ":"
-            out.append(contentsOf: text.utf8)
-        }
-        field("ams-audit-v1")
-        field(String(sequence))
-        field(String(occurredAtMilliseconds))
-        field(actorID?.uuidString.lowercased() ?? "")
-        field(actorName)
-        field(actorRole)
-        field(action)
-        field(targetType)
-        field(targetID)
-        field(outcome.rawValue)
-        field(clientAddress)
-        field(requestID)
-        field(String(details.count))
+        Self.appendField(String(occurredAtMilliseconds), to: &out)
+        Self.appendField(actorID?.uuidString.lowercased() ?? "", to: &out)
+        Self.appendField(actorName, to: &out)
+        Self.appendField(actorRole, to: &out)
+        Self.appendField(action, to: &out)
+        Self.appendField(targetType, to: &out)
+        Self.appendField(targetID, to: &out)
+        Self.appendField(outcome.rawValue, to: &out)
+        Self.appendField(clientAddress, to: &out)
+        Self.appendField(requestID, to: &out)
+        Self.appendField(String(details.count), to: &out)
         for key in details.keys.sorted() {
-            field(key)
-            field(details[key] ?? "")
+            Self.appendField(key, to: &out)
+            Self.appendField(details[key] ?? "", to: &out)
         }
         return out
+    }
+
+    /// `<UTF-8 length>:<UTF-8 bytes>`.
+    private static func appendField(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: String(text.utf8.count).utf8)
+        out.append(0x3A)  // ":"
+        out.append(contentsOf: text.utf8)
     }
 
     /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored. Written directly: a

@@ -3,7 +3,9 @@ import AMSCore
 import AMSPKI
 import AMSTestTools
 import Fluent
+import Crypto
 import Foundation
+import SwiftASN1
 import Testing
 import VaporTesting
 import X509
@@ -275,6 +277,47 @@ struct CertificateIssuanceTests {
                 }
                 #expect(record.status == .issued && record.certificateDER != nil)
             }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aBatchSpreadOverTheCoresKeepsEveryAuditEntryAndMailWithItsCertificate(db: TestDatabase) async throws {
+        // enough requests that issuance prepares audit entries and mails on every core (ParallelMap), not in a loop
+        try await TestApp.with(db) { t in
+            try await t.certificateAuthority()
+            let agency = try await t.agency()
+            let caOperator = try await t.user("op.ca", role: .caOperator)
+            let service = t.certificateService()
+            var pending: [CertificateModel] = []
+            for index in 0..<(ParallelMap.threshold + 8) {
+                let holder = try await t.verifiedHolder("1991060620160320\(index + 10)", agency: agency, fullName: "Pemegang \(index)")
+                let csr = try CertificateSigningRequest(
+                    version: .v1, subject: try DistinguishedName { CommonName("Pemegang \(index)") },
+                    privateKey: Certificate.PrivateKey(P256.Signing.PrivateKey()), attributes: CertificateSigningRequest.Attributes(),
+                    signatureAlgorithm: .ecdsaWithSHA256)
+                var serializer = DER.Serializer()
+                try serializer.serialize(csr)
+                pending.append(try await service.request(holder: holder, source: .csr(serializer.serializedBytes), context: .system("test")))
+            }
+            // act
+            let issued = try await service.approveMany(pending, expectedVersions: Dictionary(uniqueKeysWithValues: pending.map { ($0.id!, $0.version) }),
+                                                       by: caOperator, context: .system("test"))
+            // check: each certificate's entries name its own serial, each holder has one queued mail entry, the chain holds
+            let entries = try await AuditEntryModel.query(on: t.db).sort(\.$sequence).all()
+            #expect(issued.count == pending.count)
+            for record in issued {
+                let serial = Array(try Certificate(derEncoded: Array(try #require(record.certificateDER))).serialNumber.bytes).hexString
+                #expect(record.serialHex == serial)
+                let own = entries.filter { $0.targetID == record.id!.uuidString }
+                #expect(own.map(\.action) == ["certificate.requested", "certificate.approved", "certificate.issuing", "certificate.issued"])
+                for entry in own where entry.action == "certificate.issuing" || entry.action == "certificate.issued" {
+                    #expect(AuditRecord.details(fromJSON: entry.details)["serial"] == serial)
+                }
+                let queued = entries.filter { $0.action == "mail.queued" && AuditRecord.details(fromJSON: $0.details)["recipient"] == record.email }
+                #expect(queued.count == 1)
+                #expect(try await t.mails(to: record.email).map(\.template) == ["certificate_issued"])
+            }
+            #expect(try await t.services.auditVerifier.verify(on: t.db).isIntact)
         }
     }
 }

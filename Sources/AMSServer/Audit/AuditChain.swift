@@ -15,10 +15,18 @@ struct AuditChain: Sendable {
     }
 
     func mac(previousMAC: String, record: AuditRecord) -> String {
+        mac(previousMAC: previousMAC, sequence: record.sequence, canonicalTail: record.canonicalTail)
+    }
+
+    /// The MAC of a record given as its sequence number and ``AuditRecord/canonicalTail`` (worked out earlier,
+    /// away from the transaction that appends it).
+    func mac(previousMAC: String, sequence: Int64, canonicalTail: [UInt8]) -> String {
         var hmac = keyed
-        hmac.update(data: Array(previousMAC.utf8))
-        hmac.update(data: [0x0A])
-        hmac.update(data: record.canonicalBytes)
+        var head = Array(previousMAC.utf8)
+        head.append(0x0A)
+        head += AuditRecord.canonicalHead(sequence: sequence)
+        hmac.update(data: head)
+        hmac.update(data: canonicalTail)
         return Array(hmac.finalize()).hexString
     }
 }

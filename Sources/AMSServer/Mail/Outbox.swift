@@ -44,17 +44,24 @@ struct Outbox: Sendable {
 
     /// ``enqueueMany(_:context:on:)`` for messages prepared (sealed) beforehand.
     func enqueueMany(prepared: [Prepared], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
-        var rows: [[BulkValue]] = []
-        var entries: [AuditLog.Entry] = []
+        try await insert(prepared, on: database)
+        return prepared.map { Self.queuedEntry($0, context: context) }
+    }
+
+    /// Inserts prepared messages, leaving their `mail.queued` entries (``queuedEntry(_:context:)``) to the caller.
+    func insert(_ prepared: [Prepared], on database: any Database) async throws {
         let now = clock.now
-        for mail in prepared {
-            rows.append([.uuid(mail.id), .date(now), .text(mail.message.recipient), .text(mail.message.subject),
-                         .text(mail.message.template), .text(mail.sealedBody), .raw(OutboxMessageModel.Status.pending), .integer(0),
-                         .date(now), .text(mail.messageID)])
-            entries.append(.init(action: .mailQueued, context: context, targetType: "mail", targetID: mail.id.uuidString,
-                                 details: ["template": mail.message.template, "recipient": mail.message.recipient]))
+        let rows: [[BulkValue]] = prepared.map { mail in
+            [.uuid(mail.id), .date(now), .text(mail.message.recipient), .text(mail.message.subject),
+             .text(mail.message.template), .text(mail.sealedBody), .raw(OutboxMessageModel.Status.pending), .integer(0),
+             .date(now), .text(mail.messageID)]
         }
         try await Self.bulkInsert.run(rows, on: database)
-        return entries
+    }
+
+    /// The `mail.queued` audit entry of a message (recipient and template, never the body).
+    static func queuedEntry(_ mail: Prepared, context: AuditContext) -> AuditLog.Entry {
+        .init(action: .mailQueued, context: context, targetType: "mail", targetID: mail.id.uuidString,
+              details: ["template": mail.message.template, "recipient": mail.message.recipient])
     }
 }

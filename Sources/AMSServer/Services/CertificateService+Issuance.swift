@@ -1,9 +1,7 @@
 import AMSCore
 import AMSPKI
-import Dispatch
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 
 extension CertificateService {
@@ -98,27 +96,29 @@ extension CertificateService {
         if let approvedBy { intentValues += [("decided_at", now), ("decided_by_id", approvedBy.id)] }
         let fixed = intentValues
         // 1. the intents, with unique serials (the unique index decides; a clash, never expected, draws again)
+        let audit = services.audit
         for attempt in 1...3 {
             for index in jobs.indices { jobs[index].serial = services.serials.next() }
             let intents = jobs
+            let entries = try await ParallelMap.run(intents, on: threadPool) { job in
+                let target = job.record.id!.uuidString
+                var entries: [AuditLog.Prepared] = []
+                if approvedBy != nil {
+                    entries.append(audit.prepare(.init(action: .certificateApproved, context: context, targetType: "certificate",
+                                                       targetID: target, details: ["subject": job.subject]), at: now))
+                }
+                entries.append(audit.prepare(.init(action: .certificateIssuing, context: context, targetType: "certificate", targetID: target,
+                                                   details: ["serial": job.serial.hexString, "subject": job.subject,
+                                                             "holder": job.holder.username, "issuer": loaded.issuing.label]), at: now))
+                return entries
+            }.flatMap { $0 }
             do {
-                try await WriteTransaction.run(on: database) { [services] db in
-                    var entries: [AuditLog.Entry] = []
+                try await WriteTransaction.run(on: database) { db in
                     try await Self.claimMany(intents.map(\.record), from: .pending, now: now, on: db, perRow: [
                         "serial_hex": intents.map { $0.serial.hexString }, "subject": intents.map(\.subject),
                         "email": intents.map { $0.holder.email },
                     ], fixed: fixed)
-                    for job in intents {
-                        let target = job.record.id!.uuidString
-                        if approvedBy != nil {
-                            entries.append(.init(action: .certificateApproved, context: context, targetType: "certificate", targetID: target,
-                                                 details: ["subject": job.subject]))
-                        }
-                        entries.append(.init(action: .certificateIssuing, context: context, targetType: "certificate", targetID: target,
-                                             details: ["serial": job.serial.hexString, "subject": job.subject, "holder": job.holder.username,
-                                                       "issuer": loaded.issuing.label]))
-                    }
-                    try await services.audit.appendMany(entries, on: db)
+                    try await audit.appendMany(prepared: entries, on: db)
                 }
                 break
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 3 {
@@ -126,10 +126,10 @@ extension CertificateService {
             }
         }
         try services.faults.afterIssuingIntent?()
-        // 2. the signatures and the holders' mails, on every core
-        let signed = try await sign(jobs, loaded: loaded, notBefore: notBefore, profile: profile)
+        // 2. the signatures, the holders' mails and the audit entries, on every core
+        let signed = try await sign(jobs, loaded: loaded, notBefore: notBefore, now: now, profile: profile, context: context)
         // 3. the certificates, their audit entries and the holders' mails, together
-        try await store(jobs, signed, now: now, context: context)
+        try await store(jobs, signed, now: now)
         Self.recordIssued(jobs, signed, loaded: loaded, notBefore: notBefore, now: now, approvedBy: approvedBy)
         return jobs.map(\.record)
     }
@@ -139,49 +139,44 @@ extension CertificateService {
         let der: [UInt8]
         let notAfter: Date
         let mail: Outbox.Prepared
+        /// `certificate.issued` and the mail's `mail.queued`.
+        let audit: [AuditLog.Prepared]
     }
 
-    /// Signs the certificates on every core and writes and seals their holders' mails.
-    private func sign(_ jobs: [Job], loaded: LoadedAuthorities, notBefore: Date,
-                      profile: CertificateProfile) async throws -> [Signed] {
+    /// Signs the certificates, writes and seals their holders' mails and prepares their audit entries, on every core.
+    private func sign(_ jobs: [Job], loaded: LoadedAuthorities, notBefore: Date, now: Date, profile: CertificateProfile,
+                      context: AuditContext) async throws -> [Signed] {
         let writer = try HolderCertificateWriter(issuer: loaded.issuing, profile: profile, endpoints: services.pkiEndpoints)
         let outbox = services.outbox
-        return try await threadPool.runIfActive { [self] in
-            let results = NIOLockedValueBox([Result<Signed, any Error>?](repeating: nil, count: jobs.count))
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-                let job = jobs[index]
-                let result = Result<Signed, any Error>(catching: {
-                    let certificate = try writer.issue(serial: job.serial, subjectPublicKeyInfo: Array(job.record.publicKey),
-                                                       holder: job.identity, notBefore: notBefore)
-                    let message = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
-                                       subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
-                                       arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
-                                                   "not_after": DisplayFormat.timestamp(certificate.notAfter)])
-                    return Signed(der: certificate.der, notAfter: certificate.notAfter, mail: try outbox.prepare(message))
-                })
-                results.withLockedValue { $0[index] = result }
-            }
-            return try results.withLockedValue { $0 }.map { try $0!.get() }
+        let audit = services.audit
+        return try await ParallelMap.run(jobs, on: threadPool) { [self] job in
+            let certificate = try writer.issue(serial: job.serial, subjectPublicKeyInfo: Array(job.record.publicKey),
+                                               holder: job.identity, notBefore: notBefore)
+            let message = mail(to: job.holder.email, name: job.holder.fullName, locale: job.holder.locale, template: "certificate_issued",
+                               subjectKey: "mail_certificate_issued_subject", bodyKey: "mail_certificate_issued_body",
+                               arguments: ["serial": job.serial.hexString, "subject": job.subject, "url": detailURL(job.record),
+                                           "not_after": DisplayFormat.timestamp(certificate.notAfter)])
+            let prepared = try outbox.prepare(message)
+            let issued = AuditLog.Entry(action: .certificateIssued, context: context, targetType: "certificate",
+                                        targetID: job.record.id!.uuidString,
+                                        details: ["serial": job.serial.hexString, "subject": job.subject,
+                                                  "not_after": certificate.notAfter.ISO8601Format(),
+                                                  "replaces": job.record.replacesID?.uuidString ?? ""])
+            return Signed(der: certificate.der, notAfter: certificate.notAfter, mail: prepared,
+                          audit: [audit.prepare(issued, at: now), audit.prepare(Outbox.queuedEntry(prepared, context: context), at: now)])
         }
     }
 
     /// Stores the certificates with their audit entries and the holders' mails, in one transaction.
-    private func store(_ jobs: [Job], _ signed: [Signed], now: Date, context: AuditContext) async throws {
+    private func store(_ jobs: [Job], _ signed: [Signed], now: Date) async throws {
         // one notAfter for the whole batch (same notBefore, same profile, same cap)
         let notAfter = signed[0].notAfter
         try await WriteTransaction.run(on: database) { [services] db in
             try await Self.claimMany(jobs.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
                                      perRow: ["certificate_der": signed.map { Data($0.der) }],
                                      fixed: [("status", CertificateStatus.issued.rawValue), ("issued_at", now), ("not_after", notAfter)])
-            var entries: [AuditLog.Entry] = []
-            for (job, certificate) in zip(jobs, signed) {
-                entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
-                                     details: ["serial": job.serial.hexString, "subject": job.subject,
-                                               "not_after": certificate.notAfter.ISO8601Format(),
-                                               "replaces": job.record.replacesID?.uuidString ?? ""]))
-            }
-            entries += try await services.outbox.enqueueMany(prepared: signed.map(\.mail), context: context, on: db)
-            try await services.audit.appendMany(entries, on: db)
+            try await services.outbox.insert(signed.map(\.mail), on: db)
+            try await services.audit.appendMany(prepared: signed.flatMap(\.audit), on: db)
         }
     }
 
