@@ -243,15 +243,8 @@ struct CertificateIssuanceTests {
     func theRecordsAnApprovalReturnsAreTheRowsItStored(db: TestDatabase) async throws {
         // issuance updates the returned records in memory instead of reading them back; they must equal the stored rows
         try await TestApp.with(db) { t in
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let caOperator = try await t.user("op.ca", role: .caOperator)
-            let service = t.certificateService()
-            var pending: [CertificateModel] = []
-            for index in 0..<3 {
-                let holder = try await t.verifiedHolder("19910606201603200\(index)", agency: agency, fullName: "Pemegang \(index)")
-                pending.append(try await service.request(holder: holder, source: .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase),
-                                                         context: .system("test")))
+            let (caOperator, service, pending) = try await t.pendingBatch(3) { _ in
+                .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase)
             }
             // act
             let returned = try await service.approveMany(pending, expectedVersions: Dictionary(uniqueKeysWithValues: pending.map { ($0.id!, $0.version) }),
@@ -284,20 +277,14 @@ struct CertificateIssuanceTests {
     func aBatchSpreadOverTheCoresKeepsEveryAuditEntryAndMailWithItsCertificate(db: TestDatabase) async throws {
         // enough requests that issuance prepares audit entries and mails on every core (ParallelMap), not in a loop
         try await TestApp.with(db) { t in
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let caOperator = try await t.user("op.ca", role: .caOperator)
-            let service = t.certificateService()
-            var pending: [CertificateModel] = []
-            for index in 0..<(ParallelMap.threshold + 8) {
-                let holder = try await t.verifiedHolder("1991060620160320\(index + 10)", agency: agency, fullName: "Pemegang \(index)")
+            let (caOperator, service, pending) = try await t.pendingBatch(ParallelMap.threshold + 8) { index in
                 let csr = try CertificateSigningRequest(
                     version: .v1, subject: try DistinguishedName { CommonName("Pemegang \(index)") },
                     privateKey: Certificate.PrivateKey(P256.Signing.PrivateKey()), attributes: CertificateSigningRequest.Attributes(),
                     signatureAlgorithm: .ecdsaWithSHA256)
                 var serializer = DER.Serializer()
                 try serializer.serialize(csr)
-                pending.append(try await service.request(holder: holder, source: .csr(serializer.serializedBytes), context: .system("test")))
+                return .csr(serializer.serializedBytes)
             }
             // act
             let issued = try await service.approveMany(pending, expectedVersions: Dictionary(uniqueKeysWithValues: pending.map { ($0.id!, $0.version) }),

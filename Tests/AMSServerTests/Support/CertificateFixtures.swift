@@ -33,6 +33,22 @@ extension TestApp {
         return holder
     }
 
+    /// A CA, an agency, a CA operator and `count` verified holders who have each requested a certificate with the
+    /// key `source` gives for their index.
+    func pendingBatch(_ count: Int, source: (Int) throws -> CertificateService.KeySource) async throws
+        -> (caOperator: UserModel, service: CertificateService, pending: [CertificateModel]) {
+        try await certificateAuthority()
+        let agency = try await agency()
+        let caOperator = try await user("op.ca", role: .caOperator)
+        let service = certificateService()
+        var pending: [CertificateModel] = []
+        for index in 0..<count {
+            let holder = try await verifiedHolder("1991060620160320" + String(format: "%02d", index), agency: agency, fullName: "Pemegang \(index)")
+            pending.append(try await service.request(holder: holder, source: try source(index), context: .system("test")))
+        }
+        return (caOperator, service, pending)
+    }
+
     func certificateService() -> CertificateService {
         CertificateService(services: services, database: db, threadPool: app.threadPool)
     }
