@@ -46,7 +46,8 @@ struct IssuanceBenchmark {
         var issued = 0
         // as a CA operator approves a page of the queue ("approve selected"): read the pending requests, approve them
         while true {
-            let batch = try await CertificateModel.query(on: fixture.app.db).filter(\.$status == .pending).limit(batchSize).all()
+            let batch = try await ModelReader<CertificateModel>(where: [.equals("status", .raw(CertificateStatus.pending))], limit: batchSize)
+                .all(on: fixture.app.db)
             if batch.isEmpty { break }
             let versions = Dictionary(uniqueKeysWithValues: batch.map { ($0.id!, $0.version) })
             issued += try await service.approveMany(batch, expectedVersions: versions, by: approver, context: .system("bench")).count
