@@ -278,13 +278,7 @@ struct CertificateIssuanceTests {
         // enough requests that issuance prepares audit entries and mails on every core (ParallelMap), not in a loop
         try await TestApp.with(db) { t in
             let (caOperator, service, pending) = try await t.pendingBatch(ParallelMap.threshold + 8) { index in
-                let csr = try CertificateSigningRequest(
-                    version: .v1, subject: try DistinguishedName { CommonName("Pemegang \(index)") },
-                    privateKey: Certificate.PrivateKey(P256.Signing.PrivateKey()), attributes: CertificateSigningRequest.Attributes(),
-                    signatureAlgorithm: .ecdsaWithSHA256)
-                var serializer = DER.Serializer()
-                try serializer.serialize(csr)
-                return .csr(serializer.serializedBytes)
+                try TestApp.csrSource(commonName: "Pemegang \(index)")
             }
             // act
             let issued = try await service.approveMany(pending, expectedVersions: Dictionary(uniqueKeysWithValues: pending.map { ($0.id!, $0.version) }),

@@ -1,13 +1,10 @@
 @testable import AMSServer
 import AMSCore
 import AMSPKI
-import Crypto
 import Fluent
 import Foundation
 import SQLiteKit
-import SwiftASN1
 import Testing
-import X509
 
 @Suite("ModelReader: the models Fluent's query builder reads, read faster")
 struct ModelReaderTests {
@@ -19,16 +16,6 @@ struct ModelReaderTests {
         return String(decoding: try encoder.encode(model), as: UTF8.self)
     }
 
-    private static func csr(_ index: Int) throws -> CertificateService.KeySource {
-        let request = try CertificateSigningRequest(
-            version: .v1, subject: try DistinguishedName { CommonName("Pemegang \(index)") },
-            privateKey: Certificate.PrivateKey(P256.Signing.PrivateKey()), attributes: CertificateSigningRequest.Attributes(),
-            signatureAlgorithm: .ecdsaWithSHA256)
-        var serializer = DER.Serializer()
-        try serializer.serialize(request)
-        return .csr(serializer.serializedBytes)
-    }
-
     @Test(arguments: TestDatabase.all)
     func certificatesInEveryStateReadAsFluentReadsThem(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
@@ -36,7 +23,7 @@ struct ModelReaderTests {
             // times with fractions of a second
             t.clock.advance(by: 0.123_4)
             let (caOperator, service, pending) = try await t.pendingBatch(4) { index in
-                index == 0 ? .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase) : try Self.csr(index)
+                index == 0 ? .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase) : try TestApp.csrSource(commonName: "Pemegang \(index)")
             }
             let issued = try await service.approveMany(Array(pending.prefix(3)), expectedVersions: Dictionary(
                 uniqueKeysWithValues: pending.prefix(3).map { ($0.id!, $0.version) }), by: caOperator, context: .system("test"))
@@ -61,7 +48,7 @@ struct ModelReaderTests {
     @Test(arguments: TestDatabase.all)
     func conditionsAndLimitSelectTheRows(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let (caOperator, service, pending) = try await t.pendingBatch(3) { try Self.csr($0) }
+            let (caOperator, service, pending) = try await t.pendingBatch(3) { try TestApp.csrSource(commonName: "Pemegang \($0)") }
             _ = try await service.approveMany([pending[0]], expectedVersions: [pending[0].id!: pending[0].version], by: caOperator,
                                               context: .system("test"))
             let stillPending = try await ModelReader<CertificateModel>(where: [.equals("status", .raw(CertificateStatus.pending))]).all(on: t.db)

@@ -2,8 +2,10 @@
 import AMSCore
 import AMSPKI
 import AMSTestTools
+import Crypto
 import Fluent
 import Foundation
+import SwiftASN1
 import Testing
 import Vapor
 import VaporTesting
@@ -47,6 +49,17 @@ extension TestApp {
             pending.append(try await service.request(holder: holder, source: try source(index), context: .system("test")))
         }
         return (caOperator, service, pending)
+    }
+
+    /// A key source of a fresh P-256 key's PKCS#10 request, made in process (no openssl).
+    static func csrSource(commonName: String) throws -> CertificateService.KeySource {
+        let request = try CertificateSigningRequest(
+            version: .v1, subject: try DistinguishedName { CommonName(commonName) },
+            privateKey: Certificate.PrivateKey(P256.Signing.PrivateKey()), attributes: CertificateSigningRequest.Attributes(),
+            signatureAlgorithm: .ecdsaWithSHA256)
+        var serializer = DER.Serializer()
+        try serializer.serialize(request)
+        return .csr(serializer.serializedBytes)
     }
 
     func certificateService() -> CertificateService {
