@@ -11,7 +11,7 @@ struct BulkInsertTests {
         let encoder = SQLiteDataEncoder()
         let values: [BulkValue] = [
             .text("teks"), .text(""), .integer(7), .integer(-8), .uuid(UUID()), .uuid(nil), .date(Date(timeIntervalSince1970: 1_800_000_000.125)),
-            .raw(AuditOutcome.failure), .raw(OutboxMessageModel.Status.pending),
+            .raw(AuditOutcome.failure), .raw(OutboxMessageModel.Status.pending), .blob(Data([0x30, 0x82, 0x00, 0xFF])), .blob(Data()),
         ]
         for value in values {
             #expect(try value.sqliteData == encoder.encode(value.encodable), "\(value)")

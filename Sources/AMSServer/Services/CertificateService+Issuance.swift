@@ -32,7 +32,7 @@ extension CertificateService {
             let sql = database as! any SQLDatabase
             let users = UserModel.schema
             let agencies = AgencyModel.schema
-            let rows = try await sql.select()
+            let select = sql.select()
                 .column(SQLColumn("id", table: users), as: "id").column(SQLColumn("username", table: users))
                 .column(SQLColumn("email", table: users)).column(SQLColumn("full_name", table: users))
                 .column(SQLColumn("nik", table: users)).column(SQLColumn("unit", table: users))
@@ -42,20 +42,19 @@ extension CertificateService {
                 .from(users)
                 .join(agencies, method: SQLJoinMethod.left, on: SQLColumn("agency_id", table: users), .equal, SQLColumn("id", table: agencies))
                 .where(SQLColumn("id", table: users), .in, SQLBind.group(Array(ids)))
-                .all()
             var holders: [UUID: Holder] = [:]
-            for row in rows {
-                let id = try row.decode(column: "id", as: UUID.self)
+            for row in try await RowOutput.rows(of: select, on: database) {
+                let id = try row.decode("id", as: UUID.self)
                 holders[id] = Holder(
-                    id: id, username: try row.decode(column: "username", as: String.self),
-                    email: try row.decode(column: "email", as: String.self), fullName: try row.decode(column: "full_name", as: String.self),
-                    nik: try row.decode(column: "nik", as: String?.self), unit: try row.decode(column: "unit", as: String?.self),
-                    locale: try row.decode(column: "locale", as: String.self),
-                    agencyName: try row.decode(column: "agency_name", as: String?.self) ?? "",
+                    id: id, username: try row.decode("username", as: String.self),
+                    email: try row.decode("email", as: String.self), fullName: try row.decode("full_name", as: String.self),
+                    nik: try row.decodeIfPresent("nik", as: String.self), unit: try row.decodeIfPresent("unit", as: String.self),
+                    locale: try row.decode("locale", as: String.self),
+                    agencyName: try row.decodeIfPresent("agency_name", as: String.self) ?? "",
                     mayBeIssuedCertificate: IdentityPolicy.mayIssueCertificate(
-                        identityVerifiedAt: try row.decode(column: "identity_verified_at", as: Date?.self),
-                        reverificationRequired: try row.decode(column: "reverification_required", as: Bool.self)),
-                    isActive: try row.decode(column: "is_active", as: Bool.self))
+                        identityVerifiedAt: try row.decodeIfPresent("identity_verified_at", as: Date.self),
+                        reverificationRequired: try row.decode("reverification_required", as: Bool.self)),
+                    isActive: try row.decode("is_active", as: Bool.self))
             }
             return holders
         }
@@ -69,8 +68,7 @@ extension CertificateService {
         guard !records.isEmpty else { return [] }
         let byID = try await Holder.load(Set(records.map { $0.$holder.id }), on: database)
         let profile = services.certificateProfile
-        var jobs: [Job] = []
-        for record in records {
+        var jobs = try await ParallelMap.run(records, on: threadPool) { record in
             guard let holder = byID[record.$holder.id], holder.mayBeIssuedCertificate, holder.isActive else {
                 throw DomainError("reverification_required", "certificate data changed since verification")
             }
@@ -82,18 +80,18 @@ extension CertificateService {
             } catch {
                 throw DomainError("certificate_subject_invalid", "\(error)")
             }
-            jobs.append(Job(record: record, holder: holder, identity: identity, subject: subject, serial: []))
+            return Job(record: record, holder: holder, identity: identity, subject: subject, serial: [])
         }
         let loaded = try await services.caKeys.current(on: database)
         let now = services.clock.now
         let notBefore = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let notAfter = min(notBefore.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
                            loaded.issuing.certificate.notValidAfter)
-        var intentValues: [(column: String, value: any Encodable & Sendable)] = [
-            ("status", CertificateStatus.issuing.rawValue), ("issuer_ca_id", loaded.issuingID), ("not_before", notBefore),
-            ("not_after", notAfter), ("issuing_started_at", now),
+        var intentValues: [(column: String, value: BulkValue)] = [
+            ("status", .raw(CertificateStatus.issuing)), ("issuer_ca_id", .uuid(loaded.issuingID)), ("not_before", .date(notBefore)),
+            ("not_after", .date(notAfter)), ("issuing_started_at", .date(now)),
         ]
-        if let approvedBy { intentValues += [("decided_at", now), ("decided_by_id", approvedBy.id)] }
+        if let approvedBy { intentValues += [("decided_at", .date(now)), ("decided_by_id", .uuid(approvedBy.id))] }
         let fixed = intentValues
         // 1. the intents, with unique serials (the unique index decides; a clash, never expected, draws again)
         let audit = services.audit
@@ -115,8 +113,8 @@ extension CertificateService {
             do {
                 try await WriteTransaction.run(on: database) { db in
                     try await Self.claimMany(intents.map(\.record), from: .pending, now: now, on: db, perRow: [
-                        "serial_hex": intents.map { $0.serial.hexString }, "subject": intents.map(\.subject),
-                        "email": intents.map { $0.holder.email },
+                        "serial_hex": intents.map { .text($0.serial.hexString) }, "subject": intents.map { .text($0.subject) },
+                        "email": intents.map { .text($0.holder.email) },
                     ], fixed: fixed)
                     try await audit.appendMany(prepared: entries, on: db)
                 }
@@ -173,8 +171,8 @@ extension CertificateService {
         let notAfter = signed[0].notAfter
         try await WriteTransaction.run(on: database) { [services] db in
             try await Self.claimMany(jobs.map(\.record), from: .issuing, versionOffset: 1, now: now, on: db,
-                                     perRow: ["certificate_der": signed.map { Data($0.der) }],
-                                     fixed: [("status", CertificateStatus.issued.rawValue), ("issued_at", now), ("not_after", notAfter)])
+                                     perRow: ["certificate_der": signed.map { .blob(Data($0.der)) }],
+                                     fixed: [("status", .raw(CertificateStatus.issued)), ("issued_at", .date(now)), ("not_after", .date(notAfter))])
             try await services.outbox.insert(signed.map(\.mail), on: db)
             try await services.audit.appendMany(prepared: signed.flatMap(\.audit), on: db)
         }

@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
+import SQLiteNIO
 import SQLKit
 import X509
 
@@ -191,16 +192,53 @@ struct CertificateService: Sendable {
     /// SQLite and PostgreSQL alike: an index lookup per row, where a `CASE id WHEN …` per column was quadratic),
     /// `fixed` values are the same for all, and either every record moves or none does.
     static func claimMany(_ records: [CertificateModel], from status: CertificateStatus, versionOffset: Int = 0, now: Date,
-                          on db: any Database, perRow: [String: [any Encodable & Sendable]],
-                          fixed: [(column: String, value: any Encodable & Sendable)]) async throws {
+                          on db: any Database, perRow: [String: [BulkValue]], fixed: [(column: String, value: BulkValue)]) async throws {
         guard !records.isEmpty else { return }
-        let sql = db as! any SQLDatabase
+        // VALUES columns are named column1, column2, … by both databases: id, expected version, then perRow's
+        let columns = perRow.keys.sorted()
+        let rows: [[BulkValue]] = records.indices.map { index in
+            [.uuid(records[index].id!), .integer(records[index].version + versionOffset)] + columns.map { perRow[$0]![index] }
+        }
+        let moved: Int
+        if let sqlite = db as? any SQLiteDatabase {
+            moved = try await claimManyOnSQLite(rows, columns: columns, from: status, now: now, fixed: fixed, sqlite)
+        } else {
+            moved = try await claimManyOnSQL(rows, columns: columns, from: status, now: now, fixed: fixed, db as! any SQLDatabase)
+        }
+        guard moved == records.count else { throw DomainError.staleVersion }
+    }
+
+    /// ``claimMany`` on SQLite: the statement written directly and the values bound as they are (SQLKit's
+    /// expression tree and a dynamic cast per value cost more than SQLite's update).
+    private static func claimManyOnSQLite(_ rows: [[BulkValue]], columns: [String], from status: CertificateStatus, now: Date,
+                                          fixed: [(column: String, value: BulkValue)], _ sqlite: any SQLiteDatabase) async throws -> Int {
+        let table = "\"\(CertificateModel.schema)\""
+        var assignments = ["\"version\" = \(table).\"version\" + 1", "\"updated_at\" = ?"]
+        var binds: [SQLiteData] = [BulkValue.date(now).sqliteData]
+        for (position, column) in columns.enumerated() {
+            assignments.append("\"\(column)\" = \"v\".\"column\(position + 3)\"")
+        }
+        for (column, value) in fixed {
+            assignments.append("\"\(column)\" = ?")
+            binds.append(value.sqliteData)
+        }
+        let placeholders = "(" + Array(repeating: "?", count: columns.count + 2).joined(separator: ",") + ")"
+        for row in rows { binds += row.map(\.sqliteData) }
+        binds.append(.text(status.rawValue))
+        let statement = "UPDATE \(table) SET " + assignments.joined(separator: ", ")
+            + " FROM (VALUES " + Array(repeating: placeholders, count: rows.count).joined(separator: ",") + ") AS \"v\""
+            + " WHERE \(table).\"id\" = \"v\".\"column1\" AND \(table).\"status\" = ?"
+            + " AND \(table).\"version\" = CAST(\"v\".\"column2\" AS BIGINT) RETURNING \(table).\"id\""
+        return try await sqlite.query(statement, binds).count
+    }
+
+    /// ``claimMany`` through SQLKit (PostgreSQL).
+    private static func claimManyOnSQL(_ rows: [[BulkValue]], columns: [String], from status: CertificateStatus, now: Date,
+                                       fixed: [(column: String, value: BulkValue)], _ sql: any SQLDatabase) async throws -> Int {
         let table = SQLIdentifier(CertificateModel.schema)
         let incoming = SQLIdentifier("v")
         func current(_ column: String) -> any SQLExpression { SQLColumn(SQLIdentifier(column), table: table) }
-        // VALUES columns are named column1, column2, … by both databases: id, expected version, then perRow's
         func given(_ position: Int) -> any SQLExpression { SQLColumn(SQLIdentifier("column\(position)"), table: incoming) }
-        let columns = perRow.keys.sorted()
         var assignments: [any SQLExpression] = [
             SQLBinaryExpression(SQLIdentifier("version"), .equal, SQLBinaryExpression(current("version"), .add, SQLLiteral.numeric("1"))),
             SQLBinaryExpression(SQLIdentifier("updated_at"), .equal, SQLBind(now)),
@@ -209,15 +247,12 @@ struct CertificateService: Sendable {
             assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, given(position + 3)))
         }
         for (column, value) in fixed {
-            assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value)))
+            assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value.encodable)))
         }
-        let rows: [any SQLExpression] = records.indices.map { index in
-            SQLGroupExpression([SQLBind(records[index].id!), SQLBind(records[index].version + versionOffset)]
-                               + columns.map { SQLBind(perRow[$0]![index]) })
-        }
+        let values: [any SQLExpression] = rows.map { row in SQLGroupExpression(row.map { SQLBind($0.encodable) }) }
         let statement = SQLList([
             SQLRaw("UPDATE "), table, SQLRaw(" SET "), SQLList(assignments),
-            SQLRaw(" FROM (VALUES "), SQLList(rows), SQLRaw(") AS "), incoming,
+            SQLRaw(" FROM (VALUES "), SQLList(values), SQLRaw(") AS "), incoming,
             SQLRaw(" WHERE "), SQLBinaryExpression(current("id"), .equal, given(1)),
             SQLRaw(" AND "), SQLBinaryExpression(current("status"), .equal, SQLBind(status.rawValue)),
             SQLRaw(" AND "), SQLBinaryExpression(current("version"), .equal, SQLList([SQLRaw("CAST("), given(2), SQLRaw(" AS BIGINT)")], separator: SQLRaw(""))),
@@ -225,7 +260,7 @@ struct CertificateService: Sendable {
         ], separator: SQLRaw(""))
         let moved = NIOLockedValueBox(0)
         try await sql.execute(sql: statement) { _ in moved.withLockedValue { $0 += 1 } }
-        guard moved.withLockedValue({ $0 }) == records.count else { throw DomainError.staleVersion }
+        return moved.withLockedValue { $0 }
     }
 
     // MARK: mail

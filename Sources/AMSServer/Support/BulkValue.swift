@@ -2,13 +2,14 @@ import Foundation
 import NIOCore
 import SQLiteNIO
 
-/// A value of a ``BulkInsert`` row, typed so that neither database's path needs a dynamic cast per value (the casts
+/// A value of a ``BulkInsert`` row (or of another statement written for a bulk path), typed so that neither database's path needs a dynamic cast per value (the casts
 /// from `any Encodable` cost more than SQLite's own work for an audit entry).
 enum BulkValue: Sendable {
     case text(String)
     case integer(Int)
     case uuid(UUID?)
     case date(Date)
+    case blob(Data)
 
     /// A text enumeration, bound as its raw value (as Fluent binds it).
     static func raw(_ value: some RawRepresentable<String>) -> BulkValue { .text(value.rawValue) }
@@ -20,6 +21,7 @@ enum BulkValue: Sendable {
         case .integer(let number): number
         case .uuid(let uuid): uuid
         case .date(let date): date
+        case .blob(let data): data
         }
     }
 
@@ -30,6 +32,7 @@ enum BulkValue: Sendable {
         case .integer(let number): .integer(number)
         case .uuid(let uuid): uuid.map { .text($0.uuidString) } ?? .null
         case .date(let date): .float(date.timeIntervalSince1970)
+        case .blob(let data): .blob(ByteBuffer(data: data))
         }
     }
 }

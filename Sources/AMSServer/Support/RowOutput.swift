@@ -50,6 +50,23 @@ struct RowOutput: DatabaseOutput {
         }
     }
 
+    /// nil for SQL NULL, else the value.
+    func decodeIfPresent<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T? {
+        try decodeNil(key) ? nil : try decode(key, as: type)
+    }
+
+    /// The rows of `select`: on SQLite through SQLiteNIO directly (the statement as SQLKit writes it, the binds as
+    /// SQLiteKit encodes them), elsewhere through SQLKit.
+    static func rows(of select: SQLSelectBuilder, on database: any Database) async throws -> [RowOutput] {
+        let sql = database as! any SQLDatabase
+        guard let sqlite = database as? any SQLiteDatabase else {
+            return try await select.all().map { RowOutput(.sql($0)) }
+        }
+        let (statement, binds) = sql.serialize(select.select)
+        let encoder = SQLiteDataEncoder()
+        return try await sqlite.query(statement, try binds.map { try encoder.encode($0) }).map { RowOutput(.sqlite($0)) }
+    }
+
     private static func data(_ row: SQLiteRow, _ key: FieldKey) throws -> SQLiteData {
         guard let data = row.column(key.description) else {
             throw DecodingError.keyNotFound(SomeKey(key.description), .init(codingPath: [], debugDescription: "no column \(key)"))
