@@ -87,44 +87,10 @@ public struct AuditRecord: Sendable, Equatable {
         out.append(contentsOf: text.utf8)
     }
 
-    /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored. Written directly: a
-    /// JSONEncoder per entry cost more than the entry's MAC when a batch writes a thousand of them.
+    /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored. Written directly
+    /// (``JSONText``): a JSONEncoder per entry cost more than the entry's MAC when a batch writes a thousand of them.
     public var detailsJSON: String {
-        var out = "{"
-        for (index, key) in details.keys.sorted().enumerated() {
-            if index > 0 { out += "," }
-            Self.appendJSONString(key, to: &out)
-            out += ":"
-            Self.appendJSONString(details[key] ?? "", to: &out)
-        }
-        return out + "}"
-    }
-
-    static func appendJSONString(_ text: String, to out: inout String) {
-        // most values (serials, names, identifiers) need no escaping: copied whole
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += "\""
-            out += text
-            out += "\""
-            return
-        }
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.object(details.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
     }
 
     public static func details(fromJSON json: String) -> [String: String] {

@@ -73,6 +73,18 @@ struct OutboxTests {
         #expect((try? otherSealer.open(sealed, messageID: "one@ams")) == nil)
     }
 
+    @Test func sealedBodiesOpenToTheSameMessageWhateverTheirText() throws {
+        // the body is written as JSON without JSONEncoder: quotes, backslashes, line breaks, control characters,
+        // non-ASCII and text that looks like JSON must all come back as they went in
+        let sealer = MailSealer(key: .init(size: .bits256))
+        let tricky = "Yth. \"Siti\" \\ C:\\arsip\nbaris 2\r\n\ttab \u{0}\u{1F}\u{7F} Müller – 日本 😀 \u{2028} {\"body\":\"x\"} </script>"
+        for message in [MailMessage(recipient: "a@b.go.id", subject: tricky, body: tricky, template: "t\"x"),
+                        MailMessage(recipient: "", subject: "", body: "", template: "")] {
+            let sealed = try sealer.seal(message, messageID: "m@ams")
+            #expect(try sealer.open(sealed, messageID: "m@ams") == message)
+        }
+    }
+
     @Test func renderedMailIsBase64WithEncodedSubject() throws {
         let mail = OutgoingMail(message: MailMessage(recipient: "a@b.go.id", subject: "Akun AMS Anda — baru",
                                                      body: ".\nbaris diawali titik\n", template: "t"),
