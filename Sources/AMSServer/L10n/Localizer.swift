@@ -28,11 +28,12 @@ enum Localizer {
         var out = ""
         out.reserveCapacity(template.utf8.count + 64)
         var rest = template[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+        // braces searched as bytes (ASCII, so every index found is a character boundary): no grapheme breaking
+        while let open = rest.utf8.firstIndex(of: UInt8(ascii: "{")), let close = rest.utf8[open...].firstIndex(of: UInt8(ascii: "}")) {
             out += rest[..<open]
-            let name = String(rest[rest.index(after: open)..<close])
+            let name = String(rest[rest.utf8.index(after: open)..<close])
             out += arguments[name] ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
+            rest = rest[rest.utf8.index(after: close)...]
         }
         out += rest
         return out
