@@ -22,7 +22,13 @@ extension RandomSource {
 public struct SystemRandomSource: RandomSource {
     public init() {}
     public func bytes(count: Int) -> [UInt8] {
+        // eight bytes per draw: each draw of the system generator is a system call
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
     }
 }

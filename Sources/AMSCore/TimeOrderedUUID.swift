@@ -23,11 +23,6 @@ public enum TimeOrderedUUID {
 
     /// The UUID for `date` with its random part from the system's generator.
     public static func make(at date: Date) -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        var random: [UInt8] = []
-        random.reserveCapacity(16)
-        withUnsafeBytes(of: generator.next() as UInt64) { random.append(contentsOf: $0) }
-        withUnsafeBytes(of: generator.next() as UInt64) { random.append(contentsOf: $0) }
-        return make(at: date, random: random)
+        make(at: date, random: SystemRandomSource().bytes(count: 10))
     }
 }

@@ -31,6 +31,15 @@ struct GeneratorTests {
         #expect(generator.generate() == "DAAAAAA9")
     }
 
+    @Test func systemRandomGivesExactlyTheBytesAskedFor() {
+        // drawn eight at a time: counts around and between multiples of eight
+        for count in [0, 1, 7, 8, 9, 10, 16, 33] {
+            #expect(SystemRandomSource().bytes(count: count).count == count)
+        }
+        // every byte value turns up, none stuck (8192 bytes: each value about 32 times)
+        #expect(Set(SystemRandomSource().bytes(count: 8192)).count == 256)
+    }
+
     @Test func tokensCarry256BitsInURLSafeForm() {
         let token = SecureToken(random: SystemRandomSource())
         #expect(token.value.count == 43)
