@@ -174,27 +174,15 @@ public struct HolderCertificateWriter: Sendable {
     }
 
     /// The subjectPublicKey BIT STRING contents of a SubjectPublicKeyInfo (the SKI is their SHA-1), after checking
-    /// that the DER is one SEQUENCE of an AlgorithmIdentifier SEQUENCE and a BIT STRING with no unused bits.
+    /// that the DER is one SEQUENCE of an AlgorithmIdentifier SEQUENCE and a non-empty BIT STRING with no unused bits.
     static func subjectPublicKeyBits(_ spki: [UInt8]) throws -> ArraySlice<UInt8> {
         let malformed = PKIError.certificateInputInvalid("subject public key info")
-        func element(at offset: Int, tag: UInt8) throws -> Range<Int> {
-            guard offset + 2 <= spki.count, spki[offset] == tag else { throw malformed }
-            var length = Int(spki[offset + 1])
-            var start = offset + 2
-            if length & 0x80 != 0 {
-                let octets = length & 0x7F
-                guard (1...3).contains(octets), start + octets <= spki.count else { throw malformed }
-                length = spki[start..<start + octets].reduce(0) { $0 << 8 | Int($1) }
-                start += octets
-            }
-            guard start + length <= spki.count else { throw malformed }
-            return start..<start + length
+        guard let root = try? DER.parse(spki), root.identifier == .sequence, case .constructed(let children) = root.content else {
+            throw malformed
         }
-        let outer = try element(at: 0, tag: DERWriter.Tag.sequence)
-        guard outer.upperBound == spki.count else { throw malformed }
-        let algorithm = try element(at: outer.lowerBound, tag: DERWriter.Tag.sequence)
-        let bits = try element(at: algorithm.upperBound, tag: DERWriter.Tag.bitString)
-        guard bits.upperBound == outer.upperBound, bits.count >= 2, spki[bits.lowerBound] == 0 else { throw malformed }
-        return spki[bits.lowerBound + 1..<bits.upperBound]
+        let fields = Array(children)
+        guard fields.count == 2, fields[0].identifier == .sequence, let bits = try? ASN1BitString(derEncoded: fields[1]),
+              bits.paddingBits == 0, !bits.bytes.isEmpty else { throw malformed }
+        return bits.bytes
     }
 }
