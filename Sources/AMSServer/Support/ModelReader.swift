@@ -1,5 +1,4 @@
 import Fluent
-import SQLiteNIO
 import SQLKit
 
 /// Reads models with one SQL query and hands each row straight to the model's properties (``RowOutput``).
@@ -24,9 +23,6 @@ struct ModelReader<M: Model>: Sendable {
 
     func all(on database: any Database) async throws -> [M] {
         for case .isIn(_, let values) in conditions where values.isEmpty { return [] }
-        if let sqlite = database as? any SQLiteDatabase {
-            return try await allOnSQLite(sqlite)
-        }
         let select = (database as! any SQLDatabase).select().column(SQLLiteral.all).from(M.schema)
         for condition in conditions {
             switch condition {
@@ -35,26 +31,7 @@ struct ModelReader<M: Model>: Sendable {
             }
         }
         if let limit { select.limit(limit) }
-        return try await select.all().map { try Self.model(from: RowOutput(.sql($0))) }
-    }
-
-    /// SQLite: the statement written directly, the rows taken as SQLiteNIO returns them.
-    private func allOnSQLite(_ sqlite: any SQLiteDatabase) async throws -> [M] {
-        var statement = "SELECT * FROM \"\(M.schema)\""
-        var binds: [SQLiteData] = []
-        for (index, condition) in conditions.enumerated() {
-            statement += index == 0 ? " WHERE " : " AND "
-            switch condition {
-            case .equals(let column, let value):
-                statement += "\"\(column)\" = ?"
-                binds.append(value.sqliteData)
-            case .isIn(let column, let values):
-                statement += "\"\(column)\" IN (" + Array(repeating: "?", count: values.count).joined(separator: ",") + ")"
-                binds += values.map(\.sqliteData)
-            }
-        }
-        if let limit { statement += " LIMIT \(limit)" }
-        return try await sqlite.query(statement, binds).map { try Self.model(from: RowOutput(.sqlite($0))) }
+        return try await RowOutput.rows(of: select, on: database).map(Self.model)
     }
 
     private static func model(from output: RowOutput) throws -> M {
