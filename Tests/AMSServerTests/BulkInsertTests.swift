@@ -19,4 +19,11 @@ struct BulkInsertTests {
         // a text enumeration is bound as its raw value, as its own Encodable conformance writes it
         #expect(try BulkValue.raw(AuditOutcome.denied).sqliteData == encoder.encode(AuditOutcome.denied))
     }
+
+    @Test func aValuesListHasOneGroupPerRowAndBindsInRowOrder() {
+        var binds: [SQLiteData] = [.text("before")]
+        let list = BulkValue.sqliteRows([[.text("a"), .integer(1)], [.text("b"), .integer(2)]], width: 2, binds: &binds)
+        #expect(list == "(?,?),(?,?)")
+        #expect(binds == [.text("before"), .text("a"), .integer(1), .text("b"), .integer(2)])
+    }
 }

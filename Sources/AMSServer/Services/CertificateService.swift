@@ -222,11 +222,10 @@ struct CertificateService: Sendable {
             assignments.append("\"\(column)\" = ?")
             binds.append(value.sqliteData)
         }
-        let placeholders = "(" + Array(repeating: "?", count: columns.count + 2).joined(separator: ",") + ")"
-        for row in rows { binds += row.map(\.sqliteData) }
+        let values = BulkValue.sqliteRows(rows, width: columns.count + 2, binds: &binds)
         binds.append(.text(status.rawValue))
         let statement = "UPDATE \(table) SET " + assignments.joined(separator: ", ")
-            + " FROM (VALUES " + Array(repeating: placeholders, count: rows.count).joined(separator: ",") + ") AS \"v\""
+            + " FROM (VALUES " + values + ") AS \"v\""
             + " WHERE \(table).\"id\" = \"v\".\"column1\" AND \(table).\"status\" = ?"
             + " AND \(table).\"version\" = CAST(\"v\".\"column2\" AS BIGINT) RETURNING \(table).\"id\""
         return try await sqlite.query(statement, binds).count

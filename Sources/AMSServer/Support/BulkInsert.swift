@@ -34,14 +34,9 @@ struct BulkInsert: Sendable {
     /// SQLite: the statement written directly and the values bound as they are (building it through SQLKit and
     /// encoding every value cost more than SQLite's own work for an audit entry).
     private func runOnSQLite(_ rows: ArraySlice<[BulkValue]>, _ sqlite: any SQLiteDatabase) async throws {
-        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        let statement = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
-            + Array(repeating: placeholders, count: rows.count).joined(separator: ",")
         var binds: [SQLiteData] = []
-        binds.reserveCapacity(rows.count * columns.count)
-        for row in rows {
-            for value in row { binds.append(value.sqliteData) }
-        }
+        let statement = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+            + BulkValue.sqliteRows(rows, width: columns.count, binds: &binds)
         _ = try await sqlite.query(statement, binds)
     }
 }

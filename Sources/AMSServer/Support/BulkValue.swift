@@ -35,4 +35,15 @@ enum BulkValue: Sendable {
         case .blob(let data): .blob(ByteBuffer(data: data))
         }
     }
+
+    /// The placeholders of a multi-row `VALUES` list on SQLite, `(?,?),(?,?)…`, one group of `width` per row; the
+    /// rows' values are appended to `binds` in the same order.
+    static func sqliteRows(_ rows: some Collection<[BulkValue]>, width: Int, binds: inout [SQLiteData]) -> String {
+        let group = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        binds.reserveCapacity(binds.count + rows.count * width)
+        for row in rows {
+            for value in row { binds.append(value.sqliteData) }
+        }
+        return Array(repeating: group, count: rows.count).joined(separator: ",")
+    }
 }
