@@ -39,11 +39,7 @@ struct Outbox: Sendable {
     /// Queues several messages with batched inserts; returns their `mail.queued` audit entries for the caller to
     /// append (with its own) in the same transaction.
     func enqueueMany(_ messages: [MailMessage], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
-        try await enqueueMany(prepared: try messages.map(prepare), context: context, on: database)
-    }
-
-    /// ``enqueueMany(_:context:on:)`` for messages prepared (sealed) beforehand.
-    func enqueueMany(prepared: [Prepared], context: AuditContext, on database: any Database) async throws -> [AuditLog.Entry] {
+        let prepared = try messages.map(prepare)
         try await insert(prepared, on: database)
         return prepared.map { Self.queuedEntry($0, context: context) }
     }
