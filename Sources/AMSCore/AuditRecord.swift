@@ -87,10 +87,12 @@ public struct AuditRecord: Sendable, Equatable {
         out.append(contentsOf: text.utf8)
     }
 
-    /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored. Written directly
-    /// (``JSONText``): a JSONEncoder per entry cost more than the entry's MAC when a batch writes a thousand of them.
+    /// Details as canonical JSON (sorted keys, slashes and non-ASCII as they are), as stored.
     public var detailsJSON: String {
-        JSONText.object(details.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // a [String: String] always encodes
+        return String(decoding: (try? encoder.encode(details)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     public static func details(fromJSON json: String) -> [String: String] {

@@ -80,7 +80,7 @@ public struct CAHierarchyBuilder: Sendable {
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: key.publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: root.keyIdentifier[...])
-                try CustomExtensions.certificatePolicies(policy, cpsURI: nil)
+                try CustomExtensions.certificatePolicies([policy], cpsURI: nil)
                 try CustomExtensions.crlDistributionPoints(uri: endpoints.crlURL(for: root.label))
                 AuthorityInformationAccess([
                     .init(method: .issuingCA, location: .uniformResourceIdentifier(endpoints.caCertificateURL(for: root.label))),

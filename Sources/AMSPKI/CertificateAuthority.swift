@@ -48,14 +48,15 @@ public struct CertificateAuthority: Sendable {
                                issuerPrivateKey: key.certificateKey)
     }
 
-    /// Issues a holder's signing certificate under `profile` (one certificate; batches make one
-    /// ``HolderCertificateWriter`` and issue through it).
-    public func issueHolderCertificate(serial: [UInt8], publicKey: Certificate.PublicKey, holder: HolderIdentity,
-                                       notBefore: Date, profile: CertificateProfile,
-                                       endpoints: PKIEndpoints) throws -> Certificate {
-        let writer = try HolderCertificateWriter(issuer: self, profile: profile, endpoints: endpoints)
-        return try Certificate(derEncoded: writer.issue(serial: serial, subjectPublicKeyInfo: try publicKey.derBytes, holder: holder,
-                                                        notBefore: notBefore).der)
+    /// Issues a certificate under `profile` for `identity`'s subject and `publicKey`: valid from `notBefore` (whole
+    /// seconds) for the profile's validity, capped at this CA's notAfter.
+    public func issue(_ profile: CertificateProfile, serial: [UInt8], publicKey: Certificate.PublicKey, identity: HolderIdentity,
+                      notBefore: Date, endpoints: PKIEndpoints) throws -> Certificate {
+        guard !serial.isEmpty, serial.count <= 20 else { throw PKIError.certificateInputInvalid("serial number") }
+        let start = Date(timeIntervalSince1970: notBefore.timeIntervalSince1970.rounded(.down))
+        return try issue(serial: serial, publicKey: publicKey, subject: try profile.subject(for: identity), notBefore: start,
+                         notAfter: start.addingTimeInterval(TimeInterval(profile.validityDays) * 86_400 - 1),
+                         extensions: try profile.extensions(publicKey: publicKey, holder: identity, issuer: self, endpoints: endpoints))
     }
 }
 

@@ -4,17 +4,20 @@ import X509
 
 /// Extensions swift-certificates has no type for, encoded here (RFC 5280 §4.2.1.4, §4.2.1.13; RFC 6960 §4.2.2.2.1).
 public enum CustomExtensions {
-    /// certificatePolicies with one policy and, optionally, its CPS URI qualifier. Not critical.
-    public static func certificatePolicies(_ policy: OID, cpsURI: String?) throws -> Certificate.Extension {
+    /// certificatePolicies with the given policies in order and, optionally, a CPS URI qualifier on the first. Not
+    /// critical.
+    public static func certificatePolicies(_ policyList: [OID], cpsURI: String?) throws -> Certificate.Extension {
         var writer = DERWriter()
         writer.sequence { policies in
-            policies.sequence { information in
-                information.objectIdentifier(policy)
-                if let cpsURI {
-                    information.sequence { qualifiers in
-                        qualifiers.sequence { qualifier in
-                            qualifier.objectIdentifier(.cpsQualifier)
-                            qualifier.ia5String(cpsURI)
+            for (position, policy) in policyList.enumerated() {
+                policies.sequence { information in
+                    information.objectIdentifier(policy)
+                    if let cpsURI, position == 0 {
+                        information.sequence { qualifiers in
+                            qualifiers.sequence { qualifier in
+                                qualifier.objectIdentifier(.cpsQualifier)
+                                qualifier.ia5String(cpsURI)
+                            }
                         }
                     }
                 }

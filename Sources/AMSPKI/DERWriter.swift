@@ -144,12 +144,12 @@ public struct DERWriter: Sendable {
         append(tag: Tag.generalizedTime, content: DERWriter.timeDigits(DERWriter.utcComponents(date), fourDigitYear: true))
     }
 
-    /// A UTC calendar date and time of day (proleptic Gregorian), as DER times and AMS's displayed times use them.
-    public struct TimeComponents: Sendable, Equatable { public var year, month, day, hour, minute, second: Int }
+    /// A UTC calendar date and time of day (proleptic Gregorian), as DER times use them.
+    struct TimeComponents: Sendable, Equatable { var year, month, day, hour, minute, second: Int }
 
-    /// The UTC components of `date`, whole seconds rounded down; no Calendar or DateFormatter (hot paths: CRLs with
-    /// a million entries, batches of mails).
-    public static func utcComponents(_ date: Date) -> TimeComponents {
+    /// The UTC components of `date`, whole seconds rounded down; no Calendar or DateFormatter (hot path: CRLs with
+    /// a million entries).
+    static func utcComponents(_ date: Date) -> TimeComponents {
         // Civil-from-days (Howard Hinnant), avoiding Calendar on the CRL hot path.
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -71,6 +71,9 @@ public struct OID: Hashable, Sendable, CustomStringConvertible {
     public static let ocspNoCheck: OID = [1, 3, 6, 1, 5, 5, 7, 48, 1, 5]
     public static let cpsQualifier: OID = [1, 3, 6, 1, 5, 5, 7, 2, 1]
     public static let documentSigning: OID = [1, 3, 6, 1, 5, 5, 7, 3, 36]
+    public static let emailProtection: OID = [1, 3, 6, 1, 5, 5, 7, 3, 4]
+    /// ETSI EN 319 411-1 normalized certificate policy (NCP).
+    public static let etsiNormalizedCertificatePolicy: OID = [0, 4, 0, 2042, 1, 1]
     public static let pkcs7SignedData: OID = [1, 2, 840, 113549, 1, 7, 2]
     public static let pkcs7Data: OID = [1, 2, 840, 113549, 1, 7, 1]
     public static let subjectAlternativeName: OID = [2, 5, 29, 17]

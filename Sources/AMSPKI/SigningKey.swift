@@ -111,16 +111,4 @@ public struct SigningKey: Sendable {
             return Array(try key.signature(for: hash.finalize(), padding: .insecurePKCS1v1_5).rawRepresentation)
         }
     }
-
-    /// Signs a to-be-signed structure and returns the whole signed SEQUENCE { tbs, algorithm, BIT STRING }.
-    public func signedStructure(tbs: [UInt8]) throws -> [UInt8] {
-        let signature = try sign(tbs)
-        var writer = DERWriter(reservingCapacity: tbs.count + signature.count + 32)
-        writer.sequence { outer in
-            outer.appendRaw(tbs)
-            writeSignatureAlgorithm(into: &outer)
-            outer.bitString(signature)
-        }
-        return writer.bytes
-    }
 }

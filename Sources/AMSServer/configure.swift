@@ -95,7 +95,8 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
 
 private func certificateProfile(_ settings: CertificateSettings) throws -> CertificateProfile {
     guard let policy = OID(dotted: settings.policyOID) else { throw ConfigurationError("the certificate policy OID is not a dotted OID") }
-    return CertificateProfile(policy: policy, cpsURI: settings.cpsURL, validityDays: settings.validityDays, includeNIK: settings.includeNIK)
+    return .holderSigning(subjectRule: settings.subjectRule, policy: policy, cpsURI: settings.cpsURL, validityDays: settings.validityDays,
+                          includeNIK: settings.includeNIK)
 }
 
 /// JSON dates as ISO 8601 (what the OpenAPI document promises), not seconds since 2001. Process-wide, so set once

@@ -8,8 +8,8 @@ struct TestHierarchy {
     let root: CertificateAuthority
     let issuing: CertificateAuthority
     let responder: CertificateAuthority
-    let profile = CertificateProfile(policy: OID(dotted: "2.16.360.1.1.1.1")!, cpsURI: "https://ams.example.go.id/cps")
-    let endpoints = PKIEndpoints(baseURL: "https://ams.example.go.id")
+    let profile = CertificateProfile.holderSigning(policy: OID(dotted: "2.16.360.1.1.1.1")!, cpsURI: "https://ams.example.go.id/cps")
+    let endpoints = PKIEndpoints(baseURL: "http://ams.example.go.id")
     let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 60)
 
     init(algorithm: KeyAlgorithm = .p256) throws {
@@ -29,8 +29,8 @@ struct TestHierarchy {
     func issue(key: SigningKey? = nil, serial: [UInt8] = SerialNumberGenerator().next(),
                holder: HolderIdentity = TestHierarchy.holder) throws -> (certificate: Certificate, key: SigningKey) {
         let key = try key ?? SigningKey.generate(.p256)
-        let certificate = try issuing.issueHolderCertificate(serial: serial, publicKey: key.publicKey, holder: holder,
-                                                             notBefore: now, profile: profile, endpoints: endpoints)
+        let certificate = try issuing.issue(profile, serial: serial, publicKey: key.publicKey, identity: holder, notBefore: now,
+                                            endpoints: endpoints)
         return (certificate, key)
     }
 

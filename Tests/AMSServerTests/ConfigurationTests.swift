@@ -37,6 +37,20 @@ struct ConfigurationTests {
         #expect(configuration.databasePoolTimeout == 2.5)
     }
 
+    @Test func pkiAddressesAreHTTPEvenWhenThePagesAreHTTPS() throws {
+        // setup, act
+        let derived = try AppConfiguration.fromEnvironment(["AMS_BASE_URL": "https://ams.bssn.go.id:8443/"])
+        let given = try AppConfiguration.fromEnvironment(["AMS_BASE_URL": "https://ams.bssn.go.id",
+                                                          "AMS_PKI_BASE_URL": "http://pki.bssn.go.id/"])
+        // check
+        #expect(derived.pkiBaseURL == "http://ams.bssn.go.id:8443")
+        #expect(given.pkiBaseURL == "http://pki.bssn.go.id")
+        #expect(try AppConfiguration.fromEnvironment([:]).pkiBaseURL == "http://127.0.0.1:8080")
+        #expect(throws: ConfigurationError.self) {
+            try AppConfiguration.fromEnvironment(["AMS_PKI_BASE_URL": "https://pki.bssn.go.id"])
+        }
+    }
+
     @Test func badValuesAreNamedWithoutEchoingSecrets() {
         for env in [["AMS_DATABASE_URL": "mysql://x"], ["AMS_LISTEN": "nope"], ["AMS_SMTP_HOST": "x", "AMS_SMTP_TLS": "maybe"],
                     ["AMS_SMTP_HOST": "x"], ["AMS_BASE_URL": "ftp://x"], ["AMS_SESSION_IDLE_MINUTES": "-3"],

@@ -3,20 +3,23 @@ import Foundation
 import SQLKit
 import Vapor
 
-/// `ams bench`: the speed report of issue 4, measured in one run on a throwaway database and CA (never the
-/// configured one): issuance vs raw signing, OCSP over HTTP vs `openssl ocsp`, CRL generation vs `openssl ca`.
-/// Build with `-c release`; `scripts/bench` does that and installs ApacheBench.
+/// `ams bench`: the speed report (BENCHMARKS.md), measured in one run on throwaway databases and CAs (never the
+/// configured ones): issuance through "approve selected" and single approvals on SQLite and, with `--postgres`, on
+/// PostgreSQL; OCSP over HTTP vs `openssl ocsp`; CRL generation vs `openssl ca`. Build with `-c release`;
+/// `scripts/bench` does that, starts a throwaway PostgreSQL and installs ApacheBench.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Option(name: "certificates", help: "How many certificates to issue (default 5000)") var certificates: Int?
-        @Option(name: "batch", help: "Issuance batch size (default 500)") var batch: Int?
+        @Option(name: "certificates", help: "How many certificates to issue through approve selected (default 5000)") var certificates: Int?
+        @Option(name: "batch", help: "How many requests one approve-selected takes (default 500)") var batch: Int?
+        @Option(name: "singles", help: "How many single approvals to time (default 200)") var singles: Int?
+        @Option(name: "postgres", help: "A PostgreSQL URL: also measure issuance there, in a schema of its own") var postgres: String?
         @Option(name: "crl-sizes", help: "Revoked entries per CRL run, comma-separated (default 100000,1000000)") var crlSizes: String?
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
         @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
     }
 
-    var help: String { "Measures issuance, OCSP and CRL speed against raw signing and openssl; prints a report." }
+    var help: String { "Measures issuance, OCSP and CRL speed; prints a report." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let console = context.console
@@ -24,12 +27,16 @@ struct BenchCommand: AsyncCommand {
             guard let size = Int(text.trimmingCharacters(in: .whitespaces)), size > 0 else { throw BenchFailure("--crl-sizes: \(text)") }
             return size
         }
+        let count = signature.certificates ?? 5000
+        var issuance: [IssuanceBenchmark.Result] = []
+        if let postgres = signature.postgres {
+            let fixture = try await BenchFixture.make(logger: context.application.logger, postgresURL: postgres)
+            issuance.append(try await measureIssuance(fixture, count: count, signature: signature, console: console))
+            await fixture.shutdown()
+        }
         let fixture = try await BenchFixture.make(logger: context.application.logger)
         do {
-            console.print("issuance: \(signature.certificates ?? 5000) P-256 certificates…")
-            let issuance = try await IssuanceBenchmark(fixture: fixture, count: signature.certificates ?? 5000, batchSize: signature.batch ?? 500).run()
-            console.print(String(format: "  raw sign %.0f/s, AMSPKI %.0f/s, persisted %.0f/s (%.0f%%)", issuance.rawSignaturesPerSecond,
-                                 issuance.pkiOnlyPerSecond, issuance.persistedPerSecond, issuance.ratio * 100))
+            issuance.insert(try await measureIssuance(fixture, count: count, signature: signature, console: console), at: 0)
             if signature.issuanceOnly {
                 await fixture.shutdown()
                 return
@@ -37,7 +44,7 @@ struct BenchCommand: AsyncCommand {
             // a tenth revoked, so the responders see both states
             try await (fixture.app.db as! any SQLDatabase).raw("""
                 UPDATE certificates SET status = 'revoked', revoked_at = updated_at, revocation_reason = 1
-                WHERE id IN (SELECT id FROM certificates WHERE status = 'issued' ORDER BY serial_hex LIMIT \(unsafeRaw: String(issuance.certificates / 10)))
+                WHERE id IN (SELECT id FROM certificates WHERE status = 'issued' ORDER BY serial_hex LIMIT \(unsafeRaw: String(count / 10)))
                 """).run()
             console.print("OCSP over HTTP…")
             let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 16).run()
@@ -53,5 +60,15 @@ struct BenchCommand: AsyncCommand {
             throw error
         }
         await fixture.shutdown()
+    }
+
+    private func measureIssuance(_ fixture: BenchFixture, count: Int, signature: Signature,
+                                 console: any Console) async throws -> IssuanceBenchmark.Result {
+        console.print("issuance on \(fixture.engine): \(count) through approve selected, \(signature.singles ?? 200) single approvals…")
+        let result = try await IssuanceBenchmark(fixture: fixture, count: count, batchSize: signature.batch ?? 500,
+                                                 singles: signature.singles ?? 200).run()
+        console.print(String(format: "  %.0f certificates/s; single approval p50 %.1f ms, p99 %.1f ms", result.batchedPerSecond,
+                             result.singleP50, result.singleP99))
+        return result
     }
 }

@@ -6,7 +6,8 @@ import SQLKit
 import Vapor
 
 /// A throwaway AMS for the benchmarks: its own SQLite file (WAL, synchronous=FULL, as in production) in a
-/// temporary folder, its own CA, and bulk-made holders with pending certificate requests.
+/// temporary folder, or its own schema on a PostgreSQL server; its own CA, and bulk-made holders with pending
+/// certificate requests.
 struct BenchFixture {
     let app: Application
     let folder: String
@@ -15,13 +16,20 @@ struct BenchFixture {
     /// The key-encryption key in hex, so that a separate `ams serve` can open this fixture's CA.
     let keyEncryptionKeyHex: String
     let databasePath: String
+    /// `SQLite` or `PostgreSQL`.
+    let engine: String
+    /// The PostgreSQL schema made for this fixture (dropped at shutdown).
+    let postgresSchema: String?
 
-    static func make(logger: Logger) async throws -> BenchFixture {
+    /// On SQLite, or on the PostgreSQL server at `postgresURL` in a schema of its own.
+    static func make(logger: Logger, postgresURL: String? = nil) async throws -> BenchFixture {
         let folder = NSTemporaryDirectory() + "ams-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let app = try await Application.make(.development)
         app.logger.logLevel = .error
-        var configuration = AppConfiguration(database: .sqliteFile(path: folder + "/ams.sqlite"), publicBaseURL: "http://127.0.0.1:8080",
+        let schema = postgresURL.map { _ in "bench_" + UUID().uuidString.prefix(8).lowercased() }
+        let database: DatabaseLocation = postgresURL.map { .postgres(url: $0, searchPath: schema) } ?? .sqliteFile(path: folder + "/ams.sqlite")
+        var configuration = AppConfiguration(database: database, publicBaseURL: "http://127.0.0.1:8080",
                                              dataDirectory: folder, secretKeyFile: folder + "/secret.key")
         configuration.certificates.approvalRequired = true
         let kek = SerialNumberGenerator.systemRandomBytes(32)
@@ -32,10 +40,12 @@ struct BenchFixture {
         let agency = AgencyModel(code: "BENCH", name: "Instansi Uji Kinerja", createdAt: Date())
         try await agency.create(on: app.db)
         return BenchFixture(app: app, folder: folder, loaded: try await app.ams.caKeys.current(on: app.db), agencyID: agency.id!,
-                            keyEncryptionKeyHex: kek.hexString, databasePath: folder + "/ams.sqlite")
+                            keyEncryptionKeyHex: kek.hexString, databasePath: folder + "/ams.sqlite",
+                            engine: postgresURL == nil ? "SQLite" : "PostgreSQL", postgresSchema: schema)
     }
 
     func shutdown() async {
+        if let postgresSchema { try? await sql.raw("DROP SCHEMA \(ident: postgresSchema) CASCADE").run() }
         try? await app.asyncShutdown()
         try? FileManager.default.removeItem(atPath: folder)
     }

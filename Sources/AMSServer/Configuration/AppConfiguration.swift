@@ -7,6 +7,10 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseLocation
     /// The address users reach AMS at; links in mails are built from it.
     public var publicBaseURL: String
+    /// Where PKI clients fetch CRLs, CA certificates and OCSP answers: the URLs written into certificates. Plain
+    /// http (RFC 5280 §4.2.1.13 and §4.2.2.1 advise against https there: a client would need the revocation status
+    /// of the server's own certificate to fetch it; ETSI EN 319 412-2 requires an http CRL distribution point).
+    public var pkiBaseURL: String
     public var listenHost: String
     public var listenPort: Int
     public var dataDirectory: String
@@ -41,7 +45,7 @@ public struct AppConfiguration: Sendable {
     public static let minimumBcryptCost = 12
 
     public init(database: DatabaseLocation = .sqliteFile(path: "data/ams.sqlite"),
-                publicBaseURL: String = "http://127.0.0.1:8080",
+                publicBaseURL: String = "http://127.0.0.1:8080", pkiBaseURL: String? = nil,
                 listenHost: String = "127.0.0.1", listenPort: Int = 8080,
                 dataDirectory: String = "data", secretKeyFile: String = "data/ams-secret.key",
                 smtp: SMTPSettings? = nil, cookieSecure: Bool? = nil,
@@ -54,6 +58,7 @@ public struct AppConfiguration: Sendable {
                 databasePoolTimeout: Double = 10) {
         self.database = database
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
+        self.pkiBaseURL = pkiBaseURL ?? Self.defaultPKIBaseURL(publicBaseURL: self.publicBaseURL)
         self.listenHost = listenHost
         self.listenPort = listenPort
         self.dataDirectory = dataDirectory
@@ -84,6 +89,11 @@ public struct AppConfiguration: Sendable {
     }
 
     public var servesHTTPS: Bool { publicBaseURL.hasPrefix("https://") }
+
+    /// The public base URL over plain http (same host and port when it is http already).
+    static func defaultPKIBaseURL(publicBaseURL: String) -> String {
+        publicBaseURL.hasPrefix("https://") ? "http://" + publicBaseURL.dropFirst("https://".count) : publicBaseURL
+    }
 
     /// Reads the configuration from environment variables.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
@@ -116,6 +126,12 @@ public struct AppConfiguration: Sendable {
         guard let parsedBase = URL(string: baseURL), ["http", "https"].contains(parsedBase.scheme ?? ""), parsedBase.host != nil else {
             throw ConfigurationError("AMS_BASE_URL must be an http:// or https:// URL")
         }
+        let pkiBaseURL = value("AMS_PKI_BASE_URL")
+        if let pkiBaseURL {
+            guard let parsed = URL(string: pkiBaseURL), parsed.scheme == "http", parsed.host != nil else {
+                throw ConfigurationError("AMS_PKI_BASE_URL must be an http:// URL (CRL and OCSP clients fetch without TLS)")
+            }
+        }
         let listen = value("AMS_LISTEN") ?? "127.0.0.1:8080"
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
             throw ConfigurationError("AMS_LISTEN must be HOST:PORT")
@@ -147,7 +163,7 @@ public struct AppConfiguration: Sendable {
                                  passwordResetLifetime: try number("AMS_RESET_LINK_MINUTES", default: 60) * 60,
                                  activationLinkLifetime: try number("AMS_ACTIVATION_LINK_DAYS", default: 7) * 86400)
         return AppConfiguration(
-            database: database, publicBaseURL: baseURL,
+            database: database, publicBaseURL: baseURL, pkiBaseURL: pkiBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             listenHost: String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), listenPort: port,
             dataDirectory: dataDirectory, secretKeyFile: value("AMS_SECRET_KEY_FILE") ?? "\(dataDirectory)/ams-secret.key",
             smtp: smtp, cookieSecure: try flag("AMS_COOKIE_SECURE"),

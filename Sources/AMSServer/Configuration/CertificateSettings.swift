@@ -13,6 +13,9 @@ public struct CertificateSettings: Sendable {
     public var cpsURL: String?
     /// Whether the NIK goes into the subject (serialNumber attribute); off unless policy requires it.
     public var includeNIK: Bool
+    /// How the holder's subject is named (`AMS_CERT_SUBJECT`): `person`, or `natural-person` for the ETSI EN 319 412-2
+    /// variant with given name and surname (stated by the applicant at activation).
+    public var subjectRule: CertificateProfile.SubjectRule = .person
     /// The key algorithm of a new CA and of keys AMS generates for holders.
     public var caKeyAlgorithm: KeyAlgorithm
     public var holderKeyAlgorithm: KeyAlgorithm
@@ -62,6 +65,12 @@ public struct CertificateSettings: Sendable {
                                            keyEncryptionKeyValue: value("AMS_CA_KEK"))
         settings.approvalRequired = try flag("AMS_CERT_APPROVAL") ?? true
         settings.includeNIK = try flag("AMS_CERT_SUBJECT_NIK") ?? false
+        if let rule = value("AMS_CERT_SUBJECT") {
+            guard let parsed = CertificateProfile.SubjectRule(rawValue: rule) else {
+                throw ConfigurationError("AMS_CERT_SUBJECT must be one of \(CertificateProfile.SubjectRule.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            settings.subjectRule = parsed
+        }
         if let days = value("AMS_CERT_VALIDITY_DAYS") {
             guard let parsed = Int(days), (1...3650).contains(parsed) else {
                 throw ConfigurationError("AMS_CERT_VALIDITY_DAYS must be a number of days between 1 and 3650")

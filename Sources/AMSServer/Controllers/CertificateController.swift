@@ -145,8 +145,8 @@ struct CertificateController: RouteCollection {
         }
         guard !versions.isEmpty else { return try await problem("error_none_selected", .unprocessableEntity) }
         guard versions.count <= CertificateService.approvalLimit else { return try await problem("error_too_many_selected", .unprocessableEntity) }
-        // a CA operator sees every request (``visible(to:on:)``); a page of the queue is read without Fluent's per-field work
-        let records = try await ModelReader<CertificateModel>(where: [.isIn("id", versions.keys.map { .uuid($0) })]).all(on: req.db)
+        // a CA operator sees every request (``visible(to:on:)``)
+        let records = try await CertificateModel.query(on: req.db).filter(\.$id ~~ Array(versions.keys)).all()
         guard records.count == versions.count else { throw DomainError.notFound }
         do {
             _ = try await service(req).approveMany(records, expectedVersions: versions, by: user, context: req.auditContext)

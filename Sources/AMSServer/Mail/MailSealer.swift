@@ -1,4 +1,3 @@
-import AMSCore
 import Crypto
 import Foundation
 
@@ -8,9 +7,7 @@ struct MailSealer: Sendable {
     let key: SymmetricKey
 
     func seal(_ message: MailMessage, messageID: String) throws -> String {
-        // the JSON JSONDecoder reads back in ``open(_:messageID:)``, written directly (a batch of issuances seals thousands)
-        let plain = Data(JSONText.object([("recipient", message.recipient), ("subject", message.subject), ("body", message.body),
-                                          ("template", message.template)]).utf8)
+        let plain = try JSONEncoder().encode(message)
         let box = try AES.GCM.seal(plain, using: key, authenticating: Data(messageID.utf8))
         guard let combined = box.combined else { throw MailTransportError(description: "sealing failed", isPermanent: true) }
         return combined.base64EncodedString()

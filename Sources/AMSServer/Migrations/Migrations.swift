@@ -18,5 +18,7 @@ enum Migrations {
         CreateCertificates(),
         // 006: the CRL's paged read
         AddCertificatesCRLIndex(),
+        // 007: certificate profiles; given name and surname of holders
+        UpdateCertificatesAddProfile(),
     ]
 }

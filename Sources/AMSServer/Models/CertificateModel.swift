@@ -12,6 +12,8 @@ final class CertificateModel: Model, @unchecked Sendable {
     @OptionalParent(key: "agency_id") var agency: AgencyModel?
     @Field(key: "status") var status: CertificateStatus
     @Field(key: "method") var method: CertificateMethod
+    /// The ``AMSPKI/CertificateProfile`` name it is (to be) issued under.
+    @Field(key: "profile") var profile: String
     /// Optimistic lock: two operators deciding at once, one wins.
     @Field(key: "version") var version: Int
     /// The subject as text (RFC 4514), for lists and search.
@@ -45,14 +47,4 @@ final class CertificateModel: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
-
-    /// The properties, listed here: Fluent's default finds them by reflection (`Mirror`) on every read and write of
-    /// every row, which was most of the cost of reading a page of the issuance queue. Must name every property
-    /// wrapper above; `ModelPropertyListTests` compares this list with the reflected one.
-    var properties: [any AnyProperty] {
-        [$id, $holder, $agency, $status, $method, $version, $subject, $email, $keyAlgorithm, $publicKey, $wrappedKey, $csrDER,
-         $serialHex, $issuer, $certificateDER, $notBefore, $notAfter, $requestedAt, $decidedAt, $decidedByID, $decisionNote,
-         $issuingStartedAt, $issuedAt, $revokedAt, $revocationReason, $invalidityDate, $revokedByID, $replacesID, $reminderStage,
-         $updatedAt]
-    }
 }

@@ -15,6 +15,9 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "username") var username: String
     @Field(key: "email") var email: String
     @Field(key: "full_name") var fullName: String
+    /// Given name and surname as stated at activation (the ETSI natural-person profile names them); one may be absent.
+    @OptionalField(key: "given_name") var givenName: String?
+    @OptionalField(key: "surname") var surname: String?
     @OptionalField(key: "nik") var nik: String?
     @Field(key: "role") var role: Role
     @Field(key: "password_hash") var passwordHash: String

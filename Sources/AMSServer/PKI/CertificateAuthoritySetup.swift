@@ -20,7 +20,7 @@ struct CertificateAuthoritySetup: Sendable {
         let now = services.clock.now
         let builder = CAHierarchyBuilder(names: settings.names, algorithm: settings.caKeyAlgorithm,
                                          rootLifetimeDays: settings.rootLifetimeDays, issuingLifetimeDays: settings.issuingLifetimeDays,
-                                         policy: services.certificateProfile.policy, endpoints: services.pkiEndpoints)
+                                         policy: services.certificateProfile.policies[0], endpoints: services.pkiEndpoints)
         let keys = services.caKeys
         let created: Bool = try await WriteTransaction.run(on: database) { [services] db in
             try await Self.lockAuthorities(db)

@@ -53,9 +53,8 @@ extension AccountService {
         }
         let token = services.newToken().value
         let link = services.configuration.publicBaseURL + "/password/reset/" + token
-        let body = Localizer.text("mail_password_reset_body", AppLocale(rawValue: user.locale) ?? .default,
-                                  ["username": user.username, "url": link, "minutes": String(Int(lifetime / 60))])
-        let message = mail(to: user, template: "password_reset", subjectKey: "mail_password_reset_subject", body: body)
+        let message = services.mail.compose(to: user, template: "password_reset",
+                                            arguments: ["username": user.username, "url": link, "minutes": String(Int(lifetime / 60))])
         try await WriteTransaction.run(on: database) { [self] db in
             // Only the newest link works.
             try await PasswordResetTokenModel.query(on: db).filter(\.$user.$id == user.id!).filter(\.$usedAt == nil)
@@ -103,9 +102,8 @@ extension AccountService {
                                   alsoInTransaction extra: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
         let hash = try await services.passwordHashing.hash(password)
         let now = services.clock.now
-        let notice = mail(to: user, template: "password_changed", subjectKey: "mail_password_changed_subject",
-                          body: Localizer.text("mail_password_changed_body", AppLocale(rawValue: user.locale) ?? .default,
-                                               ["username": user.username, "time": ISO8601DateFormatter().string(from: now)]))
+        let notice = services.mail.compose(to: user, template: "password_changed",
+                                           arguments: ["username": user.username, "time": ISO8601DateFormatter().string(from: now)])
         try await WriteTransaction.run(on: database) { [self] db in
             try await extra?(db)
             user.passwordHash = hash

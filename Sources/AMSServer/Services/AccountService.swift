@@ -98,19 +98,10 @@ struct AccountService: Sendable {
     }
 
     func initialPasswordMail(for user: UserModel, password: String) -> MailMessage {
-        let locale = AppLocale(rawValue: user.locale) ?? .default
         let hours = String(Int(services.configuration.tokenPolicy.initialPasswordLifetime / 3600))
-        let body = Localizer.text("mail_initial_password_body", locale, [
+        return services.mail.compose(to: user, template: "initial_password", arguments: [
             "username": user.username, "password": password, "url": services.configuration.publicBaseURL + "/login", "hours": hours,
         ])
-        return mail(to: user, template: "initial_password", subjectKey: "mail_initial_password_subject", body: body)
-    }
-
-    func mail(to user: UserModel, template: String, subjectKey: String, body: String) -> MailMessage {
-        let locale = AppLocale(rawValue: user.locale) ?? .default
-        let text = Localizer.text("mail_greeting", locale, ["name": user.fullName]) + "\n\n" + body + "\n\n"
-            + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: user.email, subject: Localizer.text(subjectKey, locale), body: text, template: template)
     }
 }
 

@@ -69,10 +69,10 @@ extension CertificateService {
             let renewing = try await CertificateModel.query(on: database).filter(\.$replacesID == record.id)
                 .filter(\.$status ~~ [.pending, .issuing, .issued]).count()
             let holder = record.holder
-            let mail = self.mail(to: holder, template: "certificate_expiry_reminder", subjectKey: "mail_certificate_expiry_subject",
-                                 bodyKey: "mail_certificate_expiry_body",
-                                 arguments: ["serial": record.serialHex ?? "", "days": String(policy.daysLeft(notAfter: notAfter, now: now)),
-                                             "not_after": DisplayFormat.timestamp(notAfter), "url": detailURL(record)])
+            let mail = services.mail.compose(to: holder, template: "certificate_expiry_reminder", text: "certificate_expiry", arguments: [
+                "serial": record.serialHex ?? "", "days": String(policy.daysLeft(notAfter: notAfter, now: now)),
+                "not_after": DisplayFormat.timestamp(notAfter), "url": detailURL(record),
+            ])
             let version = record.version
             do {
                 try await WriteTransaction.run(on: database) { [services] db in

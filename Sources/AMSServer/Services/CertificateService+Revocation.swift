@@ -19,10 +19,9 @@ extension CertificateService {
         }
         let holder = try await record.$holder.get(on: database)
         let locale = AppLocale(rawValue: holder.locale) ?? .default
-        let mail = self.mail(to: holder, template: "certificate_revoked", subjectKey: "mail_certificate_revoked_subject",
-                             bodyKey: "mail_certificate_revoked_body",
-                             arguments: ["serial": record.serialHex ?? "", "reason": Localizer.text("revocation_reason_\(reason.name)", locale),
-                                         "url": detailURL(record)])
+        let mail = services.mail.compose(to: holder, template: "certificate_revoked", arguments: [
+            "serial": record.serialHex ?? "", "reason": Localizer.text("revocation_reason_\(reason.name)", locale), "url": detailURL(record),
+        ])
         let version = record.version
         let serial = record.serialHex ?? ""
         // OCSP's kept statuses are forgotten as soon as the transaction ends, committed or not (before the CRL).

@@ -4,7 +4,6 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
-import SQLiteNIO
 import SQLKit
 import X509
 
@@ -57,6 +56,7 @@ struct CertificateService: Sendable {
         record.$agency.id = holder.$agency.id
         record.status = .pending
         record.method = key.method
+        record.profile = services.certificateProfile.name
         record.version = 1
         record.subject = subject
         record.email = holder.email
@@ -114,9 +114,8 @@ struct CertificateService: Sendable {
     }
 
     func holderIdentity(_ holder: UserModel) async throws -> HolderIdentity {
-        let agency = try await holder.$agency.get(on: database)
-        return HolderIdentity(fullName: holder.fullName, email: holder.email, agencyName: agency?.name ?? "",
-                              unit: holder.unit, nik: holder.nik)
+        _ = try await holder.$agency.get(on: database)
+        return holder.holderIdentity
     }
 
     // MARK: decisions
@@ -152,8 +151,7 @@ struct CertificateService: Sendable {
         guard !reason.isEmpty else { throw InvalidInput(fields: ["note": "error_reason_required"]) }
         let now = services.clock.now
         let holder = try await record.$holder.get(on: database)
-        let mail = self.mail(to: holder, template: "certificate_rejected", subjectKey: "mail_certificate_rejected_subject",
-                             bodyKey: "mail_certificate_rejected_body", arguments: ["reason": reason, "url": detailURL(record)])
+        let mail = services.mail.compose(to: holder, template: "certificate_rejected", arguments: ["reason": reason, "url": detailURL(record)])
         try await WriteTransaction.run(on: database) { [services] db in
             try await Self.claim(record, from: .pending, expectedVersion: expectedVersion, now: now, on: db) { update in
                 update.set("status", to: CertificateStatus.rejected.rawValue).set("decided_at", to: now)
@@ -189,55 +187,19 @@ struct CertificateService: Sendable {
 
     /// ``claim(_:from:expectedVersion:now:on:_:)`` for many records in one statement: each record's id, expected
     /// version and own values come as one row of a `VALUES` list joined by id (`UPDATE … FROM (VALUES …)`, in
-    /// SQLite and PostgreSQL alike: an index lookup per row, where a `CASE id WHEN …` per column was quadratic),
-    /// `fixed` values are the same for all, and either every record moves or none does.
+    /// SQLite and PostgreSQL alike: an index lookup per row), `fixed` values are the same for all, and either every
+    /// record moves or none does.
     static func claimMany(_ records: [CertificateModel], from status: CertificateStatus, versionOffset: Int = 0, now: Date,
-                          on db: any Database, perRow: [String: [BulkValue]], fixed: [(column: String, value: BulkValue)]) async throws {
+                          on db: any Database, perRow: [String: [any Encodable & Sendable]],
+                          fixed: [(column: String, value: any Encodable & Sendable)]) async throws {
         guard !records.isEmpty else { return }
-        // VALUES columns are named column1, column2, … by both databases: id, expected version, then perRow's
-        let columns = perRow.keys.sorted()
-        let rows: [[BulkValue]] = records.indices.map { index in
-            [.uuid(records[index].id!), .integer(records[index].version + versionOffset)] + columns.map { perRow[$0]![index] }
-        }
-        let moved: Int
-        if let sqlite = db as? any SQLiteDatabase {
-            moved = try await claimManyOnSQLite(rows, columns: columns, from: status, now: now, fixed: fixed, sqlite)
-        } else {
-            moved = try await claimManyOnSQL(rows, columns: columns, from: status, now: now, fixed: fixed, db as! any SQLDatabase)
-        }
-        guard moved == records.count else { throw DomainError.staleVersion }
-    }
-
-    /// ``claimMany`` on SQLite: the statement written directly and the values bound as they are (SQLKit's
-    /// expression tree and a dynamic cast per value cost more than SQLite's update).
-    private static func claimManyOnSQLite(_ rows: [[BulkValue]], columns: [String], from status: CertificateStatus, now: Date,
-                                          fixed: [(column: String, value: BulkValue)], _ sqlite: any SQLiteDatabase) async throws -> Int {
-        let table = "\"\(CertificateModel.schema)\""
-        var assignments = ["\"version\" = \(table).\"version\" + 1", "\"updated_at\" = ?"]
-        var binds: [SQLiteData] = [BulkValue.date(now).sqliteData]
-        for (position, column) in columns.enumerated() {
-            assignments.append("\"\(column)\" = \"v\".\"column\(position + 3)\"")
-        }
-        for (column, value) in fixed {
-            assignments.append("\"\(column)\" = ?")
-            binds.append(value.sqliteData)
-        }
-        let values = BulkValue.sqliteRows(rows, width: columns.count + 2, binds: &binds)
-        binds.append(.text(status.rawValue))
-        let statement = "UPDATE \(table) SET " + assignments.joined(separator: ", ")
-            + " FROM (VALUES " + values + ") AS \"v\""
-            + " WHERE \(table).\"id\" = \"v\".\"column1\" AND \(table).\"status\" = ?"
-            + " AND \(table).\"version\" = CAST(\"v\".\"column2\" AS BIGINT) RETURNING \(table).\"id\""
-        return try await sqlite.query(statement, binds).count
-    }
-
-    /// ``claimMany`` through SQLKit (PostgreSQL).
-    private static func claimManyOnSQL(_ rows: [[BulkValue]], columns: [String], from status: CertificateStatus, now: Date,
-                                       fixed: [(column: String, value: BulkValue)], _ sql: any SQLDatabase) async throws -> Int {
+        let sql = db as! any SQLDatabase
         let table = SQLIdentifier(CertificateModel.schema)
         let incoming = SQLIdentifier("v")
         func current(_ column: String) -> any SQLExpression { SQLColumn(SQLIdentifier(column), table: table) }
+        // VALUES columns are named column1, column2, … by both databases: id, expected version, then perRow's
         func given(_ position: Int) -> any SQLExpression { SQLColumn(SQLIdentifier("column\(position)"), table: incoming) }
+        let columns = perRow.keys.sorted()
         var assignments: [any SQLExpression] = [
             SQLBinaryExpression(SQLIdentifier("version"), .equal, SQLBinaryExpression(current("version"), .add, SQLLiteral.numeric("1"))),
             SQLBinaryExpression(SQLIdentifier("updated_at"), .equal, SQLBind(now)),
@@ -246,9 +208,12 @@ struct CertificateService: Sendable {
             assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, given(position + 3)))
         }
         for (column, value) in fixed {
-            assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value.encodable)))
+            assignments.append(SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value)))
         }
-        let values: [any SQLExpression] = rows.map { row in SQLGroupExpression(row.map { SQLBind($0.encodable) }) }
+        let values: [any SQLExpression] = records.indices.map { index in
+            SQLGroupExpression([SQLBind(records[index].id!), SQLBind(records[index].version + versionOffset)]
+                               + columns.map { SQLBind(perRow[$0]![index]) })
+        }
         let statement = SQLList([
             SQLRaw("UPDATE "), table, SQLRaw(" SET "), SQLList(assignments),
             SQLRaw(" FROM (VALUES "), SQLList(values), SQLRaw(") AS "), incoming,
@@ -259,7 +224,7 @@ struct CertificateService: Sendable {
         ], separator: SQLRaw(""))
         let moved = NIOLockedValueBox(0)
         try await sql.execute(sql: statement) { _ in moved.withLockedValue { $0 += 1 } }
-        return moved.withLockedValue { $0 }
+        guard moved.withLockedValue({ $0 }) == records.count else { throw DomainError.staleVersion }
     }
 
     // MARK: mail
@@ -267,17 +232,12 @@ struct CertificateService: Sendable {
     func detailURL(_ record: CertificateModel) -> String {
         services.configuration.publicBaseURL + "/certificates/" + record.id!.uuidString
     }
+}
 
-    func mail(to holder: UserModel, template: String, subjectKey: String, bodyKey: String, arguments: [String: String]) -> MailMessage {
-        mail(to: holder.email, name: holder.fullName, locale: holder.locale, template: template, subjectKey: subjectKey, bodyKey: bodyKey,
-             arguments: arguments)
-    }
-
-    func mail(to email: String, name: String, locale code: String, template: String, subjectKey: String, bodyKey: String,
-              arguments: [String: String]) -> MailMessage {
-        let locale = AppLocale(rawValue: code) ?? .default
-        let text = Localizer.text("mail_greeting", locale, ["name": name]) + "\n\n"
-            + Localizer.text(bodyKey, locale, arguments) + "\n\n" + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: email, subject: Localizer.text(subjectKey, locale, arguments), body: text, template: template)
+extension UserModel {
+    /// The verified identity a certificate names (the agency must be loaded).
+    var holderIdentity: HolderIdentity {
+        HolderIdentity(fullName: fullName, givenName: givenName, surname: surname, email: email, agencyName: agency?.name ?? "",
+                       unit: unit, nik: nik)
     }
 }

@@ -184,22 +184,16 @@ extension RegistrationService {
     func activationMail(_ request: RegistrationRequestModel, token: String, locale: AppLocale) -> MailMessage {
         let link = services.configuration.publicBaseURL + "/activate/" + token
         let days = String(Int(services.configuration.tokenPolicy.activationLinkLifetime / 86400))
-        let body = Localizer.text("mail_greeting", locale, ["name": request.fullName]) + "\n\n"
-            + Localizer.text("mail_activation_body", locale, ["tracking": request.trackingNumber, "url": link, "days": days]) + "\n\n"
-            + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: request.email, subject: Localizer.text("mail_activation_subject", locale), body: body,
-                           template: "activation_link")
+        return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: "activation_link",
+                                     text: "activation", arguments: ["tracking": request.trackingNumber, "url": link, "days": days])
     }
 
     func noticeMail(_ request: RegistrationRequestModel, template: String, locale: AppLocale) -> MailMessage {
-        let body = Localizer.text("mail_greeting", locale, ["name": request.fullName]) + "\n\n"
-            + Localizer.text("mail_registration_notice_body", locale, [
-                "tracking": request.trackingNumber, "status": Localizer.text("status_\(request.status.rawValue)", locale),
-                "reason": request.lastReason.map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",
-            ]) + "\n\n" + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: request.email, subject: Localizer.text("mail_registration_notice_subject", locale,
-                                                                             ["tracking": request.trackingNumber]),
-                           body: body, template: template)
+        services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template, text: "registration_notice",
+                              arguments: [
+                                  "tracking": request.trackingNumber, "status": Localizer.text("status_\(request.status.rawValue)", locale),
+                                  "reason": request.lastReason.map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",
+                              ])
     }
 }
 

@@ -117,13 +117,8 @@ struct RegistrationService: Sendable {
 
     func statusMail(for request: RegistrationRequestModel, token: String, template: String, locale: AppLocale) -> MailMessage {
         let link = services.configuration.publicBaseURL + "/status/" + token
-        let body = Localizer.text("mail_greeting", locale, ["name": request.fullName]) + "\n\n"
-            + Localizer.text("mail_\(template)_body", locale, ["tracking": request.trackingNumber, "url": link,
-                                                              "reason": request.lastReason ?? ""]) + "\n\n"
-            + Localizer.text("mail_signature", locale) + "\n"
-        return MailMessage(recipient: request.email, subject: Localizer.text("mail_\(template)_subject", locale,
-                                                                             ["tracking": request.trackingNumber]),
-                           body: body, template: template)
+        return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template,
+                                     arguments: ["tracking": request.trackingNumber, "url": link, "reason": request.lastReason ?? ""])
     }
 
     static func cleanFilename(_ raw: String) -> String {

@@ -25,7 +25,7 @@ struct AMSServices: Sendable {
     var faults = FaultInjection()
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }
-    var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: configuration.publicBaseURL) }
+    var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: configuration.pkiBaseURL) }
     var passphraseWrap: PassphraseKeyWrap {
         PassphraseKeyWrap(cost: .init(log2N: configuration.certificates.passphraseCostLog2N))
     }
@@ -35,6 +35,7 @@ struct AMSServices: Sendable {
     var sealer: MailSealer { MailSealer(key: secrets.outboxSealingKey) }
     var csrf: CSRFTokens { CSRFTokens(key: secrets.csrfKey) }
     var initialPasswords: InitialPasswordGenerator { InitialPasswordGenerator(random: random) }
+    var mail: MailComposer { MailComposer() }
     var outbox: Outbox {
         Outbox(sealer: sealer, audit: audit, clock: clock,
                messageIDDomain: URL(string: configuration.publicBaseURL)?.host ?? "ams.localhost")

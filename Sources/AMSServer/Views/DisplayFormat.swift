@@ -1,10 +1,19 @@
-import AMSPKI
 import Foundation
 
-/// How times are shown: UTC, minutes, unambiguous (`2026-11-25 08:30 UTC`).
+/// How times, durations and sizes are shown: UTC, minutes, unambiguous (`2026-11-25 08:30 UTC`).
 enum DisplayFormat {
     static func timestamp(_ date: Date) -> String {
-        digits(DERWriter.utcComponents(date), seconds: false) + " UTC"
+        wholeSecond(date).formatted(minutes) + " UTC"
+    }
+
+    static func timestampSeconds(_ date: Date) -> String {
+        wholeSecond(date).formatted(seconds)
+    }
+
+    /// The second a moment falls in (rounded down, as in DER times; Foundation's formatter rounds to milliseconds
+    /// and truncates toward zero before 1970).
+    private static func wholeSecond(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// A waiting time as people say it: `45 mnt`, `3 j 10 mnt`, `2 h 4 j` (Indonesian) or `45 min`, `3 h 10 min`, `2 d 4 h`.
@@ -23,36 +32,13 @@ enum DisplayFormat {
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
-    static func timestampSeconds(_ date: Date) -> String {
-        digits(DERWriter.utcComponents(date), seconds: true)
-    }
+    /// `yyyy-MM-dd HH:mm` in UTC, Gregorian.
+    private static let minutes = Date.VerbatimFormatStyle(
+        format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+        timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
 
-    /// `yyyy-MM-dd HH:mm[:ss]`, written digit by digit (a batch of issuance mails formats thousands; `String(format:)`
-    /// went through C varargs for each).
-    private static func digits(_ parts: DERWriter.TimeComponents, seconds: Bool) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(19)
-        func append(_ value: Int, width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        if parts.year > 9999 { out += Array(String(parts.year).utf8) } else { append(parts.year, width: 4) }
-        out.append(UInt8(ascii: "-"))
-        append(parts.month, width: 2)
-        out.append(UInt8(ascii: "-"))
-        append(parts.day, width: 2)
-        out.append(UInt8(ascii: " "))
-        append(parts.hour, width: 2)
-        out.append(UInt8(ascii: ":"))
-        append(parts.minute, width: 2)
-        if seconds {
-            out.append(UInt8(ascii: ":"))
-            append(parts.second, width: 2)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// `yyyy-MM-dd HH:mm:ss` in UTC, Gregorian.
+    private static let seconds = Date.VerbatimFormatStyle(
+        format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
+        timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
 }
