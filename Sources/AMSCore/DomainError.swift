@@ -1,34 +1,78 @@
 import Foundation
 
-/// An error the domain raises: a stable machine code plus a human reason. Two errors are equal when their codes are.
+/// An error the domain raises: a code from a closed set plus a developer-facing reason. Two errors are equal when
+/// their codes are (as swift-certificates' `CertificateError`). The server maps each code to an HTTP status and a
+/// localised message in one place; input that fails field by field is a ``ValidationError`` instead.
 public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable identifier, also the key of the localised message (`error.<code>`).
-    public let code: String
+    /// Every reason AMS refuses an operation. The raw value is stable: API clients read it, and `error_<raw value>`
+    /// is its localised message.
+    public enum Code: String, Sendable, CaseIterable {
+        // access
+        case unauthenticated
+        case forbidden
+        case notFound = "not_found"
+        case csrfFailed = "csrf_failed"
+        case badRequest = "bad_request"
+        // accounts and sign-in
+        case invalidCredentials = "invalid_credentials"
+        case initialPasswordExpired = "initial_password_expired"
+        case accountDisabled = "account_disabled"
+        case wrongCurrentPassword = "wrong_current_password"
+        case tokenInvalid = "token_invalid"
+        case duplicateUsername = "duplicate_username"
+        case duplicateEmail = "duplicate_email"
+        case emailDomainNotInAgency = "email_domain_not_in_agency"
+        case agencyRequired = "agency_required"
+        case agencyNotAllowed = "agency_not_allowed"
+        case accountExists = "account_exists"
+        case storedAccountInvalid = "stored_account_invalid"
+        // concurrency: someone else changed the record first
+        case staleVersion = "stale_version"
+        // registration workflow
+        case transitionNotAllowed = "transition_not_allowed"
+        case reasonRequired = "reason_required"
+        case invalidStatus = "invalid_status"
+        // certificates
+        case caNotInitialized = "ca_not_initialized"
+        case identityNotVerified = "identity_not_verified"
+        case reverificationRequired = "reverification_required"
+        case certificateRequestOpen = "certificate_request_open"
+        case certificateSubjectInvalid = "certificate_subject_invalid"
+        case certificateNotPending = "certificate_not_pending"
+        case certificateNotActive = "certificate_not_active"
+        case renewalNotOpen = "renewal_not_open"
+        case tooManySelected = "too_many_selected"
+        // integrity
+        case auditHeadMissing = "audit_head_missing"
+    }
+
+    public let code: Code
     /// Developer-facing explanation; never shown as-is to users and never holds a secret.
     public let reason: String
 
-    public init(_ code: String, _ reason: String = "") {
+    public init(_ code: Code, _ reason: String = "") {
         self.code = code
         self.reason = reason
     }
 
     public static func == (lhs: DomainError, rhs: DomainError) -> Bool { lhs.code == rhs.code }
     public func hash(into hasher: inout Hasher) { hasher.combine(code) }
-    public var description: String { reason.isEmpty ? code : "\(code): \(reason)" }
+    public var description: String { reason.isEmpty ? code.rawValue : "\(code.rawValue): \(reason)" }
 
-    public static let forbidden = DomainError("forbidden", "the actor may not perform this operation")
-    public static let notFound = DomainError("not_found", "no such record")
-    public static let invalidCredentials = DomainError("invalid_credentials", "username or password is wrong")
-    public static let initialPasswordExpired = DomainError("initial_password_expired", "the initial password has expired")
-    public static let accountDisabled = DomainError("account_disabled", "the account is disabled")
-    public static let wrongCurrentPassword = DomainError("wrong_current_password", "the current password is wrong")
-    public static let tokenInvalid = DomainError("token_invalid", "the link is unknown, used or expired")
-    public static let csrfFailed = DomainError("csrf_failed", "the form token is missing or wrong")
-    public static let duplicateUsername = DomainError("duplicate_username", "the username is taken")
-    public static let duplicateEmail = DomainError("duplicate_email", "the e-mail address is taken")
-    public static let emailDomainNotInAgency = DomainError("email_domain_not_in_agency", "the e-mail domain does not belong to the agency")
-    public static let agencyRequired = DomainError("agency_required", "this role needs an agency")
-    public static let caNotInitialized = DomainError("ca_not_initialized", "the certificate authority has not been set up")
-    public static let staleVersion = DomainError("stale_version", "someone else changed the record first")
-    public static let agencyNotAllowed = DomainError("agency_not_allowed", "this role has no agency")
+    public static let unauthenticated = DomainError(.unauthenticated, "no signed-in session")
+    public static let forbidden = DomainError(.forbidden, "the actor may not perform this operation")
+    public static let notFound = DomainError(.notFound, "no such record")
+    public static let invalidCredentials = DomainError(.invalidCredentials, "username or password is wrong")
+    public static let initialPasswordExpired = DomainError(.initialPasswordExpired, "the initial password has expired")
+    public static let accountDisabled = DomainError(.accountDisabled, "the account is disabled")
+    public static let wrongCurrentPassword = DomainError(.wrongCurrentPassword, "the current password is wrong")
+    public static let tokenInvalid = DomainError(.tokenInvalid, "the link is unknown, used or expired")
+    public static let csrfFailed = DomainError(.csrfFailed, "the form token is missing or wrong")
+    public static let duplicateUsername = DomainError(.duplicateUsername, "the username is taken")
+    public static let duplicateEmail = DomainError(.duplicateEmail, "the e-mail address is taken")
+    public static let emailDomainNotInAgency = DomainError(.emailDomainNotInAgency, "the e-mail domain does not belong to the agency")
+    public static let agencyRequired = DomainError(.agencyRequired, "this role needs an agency")
+    public static let caNotInitialized = DomainError(.caNotInitialized, "the certificate authority has not been set up")
+    public static let staleVersion = DomainError(.staleVersion, "someone else changed the record first")
+    public static let agencyNotAllowed = DomainError(.agencyNotAllowed, "this role has no agency")
 }

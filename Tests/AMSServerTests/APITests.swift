@@ -58,7 +58,7 @@ struct APITests {
             // a stale version, an event of the CA, and bad input get JSON errors with stable codes
             let stale = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                        json: #"{"event":"return_to_applicant","version":1,"reason":"x"}"#)
-            #expect(stale.status == .conflict && stale.body.string.contains("\"code\":\"request_changed\""))
+            #expect(stale.status == .conflict && stale.body.string.contains("\"code\":\"stale_version\""))
             let caEvent = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                          json: #"{"event":"register_identity","version":2}"#)
             #expect(caEvent.status == .forbidden && caEvent.body.string.contains("\"code\":\"forbidden\""))

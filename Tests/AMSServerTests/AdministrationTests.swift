@@ -116,7 +116,7 @@ struct AdministrationTests {
             #expect(holder.mayBeIssuedCertificate)
             // act: a move whose e-mail does not fit the new agency is refused; after fixing the e-mail it works
             let service = AccountService(services: t.services, database: t.db)
-            await #expect(throws: AccountService.InvalidInput.self) {
+            await #expect(throws: ValidationError.self) {
                 try await service.changeRole(of: holder, to: .applicant, agencyID: second.id, actor: admin, context: .system())
             }
             holder.email = "holder@two.go.id"
@@ -135,7 +135,7 @@ struct AdministrationTests {
             let second = try await t.user("admin2", role: .administrator)
             let service = AccountService(services: t.services, database: t.db)
             try await service.setActive(false, user: second, actor: first, context: .system())
-            await #expect(throws: AccountService.InvalidInput.self) {
+            await #expect(throws: ValidationError.self) {
                 try await service.changeRole(of: first, to: .auditor, agencyID: nil, actor: second, context: .system())
             }
             let stored = try #require(try await UserModel.find(first.id, on: t.db))

@@ -42,7 +42,7 @@ struct CertificateIssuanceTests {
             let second = try await browser.postMultipart("/certificates/new", fields: [
                 "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase], files: [:],
                 from: "/certificates/new")
-            #expect(second.status == .unprocessableEntity && second.body.string.contains("Masih ada permohonan"))
+            #expect(second.status == .conflict && second.body.string.contains("Masih ada permohonan"))
             // the other agency's operator cannot see it; the CA operator sees it in the queue and approves
             let riau = t.browser()
             try await riau.signIn("op.riau", TestApp.password)
@@ -156,12 +156,12 @@ struct CertificateIssuanceTests {
             // changed data waits for re-verification
             holder.reverificationRequired = true
             try await holder.save(on: t.db)
-            await #expect(throws: DomainError("reverification_required")) {
+            await #expect(throws: DomainError(.reverificationRequired)) {
                 try await service.request(holder: holder, source: source, context: .system("test"))
             }
             // never verified
             let unverified = try await t.user("199202022017022002", role: .applicant, agency: agency)
-            await #expect(throws: DomainError("identity_not_verified")) {
+            await #expect(throws: DomainError(.identityNotVerified)) {
                 try await service.request(holder: unverified, source: source, context: .system("test"))
             }
             // staff accounts do not hold signing certificates here; the route refuses them
@@ -176,7 +176,7 @@ struct CertificateIssuanceTests {
             holder.reverificationRequired = true
             try await holder.save(on: t.db)
             let caOperator = try await t.user("op.ca", role: .caOperator)
-            await #expect(throws: DomainError("reverification_required")) {
+            await #expect(throws: DomainError(.reverificationRequired)) {
                 try await service.approve(record, expectedVersion: record.version, by: caOperator, context: .system("test"))
             }
             #expect(try await t.record(record.id).status == .pending)

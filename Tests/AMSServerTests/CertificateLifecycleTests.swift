@@ -29,7 +29,7 @@ struct CertificateLifecycleTests {
             try await browser.signIn(holder.username, TestApp.password)
             let page = "/certificates/\(record.id!.uuidString)"
             #expect(!(try await browser.get(page).body.string.contains("/renew")))
-            await #expect(throws: DomainError("renewal_not_open")) {
+            await #expect(throws: DomainError(.renewalNotOpen)) {
                 try await service.renew(record, holder: holder, source: .passphrase(TestApp.passphrase, confirmation: TestApp.passphrase),
                                         context: .system("test"))
             }

@@ -28,10 +28,10 @@ struct DatabaseUnavailableTests {
         try await TestApp.with(.sqlite) { t in
             let error = try await Self.refusedConnectionError(on: t.app)
             #expect(DatabaseUnavailable.matches(error))
-            #expect(ErrorPageMiddleware.classify(error).0 == .serviceUnavailable)
+            #expect(ErrorMapping(error).status == .serviceUnavailable)
             // ordinary failures stay what they are
             #expect(!DatabaseUnavailable.matches(Abort(.internalServerError)))
-            #expect(ErrorPageMiddleware.classify(Abort(.internalServerError)).0 == .internalServerError)
+            #expect(ErrorMapping(Abort(.internalServerError)).status == .internalServerError)
         }
     }
 
@@ -84,6 +84,6 @@ struct DatabaseDeadlineTests {
         // ended by the deadline, not by the hour-long sleep (bounded loosely: the machine may be busy)
         #expect(ContinuousClock.now - started < .seconds(120))
         #expect(error.map { DatabaseUnavailable.matches($0) } == true)
-        #expect(error.map { ErrorPageMiddleware.classify($0).0 } == .serviceUnavailable)
+        #expect(error.map { ErrorMapping($0).status } == .serviceUnavailable)
     }
 }

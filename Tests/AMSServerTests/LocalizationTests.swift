@@ -29,10 +29,9 @@ struct LocalizationTests {
         for violation in PasswordViolation.allCases { #expect(Localizer.has("violation_\(violation.rawValue)")) }
         for outcome in AuditOutcome.allCases { #expect(Localizer.has("audit_outcome_\(outcome.rawValue)")) }
         for status in OutboxMessageModel.Status.allCases { #expect(Localizer.has("outbox_status_\(status.rawValue)")) }
-        for error in [DomainError.forbidden, .notFound, .invalidCredentials, .initialPasswordExpired, .accountDisabled,
-                      .wrongCurrentPassword, .tokenInvalid, .csrfFailed, .duplicateUsername, .duplicateEmail,
-                      .emailDomainNotInAgency, .agencyRequired, .agencyNotAllowed] {
-            #expect(Localizer.has("error_\(error.code)"), "\(error.code)")
+        for code in DomainError.Code.allCases {
+            #expect(Localizer.has("error_\(code.rawValue)"), "\(code)")
+            #expect(ErrorMapping(code: code).messageKey == "error_\(code.rawValue)")
         }
     }
 

@@ -296,7 +296,7 @@ struct RegistrationWorkflowHTTPTests {
             })
             let results = await [first, second]
             #expect(results.filter { (try? $0.get()) != nil }.count == 1)
-            #expect(results.contains { if case .failure(let error) = $0 { return error is RegistrationService.StaleRequest } else { return false } })
+            #expect(results.contains { if case .failure(let error) = $0 { return (error as? DomainError) == .staleVersion } else { return false } })
             #expect(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "forward_to_ca").count() == 1)
         }
     }

@@ -64,15 +64,15 @@ public struct RegistrationWorkflow: Sendable, Equatable {
     }
 }
 
-/// Why a transition was refused; compared by code like ``DomainError``.
+/// Why a transition was refused, with the event and status; its ``code`` is one of ``DomainError/Code``.
 public enum WorkflowError: Error, Sendable, Equatable {
     case notAllowed(RegistrationEvent, from: RegistrationStatus)
     case reasonRequired(RegistrationEvent)
 
-    public var code: String {
+    public var code: DomainError.Code {
         switch self {
-        case .notAllowed: return "transition_not_allowed"
-        case .reasonRequired: return "reason_required"
+        case .notAllowed: return .transitionNotAllowed
+        case .reasonRequired: return .reasonRequired
         }
     }
 }

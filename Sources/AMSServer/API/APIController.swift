@@ -47,15 +47,6 @@ struct APIController: RouteCollection {
         let note: String?
     }
 
-    struct ErrorBody: Content {
-        struct Detail: Content {
-            let code: String
-            let message: String
-            let fields: [String: String]?
-        }
-        let error: Detail
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1")
         api.get("openapi.json", use: openAPI)
@@ -77,17 +68,11 @@ struct APIController: RouteCollection {
                        stepStartedAt: request.stepStartedAt)
     }
 
-    static func error(_ status: HTTPStatus, _ code: String, _ message: String, fields: [String: String]? = nil, on req: Request) throws -> Response {
-        let response = Response(status: status)
-        try response.content.encode(ErrorBody(error: .init(code: code, message: message, fields: fields)), as: .json)
-        return response
-    }
-
     @Sendable func list(req: Request) async throws -> Page {
         let key = try APIKeyAuthenticator.client(req)
         var query = RegistrationRequestModel.query(on: req.db).filter(\.$agency.$id == key.$agency.id)
         if let status = req.query[String.self, at: "status"] {
-            guard let parsed = RegistrationStatus(rawValue: status) else { throw DomainError("invalid_status", "unknown status") }
+            guard let parsed = RegistrationStatus(rawValue: status) else { throw DomainError(.invalidStatus, "unknown status") }
             query = query.filter(\.$status == parsed)
         }
         let total = try await query.count()
@@ -120,18 +105,12 @@ struct APIController: RouteCollection {
         let (request, key) = try await load(req)
         let body = try req.content.decode(ActionBody.self)
         guard let event = RegistrationEvent(rawValue: body.event) else {
-            return try Self.error(.badRequest, "unknown_event", "unknown event \(LogSafe.field(body.event, limit: 40))", on: req)
+            throw ValidationError(["event": "error_unknown_event"])
         }
-        do {
-            try await RegistrationService(services: req.ams, database: req.db).transition(
-                request, .init(event: event, reason: body.reason.map { String($0.prefix(1000)) }, note: body.note.map { String($0.prefix(1000)) },
-                               expectedVersion: body.version),
-                by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
-        } catch is RegistrationService.StaleRequest {
-            return try Self.error(.conflict, "request_changed", Localizer.text("error_request_changed", .en), on: req)
-        } catch let error as WorkflowError {
-            return try Self.error(.conflict, error.code, Localizer.text("error_\(error.code)", .en), on: req)
-        }
+        try await RegistrationService(services: req.ams, database: req.db).transition(
+            request, .init(event: event, reason: body.reason.map { String($0.prefix(1000)) }, note: body.note.map { String($0.prefix(1000)) },
+                           expectedVersion: body.version),
+            by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
         let fresh = try await RegistrationService(services: req.ams, database: req.db).load(request.id!)!
         return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)
     }
@@ -156,16 +135,11 @@ struct APIController: RouteCollection {
             email: String((form.email ?? "").prefix(254)), phone: String((form.phone ?? "").prefix(40)), agencyID: key.$agency.id.uuidString,
             unit: String((form.unit ?? "").prefix(300)), position: String((form.position ?? "").prefix(300)),
             recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
-        do {
-            let submitted = try await RegistrationService(services: req.ams, database: req.db)
-                .submit(input, enteredBy: nil, context: req.auditContext.actingAsAPI(key))
-            let response = try await Self.summary(submitted.request).encodeResponse(status: .created, for: req)
-            response.headers.replaceOrAdd(name: .location, value: "/api/v1/requests/\(submitted.request.id!.uuidString)")
-            return response
-        } catch let invalid as RegistrationService.InvalidRequest {
-            return try Self.error(.unprocessableEntity, "invalid_request", "the request has invalid fields",
-                                  fields: invalid.fields.mapValues { Localizer.text($0, .en, req.uploadMessageArguments) }, on: req)
-        }
+        let submitted = try await RegistrationService(services: req.ams, database: req.db)
+            .submit(input, enteredBy: nil, context: req.auditContext.actingAsAPI(key))
+        let response = try await Self.summary(submitted.request).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/requests/\(submitted.request.id!.uuidString)")
+        return response
     }
 
     @Sendable func openAPI(req: Request) async throws -> Response {

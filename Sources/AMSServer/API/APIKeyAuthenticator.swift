@@ -13,7 +13,7 @@ struct APIKeyAuthenticator: AsyncMiddleware {
               let key = try await APIKeyModel.query(on: request.db).filter(\.$keyHash == TokenDigest.hex(bearer))
                 .filter(\.$revokedAt == nil).first()
         else {
-            throw DomainError("unauthenticated", "missing, unknown or revoked API key")
+            throw DomainError(.unauthenticated, "missing, unknown or revoked API key")
         }
         key.lastUsedAt = request.ams.clock.now
         try await key.update(on: request.db)
@@ -22,7 +22,7 @@ struct APIKeyAuthenticator: AsyncMiddleware {
     }
 
     static func client(_ request: Request) throws -> APIKeyModel {
-        guard let key = request.storage[ClientKey.self] else { throw DomainError("unauthenticated", "no API key") }
+        guard let key = request.storage[ClientKey.self] else { throw DomainError(.unauthenticated, "no API key") }
         return key
     }
 }

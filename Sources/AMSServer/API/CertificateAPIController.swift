@@ -67,7 +67,7 @@ struct CertificateAPIController: RouteCollection {
         let key = try APIKeyAuthenticator.client(req)
         var query = CertificateModel.query(on: req.db).filter(\.$agency.$id == key.$agency.id).with(\.$holder)
         if let status = req.query[String.self, at: "status"] {
-            guard let parsed = CertificateStatus(rawValue: status) else { throw DomainError("invalid_status", "unknown status") }
+            guard let parsed = CertificateStatus(rawValue: status) else { throw DomainError(.invalidStatus, "unknown status") }
             query = query.filter(\.$status == parsed)
         }
         if let holder = req.query[String.self, at: "holder"] {
@@ -97,45 +97,30 @@ struct CertificateAPIController: RouteCollection {
         let body = try req.content.decode(CreateBody.self)
         guard let holder = try await UserModel.query(on: req.db).filter(\.$username == String(body.holder.prefix(64)))
             .filter(\.$agency.$id == key.$agency.id).filter(\.$role == .applicant).first() else {
-            return try APIController.error(.unprocessableEntity, "unknown_holder", "no holder with this username in the key's agency", on: req)
+            throw ValidationError(["holder": "error_unknown_holder"])
         }
         let source: CertificateService.KeySource
         switch (body.csr, body.passphrase) {
         case (let csr?, nil): source = .csr(Array(csr.utf8))
         case (nil, let passphrase?): source = .passphrase(passphrase, confirmation: passphrase)
         default:
-            return try APIController.error(.unprocessableEntity, "key_source", "give exactly one of csr and passphrase", on: req)
+            throw ValidationError(["csr": "error_key_source"])
         }
-        do {
-            let record = try await service(req).request(holder: holder, source: source, context: req.auditContext.actingAsAPI(key))
-            record.$holder.value = holder
-            let response = try await Self.summary(record).encodeResponse(status: .created, for: req)
-            response.headers.replaceOrAdd(name: .location, value: "/api/v1/certificates/\(record.id!.uuidString)")
-            return response
-        } catch let invalid as CertificateService.InvalidInput {
-            return try APIController.error(.unprocessableEntity, "invalid_request", "the request has invalid fields",
-                                           fields: invalid.fields.mapValues { Localizer.text($0, .en) }, on: req)
-        } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
-            return try APIController.error(.conflict, error.code, Localizer.has("error_\(error.code)") ? Localizer.text("error_\(error.code)", .en) : error.code, on: req)
-        }
+        let record = try await service(req).request(holder: holder, source: source, context: req.auditContext.actingAsAPI(key))
+        record.$holder.value = holder
+        let response = try await Self.summary(record).encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/certificates/\(record.id!.uuidString)")
+        return response
     }
 
     @Sendable func revoke(req: Request) async throws -> Response {
         let (record, key) = try await load(req)
         let body = try req.content.decode(RevokeBody.self)
         guard let reason = RevocationReason(name: body.reason) else {
-            return try APIController.error(.unprocessableEntity, "invalid_reason",
-                                           "reason must be one of \(RevocationReason.allCases.map(\.name).joined(separator: ", "))", on: req)
+            throw ValidationError(["reason": "error_revocation_reason"])
         }
-        do {
-            try await service(req).revoke(record, reason: reason, invalidityDate: body.invalidityDate, actor: key.actor, revokerUserID: nil,
-                                          context: req.auditContext.actingAsAPI(key))
-        } catch let invalid as CertificateService.InvalidInput {
-            return try APIController.error(.unprocessableEntity, "invalid_request", "the request has invalid fields",
-                                           fields: invalid.fields.mapValues { Localizer.text($0, .en) }, on: req)
-        } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
-            return try APIController.error(.conflict, error.code, Localizer.has("error_\(error.code)") ? Localizer.text("error_\(error.code)", .en) : error.code, on: req)
-        }
+        try await service(req).revoke(record, reason: reason, invalidityDate: body.invalidityDate, actor: key.actor, revokerUserID: nil,
+                                      context: req.auditContext.actingAsAPI(key))
         let (fresh, _) = try await load(req)
         return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)
     }

@@ -35,7 +35,7 @@ struct AuditLog: Sendable {
         let sql = database as! any SQLDatabase
         try await sql.raw("UPDATE audit_chain_head SET last_sequence = last_sequence + \(bind: entries.count) WHERE id = 1").run()
         guard let head = try await AuditChainHeadModel.find(1, on: database) else {
-            throw DomainError("audit_head_missing", "the audit chain head row is missing")
+            throw DomainError(.auditHeadMissing, "the audit chain head row is missing")
         }
         var sequence = head.lastSequence - Int64(entries.count)
         var previous = head.lastMAC

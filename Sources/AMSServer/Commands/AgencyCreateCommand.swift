@@ -1,3 +1,4 @@
+import AMSCore
 import Vapor
 
 /// `ams agency create`: registers an agency and its official e-mail domains.
@@ -16,10 +17,8 @@ struct AgencyCreateCommand: AsyncCommand {
             let agency = try await AgencyService(services: context.application.ams, database: context.application.db)
                 .create(input, context: .system("cli"))
             context.console.print("Created agency \(agency.code).")
-        } catch let rejected as AgencyService.AgencyRejected {
-            var reasons = rejected.fields.sorted { $0.key < $1.key }.map { "\($0.key): \(Localizer.text($0.value, .en))" }
-            if let (key, domain) = rejected.domainProblem { reasons.append("domains: " + Localizer.text(key, .en, ["domain": domain])) }
-            throw CommandFailure(reasons.joined(separator: "; "))
+        } catch let invalid as ValidationError {
+            throw CommandFailure(invalid)
         }
     }
 }

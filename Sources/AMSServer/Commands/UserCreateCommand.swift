@@ -39,15 +39,8 @@ struct UserCreateCommand: AsyncCommand {
                                                 agencyID: agencyID, locale: AppLocale(rawValue: signature.locale ?? "id") ?? .default)
         do {
             return try await AccountService(services: app.ams, database: app.db).createAccount(input, context: .system("cli"))
-        } catch let invalid as AccountService.InvalidInput {
-            let reasons = invalid.fields.sorted { $0.key < $1.key }.map { "\($0.key): \(Localizer.text($0.value, .en))" }
-            throw CommandFailure(reasons.joined(separator: "; "))
+        } catch let invalid as ValidationError {
+            throw CommandFailure(invalid)
         }
     }
-}
-
-/// A command's failure: printed and turned into a non-zero exit status by the executable.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -59,9 +59,8 @@ struct AdminAgencyController: RouteCollection {
         do {
             _ = try await AgencyService(services: req.ams, database: req.db).create(input, context: req.auditContext)
             return req.redirect(to: "/admin/agencies?notice=agency_created")
-        } catch let rejected as AgencyService.AgencyRejected {
-            var errors = req.formErrors(rejected.fields)
-            if let (key, domain) = rejected.domainProblem { errors.fields["domains"] = req.localized(key, ["domain": domain]) }
+        } catch let invalid as ValidationError {
+            let errors = req.formErrors(invalid)
             return try await req.renderPage("admin-agency-new", titleKey: "agencies_new",
                                             page: NewPage(code: input.code, name: input.name, domains: input.domains, errors: errors),
                                             status: .unprocessableEntity)

@@ -114,8 +114,8 @@ struct AdminUserController: RouteCollection {
         do {
             _ = try await AccountService(services: req.ams, database: req.db).createAccount(input, context: req.auditContext)
             return req.redirect(to: "/admin/users?notice=user_created")
-        } catch let invalid as AccountService.InvalidInput {
-            let errors = req.formErrors(invalid.fields)
+        } catch let invalid as ValidationError {
+            let errors = req.formErrors(invalid)
             return try await renderNew(req, form: fields, errors: errors, status: .unprocessableEntity)
         }
     }
@@ -203,9 +203,9 @@ struct AdminUserController: RouteCollection {
         do {
             try await operation(AccountService(services: req.ams, database: req.db), actor)
             return req.redirect(to: "/admin/users/\(user.id!.uuidString)?notice=\(notice)")
-        } catch let invalid as AccountService.InvalidInput {
-            var errors = req.formErrors(invalid.fields)
-            errors.summary = invalid.fields.values.first.map { req.localized($0) }
+        } catch let invalid as ValidationError {
+            var errors = req.formErrors(invalid)
+            errors.summary = invalid.fields.values.first.map { req.localized($0.key, $0.arguments) }
             return try await renderDetail(req, user: user, errors: errors, status: .unprocessableEntity)
         }
     }

@@ -79,18 +79,14 @@ struct ApplicantController: RouteCollection {
                 form: kept, errors: errors, done: false), status: .unprocessableEntity)
         }
         let now = req.ams.clock.now
-        do {
-            try await RegistrationService(services: req.ams, database: req.db).transition(
-                request, .init(event: .completeData, reason: nil, note: nil, expectedVersion: request.version), by: .applicant,
-                context: req.auditContext) { request in
-                    request.birthPlace = birthPlace
-                    request.birthDate = birthDate
-                    request.address = address
-                    request.termsAcceptedAt = now
-                }
-        } catch is RegistrationService.StaleRequest {
-            throw DomainError("request_changed", "the request changed while the form was open")
-        }
+        try await RegistrationService(services: req.ams, database: req.db).transition(
+            request, .init(event: .completeData, reason: nil, note: nil, expectedVersion: request.version), by: .applicant,
+            context: req.auditContext) { request in
+                request.birthPlace = birthPlace
+                request.birthDate = birthDate
+                request.address = address
+                request.termsAcceptedAt = now
+            }
         return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
             valid: true, intro: "", action: "", form: [:], errors: FormErrors(), done: true))
     }

@@ -63,7 +63,7 @@ struct AuthController: RouteCollection {
                 throw Abort(.internalServerError)
             }
         } catch let error as DomainError {
-            return try await fail(req.localized("error_\(error.code)"), status: .unauthorized)
+            return try await fail(req.errorMessage(error), status: .unauthorized)
         }
         // A previous session this browser carried (if any) ends; the new one has a fresh id.
         if let old = req.sessionToken {

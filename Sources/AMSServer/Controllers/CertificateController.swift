@@ -135,7 +135,7 @@ struct CertificateController: RouteCollection {
         for value in form.selected ?? [] {
             let parts = value.split(separator: ":")
             guard parts.count == 2, let id = UUID(uuidString: String(parts[0])), let version = Int(parts[1]) else {
-                throw DomainError("bad_request", "a selection is not <id>:<version>")
+                throw DomainError(.badRequest, "a selection is not <id>:<version>")
             }
             versions[id] = version
         }
@@ -151,8 +151,8 @@ struct CertificateController: RouteCollection {
         do {
             _ = try await service(req).approveMany(records, expectedVersions: versions, by: user, context: req.auditContext)
         } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
-            let key = Localizer.has("error_\(error.code)") ? "error_\(error.code)" : "error_bad_request"
-            return try await problem(key, error == .staleVersion ? .conflict : .unprocessableEntity)
+            let mapping = ErrorMapping(error)
+            return try await problem(mapping.messageKey, mapping.status)
         }
         return req.redirect(to: "/certificates?status=pending&notice=certificates_approved")
     }
@@ -212,13 +212,12 @@ struct CertificateController: RouteCollection {
             let record = try await perform(source)
             let notice = record.status == .issued ? "certificate_issued" : "certificate_requested"
             return req.redirect(to: "/certificates/\(record.id!.uuidString)?notice=\(notice)")
-        } catch let invalid as CertificateService.InvalidInput {
-            return try await renderNew(req, action: action, renewal: renewal, form: form, errors: req.formErrors(invalid.fields),
+        } catch let invalid as ValidationError {
+            return try await renderNew(req, action: action, renewal: renewal, form: form, errors: req.formErrors(invalid),
                                        status: .unprocessableEntity)
         } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
-            var errors = FormErrors()
-            errors.summary = req.localized(Localizer.has("error_\(error.code)") ? "error_\(error.code)" : "error_bad_request")
-            return try await renderNew(req, action: action, renewal: renewal, form: form, errors: errors, status: .unprocessableEntity)
+            return try await renderNew(req, action: action, renewal: renewal, form: form, errors: FormErrors(summary: req.errorMessage(error)),
+                                       status: ErrorMapping(error).status)
         }
     }
 
@@ -325,9 +324,10 @@ struct CertificateController: RouteCollection {
                 context: req.auditContext)
             let notice = replacement.status == .issued ? "certificate_issued" : "certificate_requested"
             return req.redirect(to: "/certificates/\(replacement.id!.uuidString)?notice=\(notice)")
-        } catch let invalid as CertificateService.InvalidInput {
+        } catch let invalid as ValidationError {
+            // the replacement form's fields are prefixed on the certificate page
             let fields = Dictionary(uniqueKeysWithValues: invalid.fields.map { ("replace" + $0.key.prefix(1).uppercased() + $0.key.dropFirst(), $0.value) })
-            return try await renderDetail(req, record, user, errors: req.formErrors(fields))
+            return try await renderDetail(req, record, user, errors: req.formErrors(ValidationError(fields: fields)))
         }
     }
 
@@ -336,12 +336,10 @@ struct CertificateController: RouteCollection {
         do {
             let notice = try await perform()
             return req.redirect(to: "/certificates/\(record.id!.uuidString)?notice=\(notice)")
-        } catch let invalid as CertificateService.InvalidInput {
-            return try await renderDetail(req, record, user, errors: req.formErrors(invalid.fields))
+        } catch let invalid as ValidationError {
+            return try await renderDetail(req, record, user, errors: req.formErrors(invalid))
         } catch let error as DomainError where ![DomainError.forbidden, .notFound].contains(error) {
-            let key = Localizer.has("error_\(error.code)") ? "error_\(error.code)" : "error_bad_request"
-            return try await renderDetail(req, record, user, problem: req.localized(key),
-                                          status: error == .staleVersion ? .conflict : .unprocessableEntity)
+            return try await renderDetail(req, record, user, problem: req.errorMessage(error), status: ErrorMapping(error).status)
         }
     }
 

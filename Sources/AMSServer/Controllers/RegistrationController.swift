@@ -114,8 +114,8 @@ struct RegistrationController: RouteCollection {
                 .submit(input, enteredBy: enteredBy, context: req.auditContext)
             if enteredBy != nil { return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created") }
             return req.redirect(to: "/register/submitted?tracking=\(submitted.request.trackingNumber)")
-        } catch let invalid as RegistrationService.InvalidRequest {
-            let errors = req.formErrors(invalid.fields, arguments: req.uploadMessageArguments)
+        } catch let invalid as ValidationError {
+            let errors = req.formErrors(invalid)
             let kept = ["fullName": input.fullName, "nip": input.nip, "nik": input.nik, "email": input.email, "phone": input.phone,
                         "agencyID": input.agencyID, "unit": input.unit, "position": input.position]
             return try await renderForm(req, form: kept.mapValues { LogSafe.field($0, limit: 300) }, errors: errors,
@@ -173,12 +173,10 @@ struct RegistrationController: RouteCollection {
         do {
             try await service.resubmit(request, correction: correction, context: req.auditContext)
             return req.redirect(to: "/status/\(token)")
-        } catch let invalid as RegistrationService.InvalidRequest {
-            let errors = req.formErrors(invalid.fields, arguments: req.uploadMessageArguments)
+        } catch let invalid as ValidationError {
+            let errors = req.formErrors(invalid)
             let kept = ["phone": correction.phone, "unit": correction.unit, "position": correction.position].mapValues { LogSafe.field($0, limit: 300) }
             return try await renderStatus(req, request, token: token, form: kept, errors: errors, status: .unprocessableEntity)
-        } catch let error as WorkflowError {
-            throw DomainError(error.code, "resubmission not possible now")
         }
     }
 }

@@ -143,12 +143,10 @@ struct RequestQueueController: RouteCollection {
             try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version),
                                          by: .operatorAccount(user), context: req.auditContext)
             return req.redirect(to: "/requests/\(request.id!.uuidString)?notice=request_updated")
-        } catch is RegistrationService.StaleRequest {
-            problem = req.localized("error_request_changed")
+        } catch let error as DomainError where [.staleVersion, .accountExists].contains(error.code) {
+            problem = req.errorMessage(error)
         } catch let error as WorkflowError {
-            problem = req.localized("error_\(error.code)")
-        } catch let error as DomainError where error.code == "account_exists" {
-            problem = req.localized("error_account_exists")
+            problem = req.errorMessage(error)
         }
         let fresh = try await service.load(request.id!) ?? request
         var page = try await RequestPage.make(fresh, for: user, on: req)

@@ -6,23 +6,23 @@ extension AccountService {
     /// Gives an account another role (and agency, where the role needs one). Ends its sessions so the new rights
     /// apply at once. The last active administrator keeps the role.
     func changeRole(of user: UserModel, to role: Role, agencyID: UUID?, actor: UserModel, context: AuditContext) async throws {
-        guard user.id != actor.id else { throw InvalidInput(fields: ["role": "error_self_change"]) }
+        guard user.id != actor.id else { throw ValidationError(["role": "error_self_change"]) }
         if user.role == .administrator, role != .administrator, try await activeAdministratorCount() <= 1 {
-            throw InvalidInput(fields: ["role": "error_last_administrator"])
+            throw ValidationError(["role": "error_last_administrator"])
         }
         var agency: AgencyModel?
         if let agencyID {
             agency = try await AgencyModel.query(on: database).filter(\.$id == agencyID).with(\.$domains).first()
-            guard agency != nil else { throw InvalidInput(fields: ["agencyID": "error_invalid_agency"]) }
+            guard agency != nil else { throw ValidationError(["agencyID": "error_invalid_agency"]) }
         }
         guard let username = Username(user.username), let email = EmailAddress(user.email), let name = PersonName(user.fullName) else {
-            throw DomainError("stored_account_invalid", "stored account fields no longer validate")
+            throw DomainError(.storedAccountInvalid, "stored account fields no longer validate")
         }
         do {
             _ = try AccountDraft(username: username, email: email, fullName: name, role: role, agencyID: agency?.id,
                                  agencyDomains: agency?.domains.compactMap { EmailDomain($0.domain) } ?? [])
         } catch let error as DomainError {
-            throw InvalidInput(fields: [error == .emailDomainNotInAgency ? "role" : "agencyID": "error_\(error.code)"])
+            throw ValidationError([error == .emailDomainNotInAgency ? "role" : "agencyID": ErrorMapping(code: error.code).messageKey])
         }
         let previous = user.role
         let now = services.clock.now
@@ -45,9 +45,9 @@ extension AccountService {
 
     /// Disables or re-enables an account; disabling ends its sessions.
     func setActive(_ active: Bool, user: UserModel, actor: UserModel, context: AuditContext) async throws {
-        guard user.id != actor.id else { throw InvalidInput(fields: ["status": "error_self_change"]) }
+        guard user.id != actor.id else { throw ValidationError(["status": "error_self_change"]) }
         if !active, user.role == .administrator, user.isActive, try await activeAdministratorCount() <= 1 {
-            throw InvalidInput(fields: ["status": "error_last_administrator"])
+            throw ValidationError(["status": "error_last_administrator"])
         }
         let now = services.clock.now
         try await WriteTransaction.run(on: database) { [self] db in

@@ -22,11 +22,6 @@ struct AccountService: Sendable {
         var locale: AppLocale = .default
     }
 
-    /// Validation failures keyed by form field, each a localisation key.
-    struct InvalidInput: Error {
-        var fields: [String: String]
-    }
-
     /// Creates an account with a random 8-character initial password mailed to its owner (SOP step 5).
     func createAccount(_ input: AccountInput, context: AuditContext) async throws -> UserModel {
         var problems: [String: String] = [:]
@@ -47,20 +42,20 @@ struct AccountService: Sendable {
             if let id = UUID(uuidString: raw) { agency = try await AgencyModel.query(on: database).filter(\.$id == id).with(\.$domains).first() }
             if agency == nil { problems["agencyID"] = "error_invalid_agency" }
         }
-        guard problems.isEmpty, let username, let email, let fullName, let role else { throw InvalidInput(fields: problems) }
+        guard problems.isEmpty, let username, let email, let fullName, let role else { throw ValidationError(problems) }
         let draft: AccountDraft
         do {
             draft = try AccountDraft(username: username, email: email, fullName: fullName, role: role, agencyID: agency?.id,
                                      agencyDomains: agency?.domains.compactMap { EmailDomain($0.domain) } ?? [])
         } catch let error as DomainError {
             let field = error == .emailDomainNotInAgency ? "email" : "agencyID"
-            throw InvalidInput(fields: [field: "error_\(error.code)"])
+            throw ValidationError([field: ErrorMapping(code: error.code).messageKey])
         }
         if try await UserModel.query(on: database).filter(\.$username == draft.username.value).count() > 0 {
-            throw InvalidInput(fields: ["username": "error_duplicate_username"])
+            throw ValidationError(["username": "error_duplicate_username"])
         }
         if try await UserModel.query(on: database).filter(\.$email == draft.email.value).count() > 0 {
-            throw InvalidInput(fields: ["email": "error_duplicate_email"])
+            throw ValidationError(["email": "error_duplicate_email"])
         }
         let password = services.initialPasswords.generate()
         let hash = try await services.passwordHashing.hash(password)

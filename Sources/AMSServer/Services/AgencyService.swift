@@ -15,30 +15,27 @@ struct AgencyService: Sendable {
     }
 
     func create(_ input: AgencyInput, context: AuditContext) async throws -> AgencyModel {
-        var problems: [String: String] = [:]
+        var problems: [String: ValidationError.Message] = [:]
         let code = input.code.trimmingCharacters(in: .whitespaces).uppercased()
         let codeAllowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        if !(2...32).contains(code.count) || !code.allSatisfy(codeAllowed.contains) { problems["code"] = "error_invalid_agency_code" }
+        if !(2...32).contains(code.count) || !code.allSatisfy(codeAllowed.contains) { problems["code"] = .init("error_invalid_agency_code") }
         let name = input.name.trimmingCharacters(in: .whitespaces)
         if !(3...200).contains(name.count) || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems["name"] = "error_invalid_agency_name"
+            problems["name"] = .init("error_invalid_agency_name")
         }
         let rawDomains = input.domains.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map(String.init)
         var domains: [EmailDomain] = []
-        var domainProblem: (String, String)?
-        for raw in rawDomains {
-            if let domain = EmailDomain(raw) { if !domains.contains(domain) { domains.append(domain) } }
-            else if domainProblem == nil { domainProblem = ("error_invalid_domain", LogSafe.field(raw, limit: 80)) }
+        for raw in rawDomains where EmailDomain(raw) == nil && problems["domains"] == nil {
+            problems["domains"] = .init("error_invalid_domain", ["domain": LogSafe.field(raw, limit: 80)])
         }
-        if rawDomains.isEmpty { problems["domains"] = "error_domains_required" }
-        if !problems.isEmpty || domainProblem != nil {
-            throw AgencyRejected(fields: problems, domainProblem: domainProblem)
-        }
+        for domain in rawDomains.compactMap(EmailDomain.init) where !domains.contains(domain) { domains.append(domain) }
+        if rawDomains.isEmpty { problems["domains"] = .init("error_domains_required") }
+        guard problems.isEmpty else { throw ValidationError(fields: problems) }
         if try await AgencyModel.query(on: database).filter(\.$code == code).count() > 0 {
-            throw AgencyRejected(fields: ["code": "error_duplicate_agency_code"], domainProblem: nil)
+            throw ValidationError(["code": "error_duplicate_agency_code"])
         }
         for domain in domains where try await AgencyDomainModel.query(on: database).filter(\.$domain == domain.value).count() > 0 {
-            throw AgencyRejected(fields: [:], domainProblem: ("error_duplicate_domain", domain.value))
+            throw ValidationError(fields: ["domains": .init("error_duplicate_domain", ["domain": domain.value])])
         }
         let agency = AgencyModel(code: code, name: name, createdAt: services.clock.now)
         let uniqueDomains = domains
@@ -51,11 +48,5 @@ struct AgencyService: Sendable {
                                             details: ["code": code, "domains": uniqueDomains.map(\.value).joined(separator: " ")], on: db)
         }
         return agency
-    }
-
-    struct AgencyRejected: Error {
-        var fields: [String: String]
-        /// The localisation key and the offending domain, for the domains field.
-        var domainProblem: (String, String)?
     }
 }

@@ -66,13 +66,13 @@ extension CertificateService {
         let byID = Dictionary(uniqueKeysWithValues: holders.map { ($0.id!, $0) })
         return try records.map { record in
             guard let holder = byID[record.$holder.id], holder.mayBeIssuedCertificate, holder.isActive else {
-                throw DomainError("reverification_required", "certificate data changed since verification")
+                throw DomainError(.reverificationRequired, "certificate data changed since verification")
             }
             let identity = holder.holderIdentity
             do {
                 return Job(record: record, holder: holder, identity: identity, subject: try profile.subjectText(for: identity))
             } catch {
-                throw DomainError("certificate_subject_invalid", "\(error)")
+                throw DomainError(.certificateSubjectInvalid, "\(error)")
             }
         }
     }

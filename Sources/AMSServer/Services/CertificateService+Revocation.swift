@@ -12,10 +12,10 @@ extension CertificateService {
         guard Permissions.canRevokeCertificate(actor: actor, holderID: record.$holder.id, holderAgencyID: record.$agency.id) else {
             throw DomainError.forbidden
         }
-        guard record.status == .issued else { throw DomainError("certificate_not_active", "only an issued certificate can be revoked") }
+        guard record.status == .issued else { throw DomainError(.certificateNotActive, "only an issued certificate can be revoked") }
         let now = services.clock.now
         if let invalidityDate, invalidityDate > now {
-            throw InvalidInput(fields: ["invalidityDate": "error_invalidity_date"])
+            throw ValidationError(["invalidityDate": "error_invalidity_date"])
         }
         let holder = try await record.$holder.get(on: database)
         let locale = AppLocale(rawValue: holder.locale) ?? .default
@@ -52,7 +52,7 @@ extension CertificateService {
         guard Permissions.canRenewCertificate(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
         guard let notAfter = record.notAfter,
               services.lifecycle.mayRenew(status: record.status, notAfter: notAfter, now: services.clock.now) else {
-            throw DomainError("renewal_not_open", "renewal opens 30 days before expiry")
+            throw DomainError(.renewalNotOpen, "renewal opens 30 days before expiry")
         }
         return try await request(holder: holder, source: source, replaces: record.id, context: context)
     }
@@ -63,10 +63,10 @@ extension CertificateService {
                                     context: AuditContext) async throws -> CertificateModel {
         guard Permissions.canRenewCertificate(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
         guard record.method == .generated, record.status == .issued else {
-            throw DomainError("certificate_not_active", "only an issued certificate with a key kept by AMS can be replaced")
+            throw DomainError(.certificateNotActive, "only an issued certificate with a key kept by AMS can be replaced")
         }
         try Self.checkPassphrase(passphrase, confirmation: confirmation)
-        guard holder.mayBeIssuedCertificate else { throw DomainError("reverification_required", "certificate data changed since verification") }
+        guard holder.mayBeIssuedCertificate else { throw DomainError(.reverificationRequired, "certificate data changed since verification") }
         try await revoke(record, reason: .superseded, invalidityDate: nil, actor: holder.actor, revokerUserID: holder.id, context: context)
         return try await request(holder: holder, source: .passphrase(passphrase, confirmation: confirmation), replaces: record.id,
                                  context: context)
@@ -81,6 +81,6 @@ extension CertificateService {
             fields["passphrase"] = "error_passphrase_weak"
         }
         if passphrase != confirmation { fields["passphraseConfirmation"] = "error_passphrase_mismatch" }
-        guard fields.isEmpty else { throw InvalidInput(fields: fields) }
+        guard fields.isEmpty else { throw ValidationError(fields) }
     }
 }

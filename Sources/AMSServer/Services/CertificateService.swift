@@ -24,11 +24,6 @@ struct CertificateService: Sendable {
         case csr([UInt8])
     }
 
-    /// Input errors keyed by form field; values are localisation keys.
-    struct InvalidInput: Error {
-        var fields: [String: String]
-    }
-
     static let passphraseLength = 12...1024
 
     // MARK: request
@@ -37,17 +32,17 @@ struct CertificateService: Sendable {
     /// unless the setting says issuance needs no approval, in which case it is issued at once.
     func request(holder: UserModel, source: KeySource, replaces: UUID? = nil, context: AuditContext) async throws -> CertificateModel {
         guard Permissions.canRequestCertificate(actor: holder.actor), holder.isActive else { throw DomainError.forbidden }
-        guard holder.identityVerifiedAt != nil else { throw DomainError("identity_not_verified", "the holder's identity is not verified") }
-        guard holder.mayBeIssuedCertificate else { throw DomainError("reverification_required", "certificate data changed since verification") }
+        guard holder.identityVerifiedAt != nil else { throw DomainError(.identityNotVerified, "the holder's identity is not verified") }
+        guard holder.mayBeIssuedCertificate else { throw DomainError(.reverificationRequired, "certificate data changed since verification") }
         let open = try await CertificateModel.query(on: database).filter(\.$holder.$id == holder.id!)
             .filter(\.$status ~~ [.pending, .issuing]).count()
-        guard open == 0 else { throw DomainError("certificate_request_open", "the holder has an open certificate request") }
+        guard open == 0 else { throw DomainError(.certificateRequestOpen, "the holder has an open certificate request") }
         let identity = try await holderIdentity(holder)
         let subject: String
         do {
             subject = try services.certificateProfile.subjectText(for: identity)
         } catch {
-            throw DomainError("certificate_subject_invalid", "\(error)")
+            throw DomainError(.certificateSubjectInvalid, "\(error)")
         }
         let key = try await prepareKey(source)
         let now = services.clock.now
@@ -104,7 +99,7 @@ struct CertificateService: Sendable {
                 return PreparedKey(method: .csr, algorithm: accepted.algorithm, publicKeyDER: try Self.spki(accepted.publicKey),
                                    wrapped: nil, csr: accepted.der)
             } catch let error as PKIError {
-                throw InvalidInput(fields: ["csr": "error_\(error.code)"])
+                throw ValidationError(["csr": "error_\(error.code)"])
             }
         }
     }
@@ -135,11 +130,11 @@ struct CertificateService: Sendable {
     /// one batch; if any check fails, none is approved.
     func approveMany(_ records: [CertificateModel], expectedVersions: [UUID: Int], by operatorUser: UserModel,
                      context: AuditContext) async throws -> [CertificateModel] {
-        guard records.count <= Self.approvalLimit else { throw DomainError("too_many_selected", "at most \(Self.approvalLimit) at once") }
+        guard records.count <= Self.approvalLimit else { throw DomainError(.tooManySelected, "at most \(Self.approvalLimit) at once") }
         for record in records {
             guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
             guard record.version == expectedVersions[record.id!] else { throw DomainError.staleVersion }
-            guard record.status == .pending else { throw DomainError("certificate_not_pending", "the request is no longer pending") }
+            guard record.status == .pending else { throw DomainError(.certificateNotPending, "the request is no longer pending") }
         }
         return try await issueBatch(records, approvedBy: operatorUser, context: context)
     }
@@ -148,7 +143,7 @@ struct CertificateService: Sendable {
     func reject(_ record: CertificateModel, expectedVersion: Int, note: String, by operatorUser: UserModel, context: AuditContext) async throws {
         guard Permissions.canDecideCertificate(actor: operatorUser.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
         let reason = LogSafe.field(note.trimmingCharacters(in: .whitespacesAndNewlines), limit: 1000)
-        guard !reason.isEmpty else { throw InvalidInput(fields: ["note": "error_reason_required"]) }
+        guard !reason.isEmpty else { throw ValidationError(["note": "error_reason_required"]) }
         let now = services.clock.now
         let holder = try await record.$holder.get(on: database)
         let mail = services.mail.compose(to: holder, template: "certificate_rejected", arguments: ["reason": reason, "url": detailURL(record)])

@@ -33,7 +33,7 @@ extension RegistrationService {
             default: problems[field] = "error_file_not_pdf"
             }
         }
-        guard problems.isEmpty, let phone, let unit, let position else { throw InvalidRequest(fields: problems) }
+        guard problems.isEmpty, let phone, let unit, let position else { throw invalid(problems) }
         var stored: [RegistrationAttachmentModel] = []
         let now = services.clock.now
         do {

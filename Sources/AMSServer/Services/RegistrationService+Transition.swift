@@ -4,9 +4,6 @@ import Foundation
 import SQLKit
 
 extension RegistrationService {
-    /// Another operator changed the request since this one loaded it.
-    struct StaleRequest: Error {}
-
     /// What an operator or applicant asks for.
     struct Action: Sendable {
         var event: RegistrationEvent
@@ -49,7 +46,7 @@ extension RegistrationService {
                     context: AuditContext, updates: (@Sendable (RegistrationRequestModel) -> Void)? = nil,
                     alsoInTransaction extra: (@Sendable (any Database) async throws -> Void)? = nil) async throws -> RegistrationStatus {
         // What the actor saw is no longer current: say so before judging the action against the new state.
-        guard action.expectedVersion == request.version else { throw StaleRequest() }
+        guard action.expectedVersion == request.version else { throw DomainError.staleVersion }
         let facts = Self.facts(request)
         var level = "applicant"
         var actorID: UUID?
@@ -108,7 +105,7 @@ extension RegistrationService {
                 .where("version", .equal, action.expectedVersion)
                 .returning("id")
                 .all()
-            guard !updated.isEmpty else { throw StaleRequest() }
+            guard !updated.isEmpty else { throw DomainError.staleVersion }
             request.status = to
             request.version = action.expectedVersion + 1
             request.lastReason = lastReason
@@ -168,7 +165,7 @@ extension RegistrationService {
                                         on db: any Database) async throws -> UserModel {
         if let existing = try await UserModel.query(on: db).group(.or, { $0.filter(\.$username == request.nip).filter(\.$email == request.email) })
             .first() {
-            throw DomainError("account_exists", "an account with username \(existing.username) or this e-mail exists")
+            throw DomainError(.accountExists, "an account with username \(existing.username) or this e-mail exists")
         }
         let user = UserModel(username: request.nip, email: request.email, fullName: request.fullName, nik: request.nik, role: .applicant,
                              agencyID: request.$agency.id, passwordHash: passwordHash, passwordIsInitial: true,

@@ -56,10 +56,16 @@ extension RegistrationService {
             if open > 0 { problems["nik"] = "error_open_request_exists" }
         }
         guard problems.isEmpty, let name, let nip, let nik, let email, let phone, let unit, let position, let agency else {
-            throw InvalidRequest(fields: problems)
+            throw invalid(problems)
         }
         return (ValidFields(fullName: name.value, nip: nip.value, nik: nik.value, email: email.value, phone: phone,
                             unit: unit, position: position), agency)
+    }
+
+    /// The refusal of a request's fields; upload messages name the size limit (`{mb}`).
+    func invalid(_ problems: [String: String]) -> ValidationError {
+        let limit = ["mb": String(services.configuration.uploadMaxBytes / (1024 * 1024))]
+        return ValidationError(fields: problems.mapValues { ValidationError.Message($0, limit) })
     }
 
     /// Indonesian numbers: `+62…`, `62…` or `0…`, 9–13 digits after the country code; stored as `+62…`.

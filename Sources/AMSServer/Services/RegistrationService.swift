@@ -28,11 +28,6 @@ struct RegistrationService: Sendable {
         var bytes: [UInt8]
     }
 
-    /// Validation failures keyed by form field; values are localisation keys (with arguments).
-    struct InvalidRequest: Error {
-        var fields: [String: String]
-    }
-
     struct Submitted: Sendable {
         let request: RegistrationRequestModel
         /// The clear token of the private status link (only its hash is stored).

@@ -91,10 +91,9 @@ extension Request {
                              showAccountLinks: user != nil)
     }
 
-    /// Form errors from validation results (field → localisation key), with the usual summary on top.
-    func formErrors(_ fields: [String: String], arguments: [String: String] = [:],
-                    summaryKey: String = "error_form_has_errors") -> FormErrors {
-        FormErrors(fields: fields.mapValues { localized($0, arguments) }, summary: localized(summaryKey))
+    /// Form errors for fields the controller checked itself (field → localisation key).
+    func formErrors(_ keys: [String: String]) -> FormErrors {
+        formErrors(ValidationError(keys))
     }
 
     /// Placeholders that upload messages use (`{mb}`).
