@@ -32,6 +32,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case transitionNotAllowed = "transition_not_allowed"
         case reasonRequired = "reason_required"
         case invalidStatus = "invalid_status"
+        case checklistIncomplete = "checklist_incomplete"
         // certificates
         case caNotInitialized = "ca_not_initialized"
         case identityNotVerified = "identity_not_verified"

@@ -24,9 +24,20 @@ public enum Permissions {
         actor.role == .administrator || actor.role == .auditor
     }
 
-    /// Reading the time-standard reports (agency operators see their own agency only).
+    /// Reading the time-standard reports (``VisibilityScope/reports(for:)``: agency operators their own agency).
     public static func canReadReports(actor: Actor) -> Bool {
-        [.agencyOperator, .caOperator, .administrator, .auditor].contains(actor.role)
+        VisibilityScope.reports(for: actor) != .nothing
+    }
+
+    /// Keeping one's own certificate data current (`/profile`): account holders.
+    public static func canEditOwnProfile(actor: Actor) -> Bool {
+        actor.role == .applicant
+    }
+
+    /// Opening the list of holders whose changed data waits for re-verification: agency and CA operators (each
+    /// holder is still checked with ``canReverify(actor:holderID:holderAgencyID:)``).
+    public static func canReadReverifications(actor: Actor) -> Bool {
+        [.agencyOperator, .caOperator].contains(actor.role)
     }
 
     /// Re-verifying a holder's changed identity: CA operators, or the agency operator of the holder's agency; never

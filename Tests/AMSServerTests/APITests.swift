@@ -51,8 +51,12 @@ struct APITests {
             let detail = try await t.callAPI(.GET, "/api/v1/requests/\(summary.id.uuidString)", key: key)
             let decoded = try detail.content.decode(APIController.RequestDetail.self)
             #expect(Set(decoded.allowedEvents) == ["forward_to_ca", "return_to_applicant"])
+            // the agency's checklist binds the API as it binds the web form: forwarding with an item missing is refused
+            let unchecked = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
+                                                json: #"{"event":"forward_to_ca","version":1,"checklist":["letter_signed","email_official"]}"#)
+            #expect(unchecked.status == .unprocessableEntity && unchecked.body.string.contains("\"code\":\"checklist_incomplete\""))
             let forwarded = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
-                                           json: #"{"event":"forward_to_ca","version":1}"#)
+                                           json: #"{"event":"forward_to_ca","version":1,"checklist":["letter_signed","decree_matches","email_official"]}"#)
             #expect(forwarded.status == .ok)
             #expect(try forwarded.content.decode(APIController.RequestSummary.self).status == .forwardedToCA)
             // a stale version, an event of the CA, and bad input get JSON errors with stable codes

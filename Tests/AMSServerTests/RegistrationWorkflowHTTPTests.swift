@@ -178,7 +178,7 @@ struct RegistrationWorkflowHTTPTests {
             #expect(ca.status == .notFound)
             // a return without a reason is refused with a clear message
             let noReason = try await act(cast.agencyOperator, t, .returnToApplicant)
-            #expect(noReason.status == .conflict)
+            #expect(noReason.status == .unprocessableEntity)
             #expect(noReason.body.string.contains("Tuliskan alasan"))
             // an operator cannot act on a request about themself
             let selfRequest = try #require(try await RegistrationRequestModel.find(request.id, on: t.db))
@@ -287,11 +287,13 @@ struct RegistrationWorkflowHTTPTests {
             let loaded = try #require(try await service.load(request.id!))
             let again = try #require(try await service.load(request.id!))
             async let first: Result<RegistrationStatus, any Error> = Result(catching: {
-                try await service.transition(loaded, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1),
+                try await service.transition(loaded, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1,
+                                                                  checklist: Set(AgencyChecklistItem.allCases)),
                                              by: .operatorAccount(operatorUser), context: .system())
             })
             async let second: Result<RegistrationStatus, any Error> = Result(catching: {
-                try await service.transition(again, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1),
+                try await service.transition(again, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1,
+                                                                  checklist: Set(AgencyChecklistItem.allCases)),
                                              by: .operatorAccount(operatorUser), context: .system())
             })
             let results = await [first, second]

@@ -20,7 +20,8 @@ struct SLAReportTests {
         func step(_ event: RegistrationEvent, by user: UserModel?, after step: WorkflowStep?) async throws {
             if let step { t.clock.advance(by: (minutes[step] ?? 0) * 60) }
             let request = try #require(try await service.load(id))
-            try await service.transition(request, .init(event: event, reason: nil, note: nil, expectedVersion: request.version),
+            try await service.transition(request, .init(event: event, reason: nil, note: nil, expectedVersion: request.version,
+                                                        checklist: Set(AgencyChecklistItem.allCases)),
                                          by: user.map { .operatorAccount($0) } ?? .applicant, context: .system())
         }
         try await step(.forwardToCA, by: agencyOperator, after: .agencyCheck)

@@ -8,13 +8,14 @@ extension Permissions {
         actor.role == .applicant
     }
 
-    /// Seeing a certificate record and downloading the certificate.
+    /// Opening the certificate list (each sees the part ``VisibilityScope/certificates(for:)`` gives).
+    public static func canListCertificates(actor: Actor) -> Bool {
+        VisibilityScope.certificates(for: actor) != .nothing
+    }
+
+    /// Seeing a certificate record and downloading the certificate (``VisibilityScope/certificates(for:)``).
     public static func canViewCertificate(actor: Actor, holderID: UUID, holderAgencyID: UUID?) -> Bool {
-        switch actor.role {
-        case .applicant: return actor.userID == holderID
-        case .agencyOperator: return holderAgencyID != nil && actor.agencyID == holderAgencyID
-        case .caOperator, .administrator, .auditor: return true
-        }
+        VisibilityScope.certificates(for: actor).admits(ownerID: holderID, agencyID: holderAgencyID)
     }
 
     /// Revoking: the holder (after re-authenticating), the holder's agency operator, or a CA operator.
@@ -29,7 +30,12 @@ extension Permissions {
 
     /// Approving or rejecting an issuance request (the SOP's CA operator; never for oneself).
     public static func canDecideCertificate(actor: Actor, holderID: UUID) -> Bool {
-        actor.role == .caOperator && actor.userID != holderID
+        canDecideCertificates(actor: actor) && actor.userID != holderID
+    }
+
+    /// Deciding issuance requests at all (the queue's "approve selected"; each request is still checked alone).
+    public static func canDecideCertificates(actor: Actor) -> Bool {
+        actor.role == .caOperator
     }
 
     /// Renewing or replacing (forgotten passphrase): the holder only.

@@ -13,15 +13,19 @@ extension Permissions {
         }
     }
 
-    /// Whether a signed-in operator may see a request: agency operators their own agency's, CA operators all that
-    /// reached the CA, administrators and auditors all (read only).
+    /// Whether a signed-in operator may see a request (``VisibilityScope/registrationRequests(for:)``).
     public static func canView(actor: Actor, request: RegistrationFacts) -> Bool {
-        switch actor.role {
-        case .agencyOperator: return actor.agencyID == request.agencyID
-        case .caOperator: return ![.submitted, .returnedByAgency].contains(request.status)
-        case .administrator, .auditor: return true
-        case .applicant: return false
-        }
+        VisibilityScope.registrationRequests(for: actor).admits(ownerID: nil, agencyID: request.agencyID, status: request.status)
+    }
+
+    /// Opening the operators' request queue.
+    public static func canReadRequestQueue(actor: Actor) -> Bool {
+        VisibilityScope.registrationRequests(for: actor) != .nothing
+    }
+
+    /// Entering a request on an applicant's behalf (SOP step 1 at the agency's desk): agency operators.
+    public static func canEnterRequestForApplicant(actor: Actor) -> Bool {
+        actor.role == .agencyOperator
     }
 
     /// Whether `actor` may cause `event` on the request. Applicant events are authorised by the request's private

@@ -45,6 +45,8 @@ struct APIController: RouteCollection {
         let version: Int
         let reason: String?
         let note: String?
+        /// SOP step 2's checklist items the agency confirms (`forward_to_ca` needs all of them).
+        let checklist: [String]?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -109,7 +111,7 @@ struct APIController: RouteCollection {
         }
         try await RegistrationService(services: req.ams, database: req.db).transition(
             request, .init(event: event, reason: body.reason.map { String($0.prefix(1000)) }, note: body.note.map { String($0.prefix(1000)) },
-                           expectedVersion: body.version),
+                           expectedVersion: body.version, checklist: Set((body.checklist ?? []).compactMap(AgencyChecklistItem.init(rawValue:)))),
             by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
         let fresh = try await RegistrationService(services: req.ams, database: req.db).load(request.id!)!
         return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)

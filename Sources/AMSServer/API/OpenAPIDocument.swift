@@ -84,7 +84,9 @@ enum OpenAPIDocument {
                 "event": {"type": "string"},
                 "version": {"type": "integer", "description": "The version last read; the action fails with 409 if it changed"},
                 "reason": {"type": "string", "maxLength": 1000},
-                "note": {"type": "string", "maxLength": 1000}
+                "note": {"type": "string", "maxLength": 1000},
+                "checklist": {"type": "array", "description": "SOP step 2's checklist items the agency confirms; forward_to_ca needs all three (else 422 checklist_incomplete)",
+                              "items": {"type": "string", "enum": ["letter_signed", "decree_matches", "email_official"]}}
               }
             }}}},
             "responses": {

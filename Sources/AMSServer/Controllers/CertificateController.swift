@@ -64,12 +64,7 @@ struct CertificateController: RouteCollection {
 
     /// The certificates `user` may see.
     static func visible(to user: UserModel, on db: any Database) -> QueryBuilder<CertificateModel> {
-        let query = CertificateModel.query(on: db)
-        switch user.role {
-        case .applicant: return query.filter(\.$holder.$id == user.id!)
-        case .agencyOperator: return query.filter(\.$agency.$id == (user.$agency.id ?? UUID()))
-        case .caOperator, .administrator, .auditor: return query
-        }
+        VisibilityScope.certificates(for: user.actor).certificates(on: db)
     }
 
     func load(_ req: Request) async throws -> (CertificateModel, UserModel) {
@@ -129,7 +124,7 @@ struct CertificateController: RouteCollection {
     /// "Approve selected" in the queue: every checked request is approved and issued together, or none is.
     @Sendable func approveSelected(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard user.role == .caOperator else { throw DomainError.forbidden }
+        guard Permissions.canDecideCertificates(actor: user.actor) else { throw DomainError.forbidden }
         let form = try req.content.decode(SelectionForm.self)
         var versions: [UUID: Int] = [:]
         for value in form.selected ?? [] {
@@ -145,8 +140,7 @@ struct CertificateController: RouteCollection {
         }
         guard !versions.isEmpty else { return try await problem("error_none_selected", .unprocessableEntity) }
         guard versions.count <= CertificateService.approvalLimit else { return try await problem("error_too_many_selected", .unprocessableEntity) }
-        // a CA operator sees every request (``visible(to:on:)``)
-        let records = try await CertificateModel.query(on: req.db).filter(\.$id ~~ Array(versions.keys)).all()
+        let records = try await Self.visible(to: user, on: req.db).filter(\.$id ~~ Array(versions.keys)).all()
         guard records.count == versions.count else { throw DomainError.notFound }
         do {
             _ = try await service(req).approveMany(records, expectedVersions: versions, by: user, context: req.auditContext)

@@ -32,13 +32,7 @@ struct DashboardController: RouteCollection {
     @Sendable func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let agency = try await user.$agency.get(on: req.db)
-        let actor = user.actor
-        var tiles: [Tile] = []
-        if [.agencyOperator, .caOperator].contains(actor.role) { tiles.append(Tile(href: "/requests", label: req.localized("nav_requests"))) }
-        if Permissions.canManageAgencies(actor: actor) { tiles.append(Tile(href: "/admin/agencies", label: req.localized("nav_agencies"))) }
-        if Permissions.canManageAccounts(actor: actor) { tiles.append(Tile(href: "/admin/users", label: req.localized("nav_users"))) }
-        if Permissions.canReadOutbox(actor: actor) { tiles.append(Tile(href: "/admin/outbox", label: req.localized("nav_outbox"))) }
-        if Permissions.canReadAuditLog(actor: actor) { tiles.append(Tile(href: "/audit", label: req.localized("nav_audit"))) }
+        let tiles = Navigation.destinations(for: user.actor).filter(\.isTile).map { Tile(href: $0.href, label: req.localized($0.labelKey)) }
         let page = DashboardPage(
             welcome: req.localized("dashboard_welcome", ["name": user.fullName]),
             roleBody: req.localized("dashboard_\(user.role.rawValue)_body"), username: user.username, email: user.email,

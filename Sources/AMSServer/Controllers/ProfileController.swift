@@ -32,10 +32,10 @@ struct ProfileController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignedInMiddleware())
-        let holders = signedIn.grouped(RequirePermissionMiddleware { $0.role == .applicant })
+        let holders = signedIn.grouped(RequirePermissionMiddleware { Permissions.canEditOwnProfile(actor: $0) })
         holders.get("profile", use: show)
         holders.post("profile", use: update)
-        let operators = signedIn.grouped(RequirePermissionMiddleware { [.agencyOperator, .caOperator].contains($0.role) })
+        let operators = signedIn.grouped(RequirePermissionMiddleware { Permissions.canReadReverifications(actor: $0) })
         operators.get("reverifications", use: list)
         operators.post("reverifications", ":userID", use: reverify)
     }

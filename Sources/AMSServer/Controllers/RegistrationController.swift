@@ -63,7 +63,7 @@ struct RegistrationController: RouteCollection {
         let limit = uploadMaxBytes * 2 + 64 * 1024
         let route = routes.on(.POST, "register", body: .collect(maxSize: ByteCount(value: limit)), use: RegistrationController().submit)
         route.userInfo[CSRFMiddleware.bodyLimitKey] = limit
-        let agencyOperators = routes.grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { $0.role == .agencyOperator })
+        let agencyOperators = routes.grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canEnterRequestForApplicant(actor: $0) })
         agencyOperators.get("requests", "new", use: RegistrationController().showOperatorForm)
         let entered = agencyOperators.on(.POST, "requests", "new", body: .collect(maxSize: ByteCount(value: limit)),
                                          use: RegistrationController().submit)

@@ -31,7 +31,7 @@ struct RequestQueueController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         let staff = routes.grouped("requests").grouped(RequireSignedInMiddleware(),
-                                                       RequirePermissionMiddleware { [.agencyOperator, .caOperator, .administrator, .auditor].contains($0.role) })
+                                                       RequirePermissionMiddleware { Permissions.canReadRequestQueue(actor: $0) })
         staff.get(use: queue)
         staff.get(":requestID", use: detail)
         staff.post(":requestID", "actions", use: act)
@@ -40,12 +40,7 @@ struct RequestQueueController: RouteCollection {
 
     /// The requests `user` may see, as a query.
     static func visible(to user: UserModel, on db: any Database) -> QueryBuilder<RegistrationRequestModel> {
-        let query = RegistrationRequestModel.query(on: db)
-        switch user.role {
-        case .agencyOperator: return query.filter(\.$agency.$id == (user.$agency.id ?? UUID()))
-        case .caOperator: return query.filter(\.$status !~ [.submitted, .returnedByAgency])
-        default: return query
-        }
+        VisibilityScope.registrationRequests(for: user.actor).registrationRequests(on: db)
     }
 
     @Sendable func queue(req: Request) async throws -> Response {
@@ -76,7 +71,7 @@ struct RequestQueueController: RouteCollection {
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
         let statuses = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
-        let page = QueuePage(canEnter: user.role == .agencyOperator, rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
+        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
                              pagination: pagination)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
     }
@@ -123,12 +118,6 @@ struct RequestQueueController: RouteCollection {
         guard let event = form.event.flatMap(RegistrationEvent.init(rawValue:)), let version = form.version else {
             throw Abort(.badRequest)
         }
-        // Step 2's checklist: the operator confirms each point before forwarding (otherwise: return the request).
-        if event == .forwardToCA, [form.checkLetterSigned, form.checkDecreeMatches, form.checkEmailOfficial].contains(where: { $0 != "yes" }) {
-            var page = try await RequestPage.make(request, for: user, on: req)
-            page.problem = req.localized("error_checklist_incomplete")
-            return try await req.renderPage("request", titleKey: "request_title", page: page, status: .unprocessableEntity)
-        }
         var reason: String?
         if event.needsReason {
             let picked = form.reasonCode.flatMap { code in RequestPage.reasonCodes.contains(code) ? req.localized("reason_\(code)") : nil }
@@ -136,22 +125,26 @@ struct RequestQueueController: RouteCollection {
             reason = [picked, free.isEmpty ? nil : String(free.prefix(1000))].compactMap { $0 }.joined(separator: ": ")
         }
         let service = RegistrationService(services: req.ams, database: req.db)
-        var problem: String?
+        let refusal: ErrorMapping
         do {
             let note = event == .forwardToCA ? [req.localized("request_checklist_done"), form.note].compactMap { $0?.isEmpty == false ? $0 : nil }
                 .joined(separator: " — ") : form.note
-            try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version),
+            let ticked: [(String?, AgencyChecklistItem)] = [(form.checkLetterSigned, .letterSigned), (form.checkDecreeMatches, .decreeMatches),
+                                                            (form.checkEmailOfficial, .emailOfficial)]
+            try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version,
+                                                        checklist: Set(ticked.filter { $0.0 == "yes" }.map(\.1))),
                                          by: .operatorAccount(user), context: req.auditContext)
             return req.redirect(to: "/requests/\(request.id!.uuidString)?notice=request_updated")
-        } catch let error as DomainError where [.staleVersion, .accountExists].contains(error.code) {
-            problem = req.errorMessage(error)
+        } catch let error as DomainError where [.staleVersion, .accountExists, .checklistIncomplete].contains(error.code) {
+            refusal = ErrorMapping(error)
         } catch let error as WorkflowError {
-            problem = req.errorMessage(error)
+            refusal = ErrorMapping(error)
         }
+        // refused: the page again, as it is now, with the reason on top
         let fresh = try await service.load(request.id!) ?? request
         var page = try await RequestPage.make(fresh, for: user, on: req)
-        page.problem = problem
-        return try await req.renderPage("request", titleKey: "request_title", page: page, status: .conflict)
+        page.problem = refusal.message(req.locale)
+        return try await req.renderPage("request", titleKey: "request_title", page: page, status: refusal.status)
     }
 
     @Sendable func download(req: Request) async throws -> Response {

@@ -73,8 +73,8 @@ struct SLAReportController: RouteCollection {
         let toText = req.query[String.self, at: "to"] ?? ""
         let from = AuditController.Filter.day(fromText) ?? now.addingTimeInterval(-30 * 86400)
         let to = AuditController.Filter.day(toText).map { $0.addingTimeInterval(86400) } ?? now.addingTimeInterval(1)
-        var query = StepTimingModel.query(on: req.db).filter(\.$endedAt != nil).filter(\.$startedAt >= from).filter(\.$startedAt < to)
-        if user.role == .agencyOperator { query = query.filter(\.$agencyID == (user.$agency.id ?? UUID())) }
+        let query = VisibilityScope.reports(for: user.actor).stepTimings(on: req.db)
+            .filter(\.$endedAt != nil).filter(\.$startedAt >= from).filter(\.$startedAt < to)
         return (try await query.all(), AuditController.Filter.day(fromText) == nil ? "" : fromText,
                 AuditController.Filter.day(toText) == nil ? "" : toText)
     }

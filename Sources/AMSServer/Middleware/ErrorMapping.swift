@@ -63,7 +63,7 @@ struct ErrorMapping: Sendable {
         case .staleVersion, .transitionNotAllowed, .accountExists, .certificateRequestOpen, .certificateNotPending,
              .certificateNotActive, .renewalNotOpen, .reverificationRequired, .identityNotVerified: .conflict
         // the input cannot be carried out as given
-        case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus: .unprocessableEntity
+        case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus, .checklistIncomplete: .unprocessableEntity
         case .caNotInitialized: .serviceUnavailable
         case .auditHeadMissing: .internalServerError
         default: .badRequest

@@ -11,6 +11,8 @@ extension RegistrationService {
         var note: String?
         /// The version the actor saw; the transition only happens if it is still current.
         var expectedVersion: Int
+        /// What the agency operator confirmed of SOP step 2's checklist (forwarding needs every item).
+        var checklist: Set<AgencyChecklistItem> = []
     }
 
     /// Who acts: a signed-in operator, or the applicant holding one of the request's private links.
@@ -69,6 +71,9 @@ extension RegistrationService {
             actorName = key.actor.username
         case .applicant:
             guard action.event.actorKind == .applicant else { throw DomainError.forbidden }
+        }
+        if action.event == .forwardToCA, !AgencyChecklistItem.isComplete(action.checklist) {
+            throw DomainError(.checklistIncomplete, "every checklist item must be confirmed before forwarding")
         }
         var workflow = request.workflow
         let from = request.status

@@ -63,22 +63,10 @@ extension Request {
             signedIn = .init(fullName: user.fullName, username: user.username,
                              roleLabel: Localizer.text("role_\(user.role.rawValue)", locale))
             if !user.passwordIsInitial {
-                func item(_ href: String, _ key: String) {
-                    nav.append(.init(href: href, label: Localizer.text(key, locale),
-                                     active: url.path == href || url.path.hasPrefix(href + "/")))
+                nav = Navigation.destinations(for: user.actor).map { destination in
+                    .init(href: destination.href, label: Localizer.text(destination.labelKey, locale),
+                          active: url.path == destination.href || url.path.hasPrefix(destination.href + "/"))
                 }
-                item("/dashboard", "nav_dashboard")
-                let actor = user.actor
-                if [.agencyOperator, .caOperator, .administrator, .auditor].contains(actor.role) { item("/requests", "nav_requests") }
-                item("/certificates", "nav_certificates")
-                if actor.role == .applicant { item("/profile", "nav_profile") }
-                if [.agencyOperator, .caOperator].contains(actor.role) { item("/reverifications", "nav_reverifications") }
-                if Permissions.canReadReports(actor: actor) { item("/reports/sla", "nav_reports") }
-                if Permissions.canManageAgencies(actor: actor) { item("/admin/agencies", "nav_agencies") }
-                if Permissions.canManageAccounts(actor: actor) { item("/admin/users", "nav_users") }
-                if Permissions.canManageAgencies(actor: actor) { item("/admin/api-keys", "nav_api_keys") }
-                if Permissions.canReadOutbox(actor: actor) { item("/admin/outbox", "nav_outbox") }
-                if Permissions.canReadAuditLog(actor: actor) { item("/audit", "nav_audit") }
             }
         }
         var notice: String?
