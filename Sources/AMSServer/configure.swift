@@ -88,8 +88,8 @@ func configure(_ app: Application, configuration: AppConfiguration, mode: RunMod
     if mode == .serve {
         app.lifecycle.use(FirstAdministratorBootstrap())
         app.lifecycle.use(CertificateAuthorityBootstrap())
-        app.lifecycle.use(CertificateMaintenanceWorker(interval: configuration.certificateMaintenanceInterval))
-        app.lifecycle.use(OutboxWorker(interval: configuration.mailPollInterval))
+        app.lifecycle.use(PeriodicWorker.certificateMaintenance(interval: configuration.certificateMaintenanceInterval))
+        app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
     }
 }
 

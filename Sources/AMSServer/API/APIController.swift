@@ -110,33 +110,16 @@ struct APIController: RouteCollection {
             throw ValidationError(["event": "error_unknown_event"])
         }
         try await RegistrationService(services: req.ams, database: req.db).transition(
-            request, .init(event: event, reason: body.reason.map { String($0.prefix(1000)) }, note: body.note.map { String($0.prefix(1000)) },
+            request, .init(event: event, reason: body.reason.map { String($0.prefix(FieldLimit.reason)) }, note: body.note.map { String($0.prefix(FieldLimit.reason)) },
                            expectedVersion: body.version, checklist: Set((body.checklist ?? []).compactMap(AgencyChecklistItem.init(rawValue:)))),
             by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
         let fresh = try await RegistrationService(services: req.ams, database: req.db).load(request.id!)!
         return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)
     }
 
-    struct CreateForm: Content {
-        var fullName: String?
-        var nip: String?
-        var nik: String?
-        var email: String?
-        var phone: String?
-        var unit: String?
-        var position: String?
-        var recommendationLetter: File?
-        var jobDecree: File?
-    }
-
     @Sendable func create(req: Request) async throws -> Response {
         let key = try APIKeyAuthenticator.client(req)
-        let form = try req.content.decode(CreateForm.self)
-        let input = RegistrationService.RequestInput(
-            fullName: String((form.fullName ?? "").prefix(200)), nip: String((form.nip ?? "").prefix(40)), nik: String((form.nik ?? "").prefix(40)),
-            email: String((form.email ?? "").prefix(254)), phone: String((form.phone ?? "").prefix(40)), agencyID: key.$agency.id.uuidString,
-            unit: String((form.unit ?? "").prefix(300)), position: String((form.position ?? "").prefix(300)),
-            recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
+        let input = try req.content.decode(RegistrationRequestBody.self).input(agencyID: key.$agency.id.uuidString, locale: .default)
         let submitted = try await RegistrationService(services: req.ams, database: req.db)
             .submit(input, enteredBy: nil, context: req.auditContext.actingAsAPI(key))
         let response = try await Self.summary(submitted.request).encodeResponse(status: .created, for: req)
@@ -145,7 +128,7 @@ struct APIController: RouteCollection {
     }
 
     @Sendable func openAPI(req: Request) async throws -> Response {
-        let response = Response(status: .ok, body: .init(string: OpenAPIDocument.json(baseURL: req.ams.configuration.publicBaseURL)))
+        let response = Response(status: .ok, body: .init(string: try await OpenAPIDocument.json(for: req)))
         response.headers.contentType = .json
         return response
     }

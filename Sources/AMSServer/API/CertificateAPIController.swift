@@ -95,7 +95,7 @@ struct CertificateAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let key = try APIKeyAuthenticator.client(req)
         let body = try req.content.decode(CreateBody.self)
-        guard let holder = try await UserModel.query(on: req.db).filter(\.$username == String(body.holder.prefix(64)))
+        guard let holder = try await UserModel.query(on: req.db).filter(\.$username == String(body.holder.prefix(FieldLimit.identifier)))
             .filter(\.$agency.$id == key.$agency.id).filter(\.$role == .applicant).first() else {
             throw ValidationError(["holder": "error_unknown_holder"])
         }

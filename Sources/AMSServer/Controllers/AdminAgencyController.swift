@@ -54,8 +54,8 @@ struct AdminAgencyController: RouteCollection {
 
     @Sendable func create(req: Request) async throws -> Response {
         let form = try req.content.decode(AgencyForm.self)
-        let input = AgencyService.AgencyInput(code: String((form.code ?? "").prefix(64)), name: String((form.name ?? "").prefix(400)),
-                                              domains: String((form.domains ?? "").prefix(4000)))
+        let input = AgencyService.AgencyInput(code: form.code.clipped(FieldLimit.agencyCode), name: form.name.clipped(FieldLimit.agencyName),
+                                              domains: form.domains.clipped(FieldLimit.agencyDomains))
         do {
             _ = try await AgencyService(services: req.ams, database: req.db).create(input, context: req.auditContext)
             return req.redirect(to: "/admin/agencies?notice=agency_created")

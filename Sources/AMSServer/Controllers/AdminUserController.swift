@@ -71,7 +71,7 @@ struct AdminUserController: RouteCollection {
     }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let text = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let text = req.searchText(limit: 100)
         let roleFilter = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
         var query = UserModel.query(on: req.db).with(\.$agency)
         if !text.isEmpty {
@@ -99,8 +99,8 @@ struct AdminUserController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let form = try req.content.decode(UserForm.self)
         let fields: [String: String] = [
-            "username": String((form.username ?? "").prefix(64)), "email": String((form.email ?? "").prefix(254)),
-            "fullName": String((form.fullName ?? "").prefix(200)), "nik": String((form.nik ?? "").prefix(32)),
+            "username": form.username.clipped(FieldLimit.identifier), "email": form.email.clipped(FieldLimit.email),
+            "fullName": form.fullName.clipped(FieldLimit.personName), "nik": form.nik.clipped(FieldLimit.nik),
             "role": form.role ?? "", "agencyID": form.agencyID ?? "", "locale": form.locale ?? "id",
         ]
         guard let role = Role(rawValue: fields["role"]!), Permissions.canCreateAccount(actor: try req.requireUser().actor, role: role) else {

@@ -70,8 +70,8 @@ struct ApplicantController: RouteCollection {
         let address = RegistrationService.plainText(form.address ?? "", range: 5...300)
         if address == nil { errors.fields["address"] = req.localized("error_invalid_text") }
         if form.acceptTerms != "yes" { errors.fields["acceptTerms"] = req.localized("error_terms_required") }
-        let kept = ["birthPlace": String((form.birthPlace ?? "").prefix(100)), "birthDate": String(birthDate.prefix(10)),
-                    "address": String((form.address ?? "").prefix(300))]
+        let kept = ["birthPlace": form.birthPlace.clipped(FieldLimit.birthPlace), "birthDate": String(birthDate.prefix(10)),
+                    "address": form.address.clipped(FieldLimit.address)]
         guard errors.isEmpty, let birthPlace, let address else {
             errors.summary = req.localized("error_form_has_errors")
             return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(

@@ -42,7 +42,7 @@ struct AuditController: RouteCollection {
 
         init(_ req: Request) {
             action = req.query[String.self, at: "action"].flatMap { AuditAction(rawValue: $0)?.rawValue }
-            actor = String((req.query[String.self, at: "actor"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
+            actor = req.searchText("actor")
             outcome = req.query[String.self, at: "outcome"].flatMap(AuditOutcome.init(rawValue:))
             fromText = req.query[String.self, at: "from"] ?? ""
             toText = req.query[String.self, at: "to"] ?? ""

@@ -31,7 +31,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func signIn(req: Request) async throws -> Response {
         let form = try req.content.decode(SignInForm.self)
-        let username = String((form.username ?? "").prefix(128))
+        let username = form.username.clipped(FieldLimit.username)
         let next = SafeRedirect.localPath(form.next) ?? ""
         func fail(_ message: String, status: HTTPStatus) async throws -> Response {
             try await req.renderPage("login", titleKey: "login_title",
@@ -44,7 +44,7 @@ struct AuthController: RouteCollection {
         let accounts = AccountService(services: req.ams, database: req.db)
         let signedIn: AccountService.SignedIn
         do {
-            signedIn = try await accounts.signIn(username: username, password: String(password.prefix(1024)),
+            signedIn = try await accounts.signIn(username: username, password: String(password.prefix(FieldLimit.secret)),
                                                  userAgent: req.headers.first(name: .userAgent) ?? "", context: req.auditContext)
         } catch let throttled as AccountService.Throttled {
             let now = req.ams.clock.now

@@ -55,8 +55,8 @@ struct PasswordController: RouteCollection {
         var errors = FormErrors()
         do {
             try await AccountService(services: req.ams, database: req.db).changePassword(
-                user: user, keepingSession: req.currentSession?.id, current: String((form.currentPassword ?? "").prefix(1024)),
-                new: String((form.newPassword ?? "").prefix(1024)), confirmation: String((form.confirmPassword ?? "").prefix(1024)),
+                user: user, keepingSession: req.currentSession?.id, current: form.currentPassword.clipped(FieldLimit.secret),
+                new: form.newPassword.clipped(FieldLimit.secret), confirmation: form.confirmPassword.clipped(FieldLimit.secret),
                 context: req.auditContext)
             return req.redirect(to: "/dashboard?notice=password_changed")
         } catch let error as DomainError where error == .wrongCurrentPassword {
@@ -107,8 +107,8 @@ struct PasswordController: RouteCollection {
         let form = try req.content.decode(ResetForm.self)
         do {
             try await AccountService(services: req.ams, database: req.db).resetPassword(
-                token: token, new: String((form.newPassword ?? "").prefix(1024)),
-                confirmation: String((form.confirmPassword ?? "").prefix(1024)), context: req.auditContext)
+                token: token, new: form.newPassword.clipped(FieldLimit.secret),
+                confirmation: form.confirmPassword.clipped(FieldLimit.secret), context: req.auditContext)
             return req.redirect(to: "/login?notice=password_reset")
         } catch let error as DomainError where error == .tokenInvalid {
             return try await req.renderPage("password-reset", titleKey: "password_reset_title",

@@ -5,19 +5,6 @@ import Vapor
 /// The public side of the SOP: the request form (step 1, no account needed) and the applicant's private status page.
 struct RegistrationController: RouteCollection {
 
-    struct RequestForm: Content {
-        var fullName: String?
-        var nip: String?
-        var nik: String?
-        var email: String?
-        var phone: String?
-        var agencyID: String?
-        var unit: String?
-        var position: String?
-        var recommendationLetter: File?
-        var jobDecree: File?
-    }
-
     struct FormPage: Encodable {
         let action: String
         let intro: String
@@ -101,12 +88,8 @@ struct RegistrationController: RouteCollection {
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
-        let form = try req.content.decode(RequestForm.self)
-        func text(_ value: String?, _ limit: Int) -> String { String((value ?? "").prefix(limit)) }
-        let input = RegistrationService.RequestInput(
-            fullName: text(form.fullName, 200), nip: text(form.nip, 40), nik: text(form.nik, 40), email: text(form.email, 254),
-            phone: text(form.phone, 40), agencyID: text(form.agencyID, 64), unit: text(form.unit, 300), position: text(form.position, 300),
-            recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree), locale: req.locale)
+        let body = try req.content.decode(RegistrationRequestBody.self)
+        let input = body.input(agencyID: body.agencyID.clipped(FieldLimit.identifier), locale: req.locale)
         let enteredBy = operatorEntering(req)
         if let enteredBy, input.agencyID != enteredBy.$agency.id?.uuidString { throw DomainError.forbidden }
         do {
@@ -167,8 +150,8 @@ struct RegistrationController: RouteCollection {
         let service = RegistrationService(services: req.ams, database: req.db)
         guard let request = try await service.request(forStatusToken: token) else { throw DomainError.notFound }
         let form = try req.content.decode(CorrectionForm.self)
-        let correction = RegistrationService.Correction(phone: String((form.phone ?? "").prefix(40)), unit: String((form.unit ?? "").prefix(300)),
-                                                        position: String((form.position ?? "").prefix(300)),
+        let correction = RegistrationService.Correction(phone: form.phone.clipped(FieldLimit.phone), unit: form.unit.clipped(FieldLimit.unit),
+                                                        position: form.position.clipped(FieldLimit.position),
                                                         recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
         do {
             try await service.resubmit(request, correction: correction, context: req.auditContext)

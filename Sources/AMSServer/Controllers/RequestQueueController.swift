@@ -45,7 +45,7 @@ struct RequestQueueController: RouteCollection {
 
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let text = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
+        let text = req.searchText()
         let status = req.query[String.self, at: "status"].flatMap(RegistrationStatus.init(rawValue:))
         let overdueOnly = req.query[String.self, at: "overdue"] == "1"
         let now = req.ams.clock.now

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import Vapor
+
+/// Runs one kind of background pass in `ams serve` until shutdown: a pass, a pause of `interval` seconds, the next
+/// pass. A pass that has not finished after ``passDeadlineSeconds`` is abandoned (see ``DatabaseDeadline``) and the
+/// next one starts; a failed pass is logged by its error type only (never its text, which may carry data).
+final class PeriodicWorker: LifecycleHandler, @unchecked Sendable {
+    /// One pass; returns the metadata worth logging, or nil when the pass found nothing to do.
+    typealias Pass = @Sendable () async throws -> Logger.Metadata?
+
+    static let passDeadlineSeconds = 300.0
+
+    private let name: String
+    private let interval: Double
+    /// Made when the application has booted (the services exist then); nil: this worker has nothing to run.
+    private let makePass: @Sendable (Application) -> Pass?
+    private var task: Task<Void, Never>?
+
+    init(name: String, interval: Double, makePass: @escaping @Sendable (Application) -> Pass?) {
+        self.name = name
+        self.interval = interval
+        self.makePass = makePass
+    }
+
+    func didBootAsync(_ application: Application) async throws {
+        guard let pass = makePass(application) else { return }
+        let (name, interval, logger) = (self.name, self.interval, application.logger)
+        let eventLoop = application.eventLoopGroup.any()
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    if let metadata = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop, pass) {
+                        logger.info("\(name)", metadata: metadata)
+                    }
+                } catch {
+                    logger.error("\(name) failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+                }
+                try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        guard let task else { return }
+        task.cancel()
+        // A pass stuck on a query that is never answered must not hold up the shutdown.
+        _ = try? await DatabaseDeadline.run(seconds: 10, on: application.eventLoopGroup.any()) { await task.value }
+    }
+}
+
+extension PeriodicWorker {
+    /// Mail delivery passes over the outbox; nothing to run when SMTP is not configured.
+    static func mailDelivery(interval: Double) -> PeriodicWorker {
+        PeriodicWorker(name: "mail pass", interval: interval) { application in
+            guard let deliverer = application.outboxDeliverer else {
+                application.logger.notice("SMTP is not configured: mail stays in the outbox (admin page \"Kotak keluar\")")
+                return nil
+            }
+            let database = application.db
+            return {
+                let report = try await deliverer.deliverDue(on: database)
+                guard report.sent + report.failed + report.retried > 0 else { return nil }
+                return ["sent": "\(report.sent)", "retried": "\(report.retried)", "failed": "\(report.failed)"]
+            }
+        }
+    }
+
+    /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL.
+    static func certificateMaintenance(interval: Double) -> PeriodicWorker {
+        PeriodicWorker(name: "certificate maintenance", interval: interval) { application in
+            let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
+            return {
+                let report = try await service.maintain()
+                guard report != CertificateService.MaintenanceReport() else { return nil }
+                return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
+                        "responder_renewed": "\(report.responderRenewed)"]
+            }
+        }
+    }
+}
