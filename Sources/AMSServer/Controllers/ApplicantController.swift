@@ -9,6 +9,8 @@ struct ApplicantController: RouteCollection {
         var birthPlace: String?
         var birthDate: String?
         var address: String?
+        var givenName: String?
+        var surname: String?
         var acceptTerms: String?
     }
 
@@ -19,6 +21,8 @@ struct ApplicantController: RouteCollection {
         let form: [String: String]
         let errors: FormErrors
         let done: Bool
+        /// Whether the certificate profile names given name and surname, so the applicant states them here.
+        var asksNameParts = false
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -46,10 +50,11 @@ struct ApplicantController: RouteCollection {
                                             page: ActivationPage(valid: false, intro: "", action: "", form: [:], errors: FormErrors(), done: false),
                                             status: .notFound)
         }
-        let form = ["birthPlace": request.birthPlace ?? "", "birthDate": request.birthDate ?? "", "address": request.address ?? ""]
+        let form = ["birthPlace": request.birthPlace ?? "", "birthDate": request.birthDate ?? "", "address": request.address ?? "",
+                    "givenName": request.givenName ?? "", "surname": request.surname ?? ""]
         return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
             valid: true, intro: req.localized("activate_intro", ["tracking": request.trackingNumber]), action: req.url.path,
-            form: form, errors: FormErrors(), done: false))
+            form: form, errors: FormErrors(), done: false, asksNameParts: Self.asksNameParts(req)))
     }
 
     @Sendable func activate(req: Request) async throws -> Response {
@@ -69,26 +74,46 @@ struct ApplicantController: RouteCollection {
         }
         let address = RegistrationService.plainText(form.address ?? "", range: 5...300)
         if address == nil { errors.fields["address"] = req.localized("error_invalid_text") }
+        // given name and surname, when the profile names them: at least one; each a name of at most 64 characters
+        let asksNameParts = Self.asksNameParts(req)
+        var givenName: String?, surname: String?
+        if asksNameParts {
+            let given = form.givenName.clipped(FieldLimit.personName).trimmingCharacters(in: .whitespaces)
+            let family = form.surname.clipped(FieldLimit.personName).trimmingCharacters(in: .whitespaces)
+            givenName = NamePart(given)?.value
+            surname = NamePart(family)?.value
+            if !given.isEmpty, givenName == nil { errors.fields["givenName"] = req.localized("error_name_part_invalid") }
+            if !family.isEmpty, surname == nil { errors.fields["surname"] = req.localized("error_name_part_invalid") }
+            if given.isEmpty, family.isEmpty { errors.fields["givenName"] = req.localized("error_name_part_required") }
+        }
         if form.acceptTerms != "yes" { errors.fields["acceptTerms"] = req.localized("error_terms_required") }
         let kept = ["birthPlace": form.birthPlace.clipped(FieldLimit.birthPlace), "birthDate": String(birthDate.prefix(10)),
-                    "address": form.address.clipped(FieldLimit.address)]
+                    "address": form.address.clipped(FieldLimit.address), "givenName": form.givenName.clipped(NamePart.maximumLength * 2),
+                    "surname": form.surname.clipped(NamePart.maximumLength * 2)]
         guard errors.isEmpty, let birthPlace, let address else {
             errors.summary = req.localized("error_form_has_errors")
             return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
                 valid: true, intro: req.localized("activate_intro", ["tracking": request.trackingNumber]), action: req.url.path,
-                form: kept, errors: errors, done: false), status: .unprocessableEntity)
+                form: kept, errors: errors, done: false, asksNameParts: asksNameParts), status: .unprocessableEntity)
         }
         let now = req.ams.clock.now
         try await RegistrationService(services: req.ams, database: req.db).transition(
             request, .init(event: .completeData, reason: nil, note: nil, expectedVersion: request.version), by: .applicant,
-            context: req.auditContext) { request in
+            context: req.auditContext) { [givenName, surname] request in
                 request.birthPlace = birthPlace
                 request.birthDate = birthDate
                 request.address = address
+                request.givenName = givenName
+                request.surname = surname
                 request.termsAcceptedAt = now
             }
         return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
             valid: true, intro: "", action: "", form: [:], errors: FormErrors(), done: true))
+    }
+
+    /// Whether holders' certificates name given name and surname (the ETSI natural-person profile).
+    static func asksNameParts(_ req: Request) -> Bool {
+        req.ams.certificateProfile.subjectRule == .naturalPerson
     }
 
     @Sendable func withdraw(req: Request) async throws -> Response {

@@ -32,6 +32,9 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "step_started_at") var stepStartedAt: Date?
     // step 3b data
     @OptionalField(key: "birth_place") var birthPlace: String?
+    /// Given name and surname as stated at activation (asked when the certificate profile names them).
+    @OptionalField(key: "given_name") var givenName: String?
+    @OptionalField(key: "surname") var surname: String?
     /// ISO date (YYYY-MM-DD).
     @OptionalField(key: "birth_date") var birthDate: String?
     @OptionalField(key: "address") var address: String?

@@ -177,6 +177,8 @@ extension RegistrationService {
                              initialPasswordExpiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.initialPasswordLifetime),
                              locale: AppLocale.default.rawValue, now: now)
         user.position = request.position
+        user.givenName = request.givenName
+        user.surname = request.surname
         user.unit = request.unit
         user.identityVerifiedAt = now
         try await user.create(on: db)
