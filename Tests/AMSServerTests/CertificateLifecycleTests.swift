@@ -15,11 +15,7 @@ struct CertificateLifecycleTests {
     @Test(arguments: TestDatabase.all)
     func remindersAt30_7_1DaysThenRenewal(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let holder = try await t.verifiedHolder(agency: agency)
-            let caOperator = try await t.user("op.ca", role: .caOperator)
-            let record = try await t.issuedCertificate(for: holder, approver: caOperator)
+            let (_, agency, holder, caOperator, record) = try await t.issuedWorld()
             let notAfter = try #require(record.notAfter)
             let service = t.certificateService()
             func reminders() async throws -> Int { try await t.mails(to: holder.email).filter { $0.template == "certificate_expiry_reminder" }.count }
@@ -65,11 +61,7 @@ struct CertificateLifecycleTests {
     @Test(arguments: TestDatabase.all)
     func aForgottenPassphraseSupersedesTheCertificate(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            try await t.certificateAuthority()
-            let agency = try await t.agency()
-            let holder = try await t.verifiedHolder(agency: agency)
-            let caOperator = try await t.user("op.ca", role: .caOperator)
-            let record = try await t.issuedCertificate(for: holder, approver: caOperator)
+            let (_, agency, holder, caOperator, record) = try await t.issuedWorld()
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
             let page = "/certificates/\(record.id!.uuidString)"

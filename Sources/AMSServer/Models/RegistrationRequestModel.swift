@@ -34,6 +34,9 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     @OptionalField(key: "birth_place") var birthPlace: String?
     /// Given name and surname as stated at activation (asked when the certificate profile names them).
     @OptionalField(key: "given_name") var givenName: String?
+    /// The language the applicant submitted in (`id` or `en`): every mail about the request is written in it, and
+    /// the account made at verification starts with it.
+    @Field(key: "locale") var locale: String
     @OptionalField(key: "surname") var surname: String?
     /// ISO date (YYYY-MM-DD).
     @OptionalField(key: "birth_date") var birthDate: String?
@@ -50,4 +53,9 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     init() {}
 
     var workflow: RegistrationWorkflow { RegistrationWorkflow(status: status) }
+}
+
+extension RegistrationRequestModel {
+    /// ``locale`` as a language AMS writes in.
+    var language: AppLocale { AppLocale(rawValue: locale) ?? .default }
 }

@@ -96,7 +96,6 @@ extension RegistrationService {
         let (newStep, newStepStartedAt, stepsToEnd) = (currentStep, stepStartedAt, endedSteps)
         let (eventActorID, eventActorName, eventLevel) = (actorID, actorName, level)
         let lastReason = action.event.needsReason ? reason : (to == .submitted || to == .dataSubmitted ? nil : request.lastReason)
-        let locale = AppLocale.default
         try await WriteTransaction.run(on: database) { [services] db in
             let sql = db as! any SQLDatabase
             let updated = try await sql.update("registration_requests")
@@ -141,9 +140,9 @@ extension RegistrationService {
                     try await ActivationTokenModel(requestID: request.id!, tokenHash: TokenDigest.hex(token), createdAt: now,
                                                    expiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.activationLinkLifetime))
                         .create(on: db)
-                    try await services.outbox.enqueue(activationMail(request, token: token, locale: locale), context: context, on: db)
+                    try await services.outbox.enqueue(activationMail(request, token: token), context: context, on: db)
                 case .notifyApplicant(let template):
-                    try await services.outbox.enqueue(noticeMail(request, template: template, locale: locale), context: context, on: db)
+                    try await services.outbox.enqueue(noticeMail(request, template: template), context: context, on: db)
                 case .createAccount:
                     let user = try await createApplicantAccount(for: request, passwordHash: accountPasswordHash!, now: now, on: db)
                     request.$applicantUser.id = user.id
@@ -175,7 +174,7 @@ extension RegistrationService {
         let user = UserModel(username: request.nip, email: request.email, fullName: request.fullName, nik: request.nik, role: .applicant,
                              agencyID: request.$agency.id, passwordHash: passwordHash, passwordIsInitial: true,
                              initialPasswordExpiresAt: now.addingTimeInterval(services.configuration.tokenPolicy.initialPasswordLifetime),
-                             locale: AppLocale.default.rawValue, now: now)
+                             locale: request.locale, now: now)
         user.position = request.position
         user.givenName = request.givenName
         user.surname = request.surname
@@ -185,15 +184,16 @@ extension RegistrationService {
         return user
     }
 
-    func activationMail(_ request: RegistrationRequestModel, token: String, locale: AppLocale) -> MailMessage {
+    func activationMail(_ request: RegistrationRequestModel, token: String) -> MailMessage {
         let link = services.configuration.publicBaseURL + "/activate/" + token
         let days = String(Int(services.configuration.tokenPolicy.activationLinkLifetime / 86400))
-        return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: "activation_link",
+        return services.mail.compose(to: request.email, name: request.fullName, locale: request.language, template: "activation_link",
                                      text: "activation", arguments: ["tracking": request.trackingNumber, "url": link, "days": days])
     }
 
-    func noticeMail(_ request: RegistrationRequestModel, template: String, locale: AppLocale) -> MailMessage {
-        services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template, text: "registration_notice",
+    func noticeMail(_ request: RegistrationRequestModel, template: String) -> MailMessage {
+        let locale = request.language
+        return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template, text: "registration_notice",
                               arguments: [
                                   "tracking": request.trackingNumber, "status": Localizer.text("status_\(request.status.rawValue)", locale),
                                   "reason": request.lastReason.map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",

@@ -51,6 +51,7 @@ struct RegistrationService: Sendable {
             request.id = UUID()
             request.trackingNumber = TrackingNumber.generate(random: services.random)
             request.status = .submitted
+            request.locale = input.locale.rawValue
             request.version = 1
             request.$agency.id = agency.id!
             request.fullName = fields.fullName
@@ -73,7 +74,7 @@ struct RegistrationService: Sendable {
                                             sha256: TokenDigest.sha256Hex(decree), byteCount: decree.count,
                                             originalName: Self.cleanFilename(input.jobDecree!.filename), createdAt: now),
             ]
-            let mail = statusMail(for: request, token: statusToken, template: "request_received", locale: input.locale)
+            let mail = statusMail(for: request, token: statusToken, template: "request_received")
             try await WriteTransaction.run(on: database) { [services] db in
                 try await request.create(on: db)
                 for attachment in attachments { try await attachment.create(on: db) }
@@ -110,9 +111,9 @@ struct RegistrationService: Sendable {
             .with(\.$agency).with(\.$events).with(\.$attachments).first()
     }
 
-    func statusMail(for request: RegistrationRequestModel, token: String, template: String, locale: AppLocale) -> MailMessage {
+    func statusMail(for request: RegistrationRequestModel, token: String, template: String) -> MailMessage {
         let link = services.configuration.publicBaseURL + "/status/" + token
-        return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template,
+        return services.mail.compose(to: request.email, name: request.fullName, locale: request.language, template: template,
                                      arguments: ["tracking": request.trackingNumber, "url": link, "reason": request.lastReason ?? ""])
     }
 

@@ -75,6 +75,17 @@ extension TestApp {
         return try await service.approve(record, expectedVersion: record.version, by: approver, context: .system("test"))
     }
 
+    /// The usual world of a certificate test: the CA, an agency, a verified holder and a CA operator, and one
+    /// certificate issued to the holder with a passphrase-protected key.
+    func issuedWorld() async throws
+        -> (loaded: LoadedAuthorities, agency: AgencyModel, holder: UserModel, caOperator: UserModel, record: CertificateModel) {
+        let loaded = try await certificateAuthority()
+        let agency = try await agency()
+        let holder = try await verifiedHolder(agency: agency)
+        let caOperator = try await user("op.ca", role: .caOperator)
+        return (loaded, agency, holder, caOperator, try await issuedCertificate(for: holder, approver: caOperator))
+    }
+
     func record(_ id: UUID?) async throws -> CertificateModel {
         try #require(try await CertificateModel.find(id, on: db))
     }
