@@ -15,7 +15,7 @@ struct CertificateLifecycleTests {
     @Test(arguments: TestDatabase.all)
     func remindersAt30_7_1DaysThenRenewal(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let (_, agency, holder, caOperator, record) = try await t.issuedWorld()
+            let (_, _, holder, caOperator, record) = try await t.issuedWorld()
             let notAfter = try #require(record.notAfter)
             let service = t.certificateService()
             func reminders() async throws -> Int { try await t.mails(to: holder.email).filter { $0.template == "certificate_expiry_reminder" }.count }
@@ -61,7 +61,7 @@ struct CertificateLifecycleTests {
     @Test(arguments: TestDatabase.all)
     func aForgottenPassphraseSupersedesTheCertificate(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            let (_, agency, holder, caOperator, record) = try await t.issuedWorld()
+            let (_, _, holder, _, record) = try await t.issuedWorld()
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
             let page = "/certificates/\(record.id!.uuidString)"

@@ -17,7 +17,7 @@ struct CertificateRevocationTests {
     func revokedByTheHolderThenSeenByOpenSSL(db: TestDatabase) async throws {
         try await TestApp.with(db, clock: Self.realClock()) { t in
             // setup: the CA, a holder with an issued certificate, the responder on a real port
-            let (loaded, agency, holder, caOperator, record) = try await t.issuedWorld()
+            let (loaded, _, holder, _, record) = try await t.issuedWorld()
             let der = Array(try #require(record.certificateDER))
             let port = try await t.startLiveServer()
             let client = try OCSPClient(port: port, loaded: loaded)
@@ -85,7 +85,7 @@ struct CertificateRevocationTests {
     @Test(arguments: TestDatabase.all)
     func ocspOverGETAndMalformedRequestsAndPkilint(db: TestDatabase) async throws {
         try await TestApp.with(db, clock: Self.realClock()) { t in
-            let (loaded, agency, holder, caOperator, record) = try await t.issuedWorld()
+            let (loaded, _, _, _, record) = try await t.issuedWorld()
             let client = try OCSPClient(port: 1, loaded: loaded)
             defer { client.folder.remove() }
             // GET (RFC 6960 A.1): base64 then URL-encoded

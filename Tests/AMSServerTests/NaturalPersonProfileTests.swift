@@ -19,13 +19,9 @@ struct NaturalPersonProfileTests {
             let caOperator = try await t.user("ca.bssn", role: .caOperator)
             let service = RegistrationService(services: t.services, database: t.db)
             let fields = RegistrationRequestTests.fields
-            let submitted = try await service.submit(.init(
-                fullName: fields["fullName"]!, nip: fields["nip"]!, nik: fields["nik"]!, email: fields["email"]!, phone: "081234567890",
-                agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
-                recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-                jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf())), enteredBy: nil, context: .system())
+            let submitted = try await t.submittedRequest(agency: agency)
             func step(_ event: RegistrationEvent, by user: UserModel) async throws {
-                let request = try #require(try await service.load(submitted.request.id!))
+                let request = try #require(try await service.load(submitted.id!))
                 try await service.transition(request, .init(event: event, reason: nil, note: nil, expectedVersion: request.version,
                                                             checklist: Set(AgencyChecklistItem.allCases)),
                                              by: .operatorAccount(user), context: .system())

@@ -16,23 +16,18 @@ struct RequestLanguageTests {
             let service = RegistrationService(services: t.services, database: t.db)
             let fields = RegistrationRequestTests.fields
             // act: submitted from the English interface, then forwarded by an operator browsing in Indonesian
-            let submitted = try await service.submit(.init(
-                fullName: fields["fullName"]!, nip: fields["nip"]!, nik: fields["nik"]!, email: fields["email"]!, phone: "081234567890",
-                agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
-                recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-                jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf()), locale: .en), enteredBy: nil, context: .system())
-            let loaded = try #require(try await service.load(submitted.request.id!))
-            try await service.transition(loaded, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1,
+            let submitted = try await t.submittedRequest(agency: agency, locale: .en)
+            try await service.transition(submitted, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: 1,
                                                                   checklist: Set(AgencyChecklistItem.allCases)),
                                          by: .operatorAccount(agencyOperator), context: .system())
             // check
             let mails = try await t.mails(to: fields["email"]!)
             let notice = try #require(mails.first { $0.template == "request_forwarded" })
-            let tracking = submitted.request.trackingNumber
+            let tracking = submitted.trackingNumber
             #expect(notice.subject == Localizer.text("mail_registration_notice_subject", .en, ["tracking": tracking]))
             #expect(notice.subject != Localizer.text("mail_registration_notice_subject", .id, ["tracking": tracking]))
             #expect(notice.body.hasPrefix(Localizer.text("mail_greeting", .en, ["name": fields["fullName"]!])))
-            #expect(try await RegistrationRequestModel.find(submitted.request.id, on: t.db)?.locale == "en")
+            #expect(try await RegistrationRequestModel.find(submitted.id, on: t.db)?.locale == "en")
         }
     }
 }

@@ -2,6 +2,7 @@
 import AMSCore
 import Fluent
 import Foundation
+import Testing
 
 /// Accounts and agencies made directly in the database, for tests about what they can do.
 extension TestApp {
@@ -29,6 +30,19 @@ extension TestApp {
     }
 
     /// Mail queued for `recipient`, newest first, unsealed.
+    /// SOP step 1 through the service: Siti Rahmawati's request (``RegistrationRequestTests/fields``) to `agency`,
+    /// submitted in `locale`; returns it as the service loads it (timeline and documents included).
+    func submittedRequest(agency: AgencyModel, locale: AppLocale = .default) async throws -> RegistrationRequestModel {
+        let service = RegistrationService(services: services, database: db)
+        let fields = RegistrationRequestTests.fields
+        let submitted = try await service.submit(.init(
+            fullName: fields["fullName"]!, nip: fields["nip"]!, nik: fields["nik"]!, email: fields["email"]!, phone: "081234567890",
+            agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
+            recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
+            jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf()), locale: locale), enteredBy: nil, context: .system())
+        return try #require(try await service.load(submitted.request.id!))
+    }
+
     func mails(to recipient: String) async throws -> [MailMessage] {
         let rows = try await OutboxMessageModel.query(on: db).filter(\.$recipient == recipient).sort(\.$createdAt, .descending).all()
         return try rows.compactMap { row in try row.sealedBody.map { try services.sealer.open($0, messageID: row.messageID) } }
