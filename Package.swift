@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ams", targets: ["ams"]),
+        .executable(name: "ams-bench", targets: ["AMSBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -59,6 +60,17 @@ let package = Package(
         .executableTarget(
             name: "ams",
             dependencies: ["AMSServer"]
+        ),
+        // The speed report (`scripts/bench`, BENCHMARKS.md): its own executable, so the server ships no benchmark code.
+        .executableTarget(
+            name: "AMSBench",
+            dependencies: [
+                "AMSServer",
+                "AMSCore",
+                "AMSPKI",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
         ),
         .testTarget(
             name: "AMSCoreTests",

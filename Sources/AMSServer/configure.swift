@@ -19,8 +19,8 @@ public enum RunMode: Sendable {
     case command
 }
 
-/// Replacements for side effects, for tests.
-struct ServiceOverrides: Sendable {
+/// Replacements for side effects, for tests and the benchmarks.
+package struct ServiceOverrides: Sendable {
     var clock: (any AMSCore.Clock)?
     var random: (any RandomSource)?
     var passwordHashing: (any PasswordHashing)?
@@ -29,6 +29,10 @@ struct ServiceOverrides: Sendable {
     var attachments: (any AttachmentStore)?
     var keyEncryptionKey: KeyEncryptionKey?
     var faults: FaultInjection?
+
+    package init(keyEncryptionKey: KeyEncryptionKey? = nil) {
+        self.keyEncryptionKey = keyEncryptionKey
+    }
 }
 
 /// Builds the whole application: database, migrations, services, middleware, views, routes and commands.
@@ -36,7 +40,7 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
     try await configure(app, configuration: configuration, mode: mode, overrides: ServiceOverrides())
 }
 
-func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
+package func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
     try await prepareSQLiteFile(configuration.database)
     try configureDatabase(app, configuration.database, poolTimeout: configuration.databasePoolTimeout)
     try await prepareSchema(app, configuration.database)

@@ -2,7 +2,7 @@ import AMSCore
 import Foundation
 
 /// Who acts and from where, for audit entries.
-struct AuditContext: Sendable {
+package struct AuditContext: Sendable {
     var actorID: UUID?
     var actorName: String
     var actorRole: String
@@ -10,7 +10,7 @@ struct AuditContext: Sendable {
     var requestID: String
 
     /// Commands run from the server's shell and background work.
-    static func system(_ name: String = "system") -> AuditContext {
+    package static func system(_ name: String = "system") -> AuditContext {
         AuditContext(actorID: nil, actorName: name, actorRole: "system", clientAddress: "local", requestID: "-")
     }
 

@@ -20,5 +20,4 @@ func registerCommands(_ app: Application) {
     var crl = AsyncCommands()
     crl.use(CRLPublishCommand(), as: "publish")
     app.asyncCommands.use(crl.group(help: "Certificate revocation lists"), as: "crl")
-    app.asyncCommands.use(BenchCommand(), as: "bench")
 }

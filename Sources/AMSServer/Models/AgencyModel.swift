@@ -2,24 +2,24 @@ import Fluent
 import Foundation
 
 /// Instansi: a government agency whose staff apply for certificates.
-final class AgencyModel: Model, @unchecked Sendable {
-    static let schema = "agencies"
+package final class AgencyModel: Model, @unchecked Sendable {
+    package static let schema = "agencies"
 
     // managed
-    @ID(key: .id) var id: UUID?
-    @Field(key: "created_at") var createdAt: Date
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "created_at") package var createdAt: Date
 
     // data
     /// Short unique code, e.g. `DISKOMINFO-SUMBAR`.
-    @Field(key: "code") var code: String
-    @Field(key: "name") var name: String
+    @Field(key: "code") package var code: String
+    @Field(key: "name") package var name: String
 
     // relationships
     @Children(for: \.$agency) var domains: [AgencyDomainModel]
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, code: String, name: String, createdAt: Date) {
+    package init(id: UUID? = nil, code: String, name: String, createdAt: Date) {
         self.id = id
         self.code = code
         self.name = name

@@ -3,46 +3,46 @@ import Fluent
 import Foundation
 
 /// An AMS account.
-final class UserModel: Model, @unchecked Sendable {
-    static let schema = "users"
+package final class UserModel: Model, @unchecked Sendable {
+    package static let schema = "users"
 
     // managed
-    @ID(key: .id) var id: UUID?
-    @Field(key: "created_at") var createdAt: Date
-    @Field(key: "updated_at") var updatedAt: Date
+    @ID(key: .id) package var id: UUID?
+    @Field(key: "created_at") package var createdAt: Date
+    @Field(key: "updated_at") package var updatedAt: Date
 
     // data
-    @Field(key: "username") var username: String
-    @Field(key: "email") var email: String
-    @Field(key: "full_name") var fullName: String
+    @Field(key: "username") package var username: String
+    @Field(key: "email") package var email: String
+    @Field(key: "full_name") package var fullName: String
     /// Given name and surname as stated at activation (the ETSI natural-person profile names them); one may be absent.
-    @OptionalField(key: "given_name") var givenName: String?
-    @OptionalField(key: "surname") var surname: String?
-    @OptionalField(key: "nik") var nik: String?
-    @Field(key: "role") var role: Role
-    @Field(key: "password_hash") var passwordHash: String
+    @OptionalField(key: "given_name") package var givenName: String?
+    @OptionalField(key: "surname") package var surname: String?
+    @OptionalField(key: "nik") package var nik: String?
+    @Field(key: "role") package var role: Role
+    @Field(key: "password_hash") package var passwordHash: String
     /// True while the password is the mailed initial one (SOP step 5): only change-password is reachable.
-    @Field(key: "password_is_initial") var passwordIsInitial: Bool
-    @OptionalField(key: "initial_password_expires_at") var initialPasswordExpiresAt: Date?
-    @OptionalField(key: "password_changed_at") var passwordChangedAt: Date?
-    @Field(key: "is_active") var isActive: Bool
+    @Field(key: "password_is_initial") package var passwordIsInitial: Bool
+    @OptionalField(key: "initial_password_expires_at") package var initialPasswordExpiresAt: Date?
+    @OptionalField(key: "password_changed_at") package var passwordChangedAt: Date?
+    @Field(key: "is_active") package var isActive: Bool
     /// Preferred language for mail: `id` or `en`.
-    @Field(key: "locale") var locale: String
+    @Field(key: "locale") package var locale: String
     /// Jabatan, as verified (applicants).
-    @OptionalField(key: "position") var position: String?
+    @OptionalField(key: "position") package var position: String?
     /// Unit kerja (organisational unit), as verified; the certificate subject's OU.
-    @OptionalField(key: "unit") var unit: String?
+    @OptionalField(key: "unit") package var unit: String?
     /// When an operator verified this holder's identity (SOP step 4).
-    @OptionalField(key: "identity_verified_at") var identityVerifiedAt: Date?
+    @OptionalField(key: "identity_verified_at") package var identityVerifiedAt: Date?
     /// Set when certificate data (name, position, agency, e-mail) changed after verification.
-    @Field(key: "reverification_required") var reverificationRequired: Bool
+    @Field(key: "reverification_required") package var reverificationRequired: Bool
 
     // relationships
-    @OptionalParent(key: "agency_id") var agency: AgencyModel?
+    @OptionalParent(key: "agency_id") package var agency: AgencyModel?
 
-    init() {}
+    package init() {}
 
-    init(id: UUID? = nil, username: String, email: String, fullName: String, nik: String? = nil, role: Role,
+    package init(id: UUID? = nil, username: String, email: String, fullName: String, nik: String? = nil, role: Role,
          agencyID: UUID?, passwordHash: String, passwordIsInitial: Bool, initialPasswordExpiresAt: Date?,
          locale: String, now: Date) {
         self.id = id

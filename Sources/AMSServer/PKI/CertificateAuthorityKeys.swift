@@ -7,7 +7,7 @@ import AMSCore
 
 /// Loads the active CA certificates and unseals their keys with the key-encryption key, once per process (again
 /// after ``forget()``, e.g. when the OCSP responder certificate was renewed).
-actor CertificateAuthorityKeys {
+package actor CertificateAuthorityKeys {
     let keyEncryptionKey: KeyEncryptionKey
     /// Readable without awaiting the actor (the OCSP responder answers from memory on the event loop).
     private nonisolated let loaded = NIOLockedValueBox<LoadedAuthorities?>(nil)
@@ -19,7 +19,7 @@ actor CertificateAuthorityKeys {
         self.keyEncryptionKey = keyEncryptionKey
     }
 
-    func current(on database: any Database) async throws -> LoadedAuthorities {
+    package func current(on database: any Database) async throws -> LoadedAuthorities {
         if let loaded = loadedIfAny { return loaded }
         let rows = try await CertificateAuthorityModel.query(on: database).filter(\.$active == true).all()
         func authority(_ role: CertificateAuthorityModel.Role) throws -> (CertificateAuthority, UUID) {

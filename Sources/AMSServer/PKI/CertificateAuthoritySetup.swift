@@ -6,8 +6,12 @@ import SQLKit
 
 /// Creates the CA hierarchy (on first start or by `ams ca init`) and keeps the delegated OCSP responder's
 /// short-lived certificate renewed.
-struct CertificateAuthoritySetup: Sendable {
+package struct CertificateAuthoritySetup: Sendable {
     let services: AMSServices
+
+    package init(services: AMSServices) {
+        self.services = services
+    }
 
     /// Lifetime of the OCSP responder certificate; renewed when less than a third is left.
     static let responderLifetimeDays = 30
@@ -16,7 +20,7 @@ struct CertificateAuthoritySetup: Sendable {
 
     /// Creates root, issuing CA and OCSP responder unless a root exists. Returns false when one existed already.
     @discardableResult
-    func initialize(settings: CertificateSettings, context: AuditContext, on database: any Database) async throws -> Bool {
+    package func initialize(settings: CertificateSettings, context: AuditContext, on database: any Database) async throws -> Bool {
         let now = services.clock.now
         let builder = CAHierarchyBuilder(names: settings.names, algorithm: settings.caKeyAlgorithm,
                                          rootLifetimeDays: settings.rootLifetimeDays, issuingLifetimeDays: settings.issuingLifetimeDays,

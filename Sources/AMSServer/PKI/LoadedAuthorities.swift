@@ -3,13 +3,13 @@ import Foundation
 
 /// The CA hierarchy in use, with its keys unsealed: the root, the issuing CA that signs holder certificates and
 /// CRLs, and the delegated OCSP responder.
-struct LoadedAuthorities: Sendable {
-    let root: CertificateAuthority
-    let rootID: UUID
-    let issuing: CertificateAuthority
-    let issuingID: UUID
-    let responder: CertificateAuthority
-    let responderID: UUID
+package struct LoadedAuthorities: Sendable {
+    package let root: CertificateAuthority
+    package let rootID: UUID
+    package let issuing: CertificateAuthority
+    package let issuingID: UUID
+    package let responder: CertificateAuthority
+    package let responderID: UUID
     /// Answers OCSP for the issuing CA, signed by the responder (hashes of the issuer computed once).
     let ocsp: OCSPResponseBuilder
 

@@ -10,11 +10,17 @@ import X509
 /// Certificates from request to revocation. Every state change is one transaction with its audit entry and its
 /// mail; issuance writes its intent (serial, subject, holder) before signing, so a crash after signing never
 /// leaves a certificate AMS does not know about.
-struct CertificateService: Sendable {
+package struct CertificateService: Sendable {
     let services: AMSServices
     let database: any Database
     /// Where scrypt runs (a second of CPU per passphrase), off the event loops.
     let threadPool: NIOThreadPool
+
+    package init(services: AMSServices, database: any Database, threadPool: NIOThreadPool) {
+        self.services = services
+        self.database = database
+        self.threadPool = threadPool
+    }
 
     /// Where the holder's key pair comes from.
     enum KeySource: Sendable {
@@ -116,7 +122,7 @@ struct CertificateService: Sendable {
     // MARK: decisions
 
     /// A CA operator approves a pending request: the certificate is issued at once.
-    func approve(_ record: CertificateModel, expectedVersion: Int, by operatorUser: UserModel, context: AuditContext) async throws -> CertificateModel {
+    package func approve(_ record: CertificateModel, expectedVersion: Int, by operatorUser: UserModel, context: AuditContext) async throws -> CertificateModel {
         guard let issued = try await approveMany([record], expectedVersions: [record.id!: expectedVersion], by: operatorUser,
                                                  context: context).first else { throw DomainError.notFound }
         return issued
@@ -128,7 +134,7 @@ struct CertificateService: Sendable {
     /// A CA operator approves several pending requests at once (the queue's "approve selected"): each is checked as
     /// a single approval would be (permission, the version the operator saw, still pending), then all are issued in
     /// one batch; if any check fails, none is approved.
-    func approveMany(_ records: [CertificateModel], expectedVersions: [UUID: Int], by operatorUser: UserModel,
+    package func approveMany(_ records: [CertificateModel], expectedVersions: [UUID: Int], by operatorUser: UserModel,
                      context: AuditContext) async throws -> [CertificateModel] {
         guard records.count <= Self.approvalLimit else { throw DomainError(.tooManySelected, "at most \(Self.approvalLimit) at once") }
         for record in records {

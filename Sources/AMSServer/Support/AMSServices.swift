@@ -4,7 +4,7 @@ import Foundation
 import Vapor
 
 /// Every side effect AMS depends on, behind a seam the tests control (clock, randomness, hashing, mail).
-struct AMSServices: Sendable {
+package struct AMSServices: Sendable {
     var configuration: AppConfiguration
     var clock: any AMSCore.Clock
     var random: any RandomSource
@@ -16,12 +16,12 @@ struct AMSServices: Sendable {
     var absentAccountHash: AbsentAccountHash
     var attachments: any AttachmentStore
     /// The CA keys, unsealed on first use with the key-encryption key kept outside the database.
-    var caKeys: CertificateAuthorityKeys
-    var certificateProfile: CertificateProfile
+    package var caKeys: CertificateAuthorityKeys
+    package var certificateProfile: CertificateProfile
     var ocspCache: OCSPResponseCache
     var ocspStatuses: OCSPStatusCache
     /// Random serial numbers for certificates (16 bytes, positive).
-    var serials: SerialNumberGenerator
+    package var serials: SerialNumberGenerator
     var faults = FaultInjection()
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }
@@ -55,7 +55,7 @@ struct AMSServices: Sendable {
 extension Application {
     private struct ServicesKey: StorageKey { typealias Value = AMSServices }
 
-    var ams: AMSServices {
+    package var ams: AMSServices {
         get {
             guard let services = storage[ServicesKey.self] else { fatalError("AMS services are not configured") }
             return services

@@ -13,12 +13,12 @@ import SQLKit
 /// connection has already rolled the transaction back on the server, so no `ROLLBACK` is sent then. A query sent
 /// on a connection the server has just closed can also go unanswered; a PostgreSQL transaction therefore runs under
 /// ``DatabaseDeadline`` (``postgresDeadlineSeconds``).
-enum WriteTransaction {
+package enum WriteTransaction {
     @TaskLocal static var isActive = false
     /// Longest a PostgreSQL write transaction may take before its caller gets an error (503) instead of waiting.
     static let postgresDeadlineSeconds = 30.0
 
-    static func run<T: Sendable>(on database: any Database,
+    package static func run<T: Sendable>(on database: any Database,
                                  _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if isActive || database.inTransaction { return try await body(database) }
         let isSQLite = (database as? any SQLDatabase)?.dialect.name == "sqlite"

@@ -1,3 +1,4 @@
+import AMSServer
 import Foundation
 
 /// The benchmark results as Markdown (BENCHMARKS.md), with the goals and whether each was met.

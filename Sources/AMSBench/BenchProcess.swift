@@ -1,3 +1,4 @@
+import AMSServer
 import Foundation
 
 /// External programs the benchmarks compare against (openssl, ab), with wall time and the child's peak memory.

@@ -1,3 +1,4 @@
+import AMSServer
 import AMSCore
 import AMSPKI
 import Fluent
@@ -73,6 +74,7 @@ struct BenchFixture {
                 record.$agency.id = agencyID
                 record.status = .pending
                 record.method = .csr
+                record.profile = app.ams.certificateProfile.name
                 record.version = 1
                 record.subject = ""
                 record.email = user.email
@@ -128,7 +130,9 @@ struct BenchFixture {
     /// The command line that runs this build's `ams` with `arguments` on the fixture's database and CA, as its own
     /// process (as in production).
     func amsCommand(_ arguments: [String], extraEnvironment: [String] = []) -> [String] {
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        // `ams` is built beside `ams-bench` (scripts/bench builds both)
+        let bench = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
+        let executable = bench.deletingLastPathComponent().appendingPathComponent("ams").path
         return ["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)", "AMS_DATABASE_URL=sqlite:\(databasePath)",
                 "AMS_CA_KEK=\(keyEncryptionKeyHex)", "AMS_SECRET_KEY_FILE=\(folder)/secret.key"] + extraEnvironment + [executable] + arguments
     }

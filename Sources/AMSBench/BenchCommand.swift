@@ -1,3 +1,4 @@
+import AMSServer
 import AMSPKI
 import Foundation
 import SQLKit

@@ -1,3 +1,4 @@
+import AMSServer
 import AMSCore
 import AMSPKI
 import Fluent
