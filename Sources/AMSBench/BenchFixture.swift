@@ -35,7 +35,7 @@ struct BenchFixture {
         configuration.certificates.approvalRequired = true
         let kek = SerialNumberGenerator.systemRandomBytes(32)
         try await configure(app, configuration: configuration, mode: .command,
-                            overrides: ServiceOverrides(keyEncryptionKey: try KeyEncryptionKey(bytes: kek)))
+                            overrides: .keyEncryptionKey(try KeyEncryptionKey(bytes: kek)))
         try await CertificateAuthoritySetup(services: app.ams)
             .initialize(settings: configuration.certificates, context: .system("bench"), on: app.db)
         let agency = AgencyModel(code: "BENCH", name: "Instansi Uji Kinerja", createdAt: Date())

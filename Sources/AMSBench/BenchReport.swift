@@ -27,7 +27,7 @@ struct BenchReport {
         var lines = [
             "# AMS benchmarks",
             "",
-            "Measured by `scripts/bench` (`ams bench`, release build) on \(date), \(cores) cores; SQLite in WAL mode with",
+            "Measured by `scripts/bench` (`ams-bench`, release build) on \(date), \(cores) cores; SQLite in WAL mode with",
             "`synchronous=FULL`, PostgreSQL as `scripts/bench` starts it; ECDSA P-256 CA. One run; the numbers move by some percent",
             "between runs.",
             "",

@@ -30,8 +30,11 @@ package struct ServiceOverrides: Sendable {
     var keyEncryptionKey: KeyEncryptionKey?
     var faults: FaultInjection?
 
-    package init(keyEncryptionKey: KeyEncryptionKey? = nil) {
-        self.keyEncryptionKey = keyEncryptionKey
+    /// Only the CA's key-encryption key replaced (the benchmarks make a CA of their own).
+    package static func keyEncryptionKey(_ key: KeyEncryptionKey) -> ServiceOverrides {
+        var overrides = ServiceOverrides()
+        overrides.keyEncryptionKey = key
+        return overrides
     }
 }
 

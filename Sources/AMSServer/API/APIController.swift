@@ -5,50 +5,6 @@ import Vapor
 /// `/api/v1`: the registration workflow for agency systems, scoped to the key's agency. JSON in and out; errors are
 /// `{"error": {"code", "message", "fields"?}}` with a stable code. Described by `/api/v1/openapi.json`.
 struct APIController: RouteCollection {
-    struct RequestSummary: Content {
-        let id: UUID
-        let trackingNumber: String
-        let status: RegistrationStatus
-        let version: Int
-        let fullName: String
-        let nip: String
-        let createdAt: Date
-        let currentStep: WorkflowStep?
-        let stepStartedAt: Date?
-    }
-
-    struct TimelineItem: Content {
-        let event: String
-        let fromStatus: RegistrationStatus?
-        let toStatus: RegistrationStatus
-        let level: String
-        let reason: String?
-        let occurredAt: Date
-    }
-
-    struct RequestDetail: Content {
-        let request: RequestSummary
-        let lastReason: String?
-        let timeline: [TimelineItem]
-        let allowedEvents: [String]
-    }
-
-    struct Page: Content {
-        let items: [RequestSummary]
-        let page: Int
-        let pageCount: Int
-        let total: Int
-    }
-
-    struct ActionBody: Content {
-        let event: String
-        let version: Int
-        let reason: String?
-        let note: String?
-        /// SOP step 2's checklist items the agency confirms (`forward_to_ca` needs all of them).
-        let checklist: [String]?
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1")
         api.get("openapi.json", use: openAPI)

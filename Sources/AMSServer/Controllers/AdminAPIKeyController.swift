@@ -4,29 +4,6 @@ import Vapor
 
 /// Administrators issue and revoke agency API keys. A key is shown in clear once, right after it is made.
 struct AdminAPIKeyController: RouteCollection {
-
-    struct KeyRow: Encodable {
-        let id: String
-        let name: String
-        let agency: String
-        let prefix: String
-        let createdAt: String
-        let lastUsedAt: String?
-        let revoked: Bool
-    }
-
-    struct ListPage: Encodable {
-        let keys: [KeyRow]
-        let agencies: [SelectOption]
-        let newKey: String?
-        let errors: FormErrors
-    }
-
-    struct CreateForm: Content {
-        var agencyID: String?
-        var name: String?
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let keys = routes.grouped("admin", "api-keys")
             .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canManageAgencies(actor: $0) })

@@ -4,30 +4,6 @@ import Vapor
 
 /// Administrators list and create agencies (instansi) with their official e-mail domains.
 struct AdminAgencyController: RouteCollection {
-    struct AgencyRow: Encodable {
-        let code: String
-        let name: String
-        let domains: String
-        let userCount: Int
-    }
-
-    struct ListPage: Encodable {
-        let agencies: [AgencyRow]
-    }
-
-    struct AgencyForm: Content {
-        var code: String?
-        var name: String?
-        var domains: String?
-    }
-
-    struct NewPage: Encodable {
-        let code: String
-        let name: String
-        let domains: String
-        let errors: FormErrors
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let admin = routes.grouped("admin", "agencies")
             .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canManageAgencies(actor: $0) })

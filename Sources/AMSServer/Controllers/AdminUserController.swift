@@ -5,56 +5,6 @@ import Vapor
 /// Administrators create staff accounts (SOP step 5 for operators and auditors), change roles, disable accounts
 /// and send new initial passwords.
 struct AdminUserController: RouteCollection {
-
-    struct UserRow: Encodable {
-        let id: String
-        let username: String
-        let fullName: String
-        let email: String
-        let roleLabel: String
-        let agency: String
-        let isActive: Bool
-        let initialPending: Bool
-    }
-
-    struct ListPage: Encodable {
-        let users: [UserRow]
-        let query: String
-        let roles: [SelectOption]
-        let pagination: Pagination
-    }
-
-    struct UserForm: Content {
-        var username: String?
-        var email: String?
-        var fullName: String?
-        var nik: String?
-        var role: String?
-        var agencyID: String?
-        var locale: String?
-    }
-
-    struct NewPage: Encodable {
-        let form: [String: String]
-        let roles: [SelectOption]
-        let agencies: [SelectOption]
-        let locales: [SelectOption]
-        let errors: FormErrors
-    }
-
-    struct DetailPage: Encodable {
-        let user: UserRow
-        let roles: [SelectOption]
-        let agencies: [SelectOption]
-        let isSelf: Bool
-        let errors: FormErrors
-    }
-
-    struct RoleForm: Content {
-        var role: String?
-        var agencyID: String?
-    }
-
     static let pageSize = 25
 
     func boot(routes: any RoutesBuilder) throws {

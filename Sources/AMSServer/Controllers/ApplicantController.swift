@@ -5,26 +5,6 @@ import Vapor
 /// The applicant's actions through the request's private links: completing the data from the activation link
 /// (SOP step 3b), and resubmitting or withdrawing from the status link.
 struct ApplicantController: RouteCollection {
-    struct ActivationForm: Content {
-        var birthPlace: String?
-        var birthDate: String?
-        var address: String?
-        var givenName: String?
-        var surname: String?
-        var acceptTerms: String?
-    }
-
-    struct ActivationPage: Encodable {
-        let valid: Bool
-        let intro: String
-        let action: String
-        let form: [String: String]
-        let errors: FormErrors
-        let done: Bool
-        /// Whether the certificate profile names given name and surname, so the applicant states them here.
-        var asksNameParts = false
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get("activate", ":token", use: showActivation)
         routes.post("activate", ":token", use: activate)

@@ -4,32 +4,6 @@ import Vapor
 
 /// Auditors and administrators browse, filter and export the audit log (*Pencatatan*).
 struct AuditController: RouteCollection {
-    struct EntryRow: Encodable {
-        let sequence: Int64
-        let time: String
-        let actor: String
-        let role: String
-        let action: String
-        let target: String
-        let outcome: String
-        let outcomeLabel: String
-        let address: String
-        let details: String
-    }
-
-
-    struct ListPage: Encodable {
-        let entries: [EntryRow]
-        let actions: [SelectOption]
-        let outcomes: [SelectOption]
-        let actor: String
-        let from: String
-        let to: String
-        let exportQuery: String
-        let countText: String
-        let pagination: Pagination
-    }
-
     /// The filters, parsed once for the page and the export.
     struct Filter {
         var action: String?

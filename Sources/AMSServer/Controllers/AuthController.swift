@@ -3,18 +3,6 @@ import Vapor
 
 /// Sign-in (SOP step 6), sign-out and the language switch.
 struct AuthController: RouteCollection {
-    struct SignInForm: Content {
-        var username: String?
-        var password: String?
-        var next: String?
-    }
-
-    struct SignInPage: Encodable {
-        var username: String
-        var next: String
-        var errors: FormErrors
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get("login", use: showSignIn)
         routes.post("login", use: signIn)

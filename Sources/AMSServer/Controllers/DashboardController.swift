@@ -4,22 +4,6 @@ import Vapor
 
 /// The role-specific landing page after sign-in (SOP step 6's "AMS dashboard").
 struct DashboardController: RouteCollection {
-    struct Tile: Encodable {
-        let href: String
-        let label: String
-    }
-
-    struct DashboardPage: Encodable {
-        let welcome: String
-        let roleBody: String
-        let username: String
-        let email: String
-        let roleLabel: String
-        let agencyName: String?
-        let passwordChangedAt: String?
-        let tiles: [Tile]
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: root)
         routes.grouped(RequireSignedInMiddleware()).get("dashboard", use: dashboard)

@@ -2,11 +2,6 @@ import Vapor
 
 /// The subscriber agreement and the privacy notice the applicant accepts at activation (SOP step 3b).
 struct LegalController: RouteCollection {
-    struct LegalPage: Encodable {
-        let heading: String
-        let paragraphs: [String]
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get("legal", "subscriber-agreement", use: agreement)
         routes.get("legal", "privacy", use: privacy)

@@ -5,29 +5,6 @@ import Vapor
 /// "Kotak keluar": administrators see queued and delivered mail; with no SMTP configured this is how initial
 /// passwords and links reach people. Bodies are opened (unsealed) only on the detail page.
 struct OutboxController: RouteCollection {
-    struct MessageRow: Encodable {
-        let id: String
-        let recipient: String
-        let subject: String
-        let statusLabel: String
-        let status: String
-        let createdAt: String
-        let sentAt: String?
-        let attempts: Int
-        let lastError: String?
-    }
-
-    struct ListPage: Encodable {
-        let configured: Bool
-        let messages: [MessageRow]
-        let pagination: Pagination
-    }
-
-    struct DetailPage: Encodable {
-        let message: MessageRow
-        let body: String?
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let outbox = routes.grouped("admin", "outbox")
             .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canReadOutbox(actor: $0) })

@@ -3,36 +3,6 @@ import Vapor
 
 /// Changing a password (SOP step 7) and resetting a forgotten one.
 struct PasswordController: RouteCollection {
-    struct ChangeForm: Content {
-        var currentPassword: String?
-        var newPassword: String?
-        var confirmPassword: String?
-    }
-
-    struct ChangePage: Encodable {
-        var isInitial: Bool
-        var errors: FormErrors
-    }
-
-    struct ForgotForm: Content {
-        var identifier: String?
-    }
-
-    struct ForgotPage: Encodable {
-        var errors: FormErrors
-    }
-
-    struct ResetForm: Content {
-        var newPassword: String?
-        var confirmPassword: String?
-    }
-
-    struct ResetPage: Encodable {
-        var valid: Bool
-        var action: String
-        var errors: FormErrors
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignedInMiddleware())
         signedIn.get("password", "change", use: showChange)

@@ -5,31 +5,6 @@ import Vapor
 /// Account holders keep their certificate data current (name, position, e-mail). A change of any of them needs an
 /// operator's re-verification before the next certificate (the SOP's warning about stale certificate data).
 struct ProfileController: RouteCollection {
-    struct ProfileForm: Content {
-        var fullName: String?
-        var position: String?
-        var email: String?
-    }
-
-    struct ProfilePage: Encodable {
-        let form: [String: String]
-        let pending: Bool
-        let errors: FormErrors
-    }
-
-    struct HolderRow: Encodable {
-        let id: String
-        let username: String
-        let fullName: String
-        let position: String
-        let email: String
-        let agency: String
-    }
-
-    struct ReverifyPage: Encodable {
-        let holders: [HolderRow]
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(RequireSignedInMiddleware())
         let holders = signedIn.grouped(RequirePermissionMiddleware { Permissions.canEditOwnProfile(actor: $0) })

@@ -4,40 +4,6 @@ import Vapor
 
 /// The public side of the SOP: the request form (step 1, no account needed) and the applicant's private status page.
 struct RegistrationController: RouteCollection {
-
-    struct FormPage: Encodable {
-        let action: String
-        let intro: String
-        let form: [String: String]
-        let agencies: [SelectOption]
-        let errors: FormErrors
-    }
-
-    struct SubmittedPage: Encodable {
-        let message: String
-    }
-
-    struct TimelineEntry: Encodable {
-        let time: String
-        let label: String
-        let level: String
-        let reason: String?
-    }
-
-    struct StatusPage: Encodable {
-        let token: String
-        let canResubmit: Bool
-        let canWithdraw: Bool
-        let form: [String: String]
-        let errors: FormErrors
-        let trackingNumber: String
-        let statusLabel: String
-        let status: String
-        let reason: String?
-        let agency: String
-        let timeline: [TimelineEntry]
-    }
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get("register", use: showForm)
         // Set when the app is configured: two documents plus the form fields.
@@ -135,14 +101,6 @@ struct RegistrationController: RouteCollection {
                               status: request.status.rawValue, reason: request.lastReason, agency: request.agency.name,
                               timeline: timeline)
         return try await req.renderPage("status", titleKey: "status_title", page: page, status: status)
-    }
-
-    struct CorrectionForm: Content {
-        var phone: String?
-        var unit: String?
-        var position: String?
-        var recommendationLetter: File?
-        var jobDecree: File?
     }
 
     @Sendable func resubmit(req: Request) async throws -> Response {

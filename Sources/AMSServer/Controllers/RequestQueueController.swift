@@ -5,28 +5,6 @@ import Vapor
 /// Operators' side of the SOP: the queue (agency operators: their agency; CA operators: what reached the CA),
 /// the request page with documents, checks and timeline, the actions, and document downloads.
 struct RequestQueueController: RouteCollection {
-
-    struct QueueRow: Encodable {
-        let id: String
-        let trackingNumber: String
-        let fullName: String
-        let nip: String
-        let agency: String
-        let status: String
-        let statusLabel: String
-        let age: String
-        let overdue: Bool
-    }
-
-    struct QueuePage: Encodable {
-        let canEnter: Bool
-        let rows: [QueueRow]
-        let statuses: [SelectOption]
-        let query: String
-        let overdueOnly: Bool
-        let pagination: Pagination
-    }
-
     static let pageSize = 25
 
     func boot(routes: any RoutesBuilder) throws {
@@ -99,17 +77,6 @@ struct RequestQueueController: RouteCollection {
     @Sendable func detail(req: Request) async throws -> Response {
         let (request, user) = try await loadVisible(req)
         return try await req.renderPage("request", titleKey: "request_title", page: RequestPage.make(request, for: user, on: req))
-    }
-
-    struct ActionForm: Content {
-        var event: String?
-        var version: Int?
-        var reasonCode: String?
-        var reason: String?
-        var note: String?
-        var checkLetterSigned: String?
-        var checkDecreeMatches: String?
-        var checkEmailOfficial: String?
     }
 
     @Sendable func act(req: Request) async throws -> Response {

@@ -1,0 +1,11 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The request and response bodies of ``AdminAPIKeyController``.
+extension AdminAPIKeyController {
+    struct CreateForm: Content {
+        var agencyID: String?
+        var name: String?
+    }
+}

@@ -1,0 +1,12 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The request and response bodies of ``AdminAgencyController``.
+extension AdminAgencyController {
+    struct AgencyForm: Content {
+        var code: String?
+        var name: String?
+        var domains: String?
+    }
+}

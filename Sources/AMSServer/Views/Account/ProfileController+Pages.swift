@@ -1,0 +1,25 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The page contexts ``ProfileController`` renders.
+extension ProfileController {
+    struct ProfilePage: Encodable {
+        let form: [String: String]
+        let pending: Bool
+        let errors: FormErrors
+    }
+
+    struct HolderRow: Encodable {
+        let id: String
+        let username: String
+        let fullName: String
+        let position: String
+        let email: String
+        let agency: String
+    }
+
+    struct ReverifyPage: Encodable {
+        let holders: [HolderRow]
+    }
+}

@@ -1,0 +1,9 @@
+import Vapor
+
+/// The page contexts ``LegalController`` renders.
+extension LegalController {
+    struct LegalPage: Encodable {
+        let heading: String
+        let paragraphs: [String]
+    }
+}

@@ -1,0 +1,17 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The page contexts ``ApplicantController`` renders.
+extension ApplicantController {
+    struct ActivationPage: Encodable {
+        let valid: Bool
+        let intro: String
+        let action: String
+        let form: [String: String]
+        let errors: FormErrors
+        let done: Bool
+        /// Whether the certificate profile names given name and surname, so the applicant states them here.
+        var asksNameParts = false
+    }
+}

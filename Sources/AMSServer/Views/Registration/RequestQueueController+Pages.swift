@@ -1,0 +1,27 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The page contexts ``RequestQueueController`` renders.
+extension RequestQueueController {
+    struct QueueRow: Encodable {
+        let id: String
+        let trackingNumber: String
+        let fullName: String
+        let nip: String
+        let agency: String
+        let status: String
+        let statusLabel: String
+        let age: String
+        let overdue: Bool
+    }
+
+    struct QueuePage: Encodable {
+        let canEnter: Bool
+        let rows: [QueueRow]
+        let statuses: [SelectOption]
+        let query: String
+        let overdueOnly: Bool
+        let pagination: Pagination
+    }
+}

@@ -1,0 +1,59 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// The page contexts ``SLAReportController`` renders.
+extension SLAReportController {
+    struct Row: Encodable {
+        let group: String
+        let step: String
+        let stepLabel: String
+        let count: Int
+        let median: String
+        let percentile90: String
+        let withinStandard: String
+        let withinPercent: Int
+        let standard: String
+    }
+
+    struct Bar: Encodable {
+        let label: String
+        let y: Int
+        let medianWidth: Int
+        let standardX: Int
+        let medianText: String
+        let overStandard: Bool
+        // Coordinates worked out here, so the template only places them.
+        var labelY: Int { y + 20 }
+        var rectY: Int { y + 6 }
+        var lineEndY: Int { y + 32 }
+        var standardTextX: Int { standardX + 4 }
+        var standardTextY: Int { y + 40 }
+        var valueX: Int { 200 + medianWidth + 6 }
+        var valueY: Int { y + 21 }
+
+        enum CodingKeys: String, CodingKey {
+            case label, y, medianWidth, standardX, medianText, overStandard, labelY, rectY, lineEndY, standardTextX, standardTextY, valueX, valueY
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(label, forKey: .label); try c.encode(y, forKey: .y); try c.encode(medianWidth, forKey: .medianWidth)
+            try c.encode(standardX, forKey: .standardX); try c.encode(medianText, forKey: .medianText)
+            try c.encode(overStandard, forKey: .overStandard); try c.encode(labelY, forKey: .labelY); try c.encode(rectY, forKey: .rectY)
+            try c.encode(lineEndY, forKey: .lineEndY); try c.encode(standardTextX, forKey: .standardTextX)
+            try c.encode(standardTextY, forKey: .standardTextY); try c.encode(valueX, forKey: .valueX); try c.encode(valueY, forKey: .valueY)
+        }
+    }
+
+    struct ReportPage: Encodable {
+        let from: String
+        let to: String
+        let steps: [Row]
+        let agencies: [Row]
+        let operators: [Row]
+        let bars: [Bar]
+        let chartHeight: Int
+        let exportQuery: String
+    }
+}
