@@ -75,6 +75,8 @@ struct BenchFixture {
                 record.status = .pending
                 record.method = .csr
                 record.profile = app.ams.certificateProfile.name
+                record.requestedVia = "web"
+                record.requestedBy = user.username
                 record.version = 1
                 record.subject = ""
                 record.email = user.email

@@ -33,6 +33,8 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case apiKeyCreated = "api_key.created"
     case apiKeyRevoked = "api_key.revoked"
     case certificateRequested = "certificate.requested"
+    case certificateConfirmedByHolder = "certificate.confirmed_by_holder"
+    case certificateDeclinedByHolder = "certificate.declined_by_holder"
     case certificateApproved = "certificate.approved"
     case certificateRejected = "certificate.rejected"
     case certificateIssuing = "certificate.issuing"

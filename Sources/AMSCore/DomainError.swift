@@ -40,6 +40,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case certificateRequestOpen = "certificate_request_open"
         case certificateSubjectInvalid = "certificate_subject_invalid"
         case certificateNotPending = "certificate_not_pending"
+        case certificateNotAwaitingHolder = "certificate_not_awaiting_holder"
         case certificateNotActive = "certificate_not_active"
         case renewalNotOpen = "renewal_not_open"
         case tooManySelected = "too_many_selected"

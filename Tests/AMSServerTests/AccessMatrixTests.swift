@@ -63,6 +63,8 @@ struct AccessMatrixTests {
         "GET /certificates/:certificateID/renew": "-+------",
         "POST /certificates/:certificateID/renew": "-+------",
         "POST /certificates/:certificateID/replace": "-+------",
+        "POST /certificates/:certificateID/confirm": "-+------",
+        "POST /certificates/:certificateID/decline": "-+------",
         "POST /certificates/:certificateID/revoke": "-+-+-+--",
         "GET /dashboard": "-+++++++",
         "GET /health": "++++++++",

@@ -24,24 +24,31 @@ struct CertificateIssuanceTests {
             try await t.user("op.riau", role: .agencyOperator, agency: other)
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
+            // only the holder asks, re-entering their password: without it (or with a wrong one) nothing is kept
+            for password in ["", "bukan kata sandinya"] {
+                let unconfirmed = try await browser.postMultipart("/certificates/new", fields: [
+                    "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase,
+                    "password": password], files: [:], from: "/certificates/new")
+                #expect(unconfirmed.status == .unprocessableEntity && unconfirmed.body.string.contains("Kata sandi salah"))
+            }
             // a bad submission keeps nothing and says why
             let mismatch = try await browser.postMultipart("/certificates/new", fields: [
-                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": "something else entirely"], files: [:],
-                from: "/certificates/new")
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": "something else entirely",
+                "password": TestApp.password], files: [:], from: "/certificates/new")
             #expect(mismatch.status == .unprocessableEntity && mismatch.body.string.contains("Kedua frasa sandi tidak sama"))
             #expect(try await CertificateModel.query(on: t.db).count() == 0)
             // act: the holder asks; the request waits for approval
             let submitted = try await browser.postMultipart("/certificates/new", fields: [
-                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase], files: [:],
-                from: "/certificates/new")
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase,
+                "password": TestApp.password], files: [:], from: "/certificates/new")
             #expect(submitted.status == .seeOther)
             let pending = try #require(try await CertificateModel.query(on: t.db).first())
             #expect(pending.status == .pending && pending.serialHex == nil && pending.method == .generated)
             #expect(pending.subject.contains("CN=Siti Rahmawati") && pending.subject.contains("OU=Bidang Persandian"))
             // a second request while one is open is refused
             let second = try await browser.postMultipart("/certificates/new", fields: [
-                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase], files: [:],
-                from: "/certificates/new")
+                "method": "generated", "passphrase": TestApp.passphrase, "passphraseConfirmation": TestApp.passphrase,
+                "password": TestApp.password], files: [:], from: "/certificates/new")
             #expect(second.status == .conflict && second.body.string.contains("Masih ada permohonan"))
             // the other agency's operator cannot see it; the CA operator sees it in the queue and approves
             let riau = t.browser()
@@ -119,18 +126,18 @@ struct CertificateIssuanceTests {
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
             // refused: junk, a key too small, an empty form
-            let junk = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+            let junk = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password],
                                                        files: ["csrFile": ("request.csr", Array("%PDF-1.7 not a CSR".utf8))], from: "/certificates/new")
             #expect(junk.status == .unprocessableEntity && junk.body.string.contains("bukan CSR PKCS#10"))
-            let weak = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+            let weak = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password],
                                                        files: ["csrFile": ("weak.csr", try csr(["rsa:1024"]))], from: "/certificates/new")
             #expect(weak.status == .unprocessableEntity && weak.body.string.contains("tidak diterima"), "\(weak.body.string.components(separatedBy: "field-error").dropFirst().first ?? "")")
-            let empty = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"], files: [:], from: "/certificates/new")
+            let empty = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password], files: [:], from: "/certificates/new")
             #expect(empty.status == .unprocessableEntity)
             #expect(try await CertificateModel.query(on: t.db).count() == 0)
             // accepted: a P-256 CSR, issued without waiting, for the CSR's key
             let request = try csr(["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
-            let accepted = try await browser.postMultipart("/certificates/new", fields: ["method": "csr"],
+            let accepted = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password],
                                                            files: ["csrFile": ("request.csr", request)], from: "/certificates/new")
             #expect(accepted.status == .seeOther && accepted.headers.first(name: .location)?.hasSuffix("notice=certificate_issued") == true)
             let record = try #require(try await CertificateModel.query(on: t.db).first())

@@ -293,10 +293,11 @@ def main():
         passphrase = "kopi tubruk di pagi hari"
         SECRETS.append(passphrase)
         applicant.go("/certificates/new")
-        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": "tidak sama sekali"})
+        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": "tidak sama sekali", "password": applicant_password})
         applicant.submit("form[action='/certificates/new']")
         applicant.expect_form_errors("certificate request")
-        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": passphrase})
+        # only the holder asks for their certificate: the account password is re-entered with the request
+        applicant.fill({"passphrase": passphrase, "passphraseConfirmation": passphrase, "password": applicant_password})
         applicant.submit("form[action='/certificates/new']")
         certificate_url = applicant.driver.current_url.split("?")[0]
         ca_op.go(certificate_url)

@@ -303,7 +303,7 @@ def main():
             status, _, location = client.post("/password/change", {"currentPassword": initial, "newPassword": new, "confirmPassword": new})
             if status != 303 or "/password/change" in (location or ""):
                 fail("password change of a holder refused (%d)" % status)
-            holder_clients.append(client)
+            holder_clients.append((client, new))
         if count("SELECT COUNT(*) FROM users WHERE role = 'applicant'") != 2:
             fail("the two holders were not created")
 
@@ -324,10 +324,11 @@ def main():
                     if status == 303 and "problem" not in (location or ""):
                         forwarded.append(nip)
                 if index % 5 == 0:
-                    for client in holder_clients:
+                    for client, password in holder_clients:
                         csr = subprocess.run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                                               "-keyout", "/dev/null", "-subj", "/CN=x"], capture_output=True).stdout.decode()
-                        status, _, location = retrying(lambda: client.post("/certificates/new", {"method": "csr", "csrText": csr},
+                        status, _, location = retrying(lambda: client.post("/certificates/new", {"method": "csr", "csrText": csr,
+                                                                                                  "password": password},
                                                                             page="/certificates/new", files={}))
                         if status == 303 and location and "/certificates/" in location:
                             issued.append(location.split("/certificates/")[1].split("?")[0])

@@ -3,6 +3,9 @@ import Foundation
 /// Where a certificate record stands. A record exists from the request on; the serial and the signed certificate
 /// come later.
 public enum CertificateStatus: String, Codable, CaseIterable, Sendable {
+    /// Started by an agency application through the API: waits for the holder to confirm it, signed in and
+    /// re-entering their password, before anyone may approve it (only the holder asks for their own certificate).
+    case awaitingHolder = "awaiting_holder"
     /// Requested; waiting for a CA operator's approval.
     case pending
     /// A CA operator declined the request.
@@ -20,5 +23,5 @@ public enum CertificateStatus: String, Codable, CaseIterable, Sendable {
     /// Whether the serial appears in the CRL.
     public var isListedAsRevoked: Bool { self == .revoked || self == .void }
     /// Whether the request is still open (counts against the one-open-request-per-holder rule).
-    public var isOpen: Bool { self == .pending || self == .issuing }
+    public var isOpen: Bool { self == .awaitingHolder || self == .pending || self == .issuing }
 }

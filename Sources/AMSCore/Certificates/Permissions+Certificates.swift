@@ -38,6 +38,11 @@ extension Permissions {
         actor.role == .caOperator
     }
 
+    /// Confirming or declining a request an agency application started for the holder: the holder only.
+    public static func canConfirmCertificateRequest(actor: Actor, holderID: UUID) -> Bool {
+        actor.role == .applicant && actor.userID == holderID
+    }
+
     /// Renewing or replacing (forgotten passphrase): the holder only.
     public static func canRenewCertificate(actor: Actor, holderID: UUID) -> Bool {
         actor.role == .applicant && actor.userID == holderID

@@ -70,7 +70,9 @@ struct CertificateAPIController: RouteCollection {
         default:
             throw ValidationError(["csr": "error_key_source"])
         }
-        let record = try await service(req).request(holder: holder, source: source, context: req.auditContext.actingAsAPI(key))
+        // the application only starts it: the holder confirms it, signed in and re-entering their password
+        let record = try await service(req).request(holder: holder, source: source, origin: .agencyApplication(name: key.name),
+                                                    context: req.auditContext.actingAsAPI(key))
         record.$holder.value = holder
         let response = try await Self.summary(record).encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/certificates/\(record.id!.uuidString)")

@@ -97,6 +97,28 @@ extension CertificateController {
         }
     }
 
+    /// The holder confirms, with their password, a request an agency application started for them.
+    @Sendable func confirmByHolder(req: Request) async throws -> Response {
+        let (record, user) = try await load(req)
+        let form = try req.content.decode(CertificateDecisionBody.Confirmation.self)
+        guard try await reauthenticate(req, user, password: form.password) else {
+            return try await renderDetail(req, record, user, errors: req.formErrors(["confirmPassword": "error_reauth_failed"]))
+        }
+        return try await act(req, record, user) {
+            let confirmed = try await service(req).confirmByHolder(record, holder: user, context: req.auditContext)
+            return confirmed.status == .issued ? "certificate_issued" : "certificate_confirmed"
+        }
+    }
+
+    /// The holder declines a request an agency application started for them.
+    @Sendable func declineByHolder(req: Request) async throws -> Response {
+        let (record, user) = try await load(req)
+        return try await act(req, record, user) {
+            try await service(req).declineByHolder(record, holder: user, context: req.auditContext)
+            return "certificate_declined"
+        }
+    }
+
     /// Runs a decision or revocation; domain refusals come back on the page, a lost race as "reload".
     func act(_ req: Request, _ record: CertificateModel, _ user: UserModel, _ perform: () async throws -> String) async throws -> Response {
         do {

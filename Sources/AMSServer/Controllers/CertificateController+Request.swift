@@ -36,7 +36,7 @@ extension CertificateController {
     @Sendable func submitNew(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(CertificateRequestBody.self)
-        return try await submit(req, form: form, action: "/certificates/new", renewal: false) {
+        return try await submit(req, user, form: form, action: "/certificates/new", renewal: false) {
             try await service(req).request(holder: user, source: $0, context: req.auditContext)
         }
     }
@@ -44,13 +44,18 @@ extension CertificateController {
     @Sendable func submitRenew(req: Request) async throws -> Response {
         let (record, user) = try await load(req)
         let form = try req.content.decode(CertificateRequestBody.self)
-        return try await submit(req, form: form, action: "/certificates/\(record.id!.uuidString)/renew", renewal: true) {
+        return try await submit(req, user, form: form, action: "/certificates/\(record.id!.uuidString)/renew", renewal: true) {
             try await service(req).renew(record, holder: user, source: $0, context: req.auditContext)
         }
     }
 
-    func submit(_ req: Request, form: CertificateRequestBody, action: String, renewal: Bool,
-                        _ perform: (CertificateService.KeySource) async throws -> CertificateModel) async throws -> Response {
+    /// Checks the re-entered password, then the key source, then asks the service.
+    func submit(_ req: Request, _ user: UserModel, form: CertificateRequestBody, action: String, renewal: Bool,
+                _ perform: (CertificateService.KeySource) async throws -> CertificateModel) async throws -> Response {
+        guard try await reauthenticate(req, user, password: form.password) else {
+            return try await renderNew(req, action: action, renewal: renewal, form: form,
+                                       errors: req.formErrors(["password": "error_reauth_failed"]), status: .unprocessableEntity)
+        }
         guard let source = Self.keySource(form) else {
             return try await renderNew(req, action: action, renewal: renewal, form: form,
                                        errors: req.formErrors(["csr": "error_csr_missing"]), status: .unprocessableEntity)

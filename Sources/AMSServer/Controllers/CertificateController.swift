@@ -32,6 +32,8 @@ struct CertificateController: RouteCollection {
         let renew = holders.on(.POST, ":certificateID", "renew", body: .collect(maxSize: ByteCount(value: Self.formLimit)), use: submitRenew)
         renew.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
         holders.post(":certificateID", "replace", use: replace)
+        holders.post(":certificateID", "confirm", use: confirmByHolder)
+        holders.post(":certificateID", "decline", use: declineByHolder)
     }
 
     /// The certificates `user` may see.

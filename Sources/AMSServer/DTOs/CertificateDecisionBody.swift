@@ -19,6 +19,11 @@ enum CertificateDecisionBody {
         var password: String?
     }
 
+    /// The holder's confirmation of a request an agency application started.
+    struct Confirmation: Content {
+        var password: String?
+    }
+
     struct Replacement: Content {
         var password: String?
         var passphrase: String?

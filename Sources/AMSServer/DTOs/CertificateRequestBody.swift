@@ -7,4 +7,6 @@ struct CertificateRequestBody: Content {
     var passphraseConfirmation: String?
     var csrText: String?
     var csrFile: File?
+    /// The holder's account password, re-entered: only the holder asks for their own certificate.
+    var password: String?
 }

@@ -60,7 +60,7 @@ struct ErrorMapping: Sendable {
         case .forbidden, .csrfFailed: .forbidden
         case .notFound: .notFound
         // the record's state does not allow it (now)
-        case .staleVersion, .transitionNotAllowed, .accountExists, .certificateRequestOpen, .certificateNotPending,
+        case .staleVersion, .transitionNotAllowed, .accountExists, .certificateRequestOpen, .certificateNotPending, .certificateNotAwaitingHolder,
              .certificateNotActive, .renewalNotOpen, .reverificationRequired, .identityNotVerified: .conflict
         // the input cannot be carried out as given
         case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus, .checklistIncomplete: .unprocessableEntity

@@ -20,5 +20,7 @@ enum Migrations {
         AddCertificatesCRLIndex(),
         // 007: certificate profiles; given name and surname of holders
         UpdateCertificatesAddProfile(),
+        // 008: who started a certificate request, and the holder's confirmation of one an application started
+        UpdateCertificatesAddRequestOrigin(),
     ]
 }

@@ -31,6 +31,12 @@ package final class CertificateModel: Model, @unchecked Sendable {
     @OptionalField(key: "not_before") package var notBefore: Date?
     @OptionalField(key: "not_after") package var notAfter: Date?
     @Field(key: "requested_at") package var requestedAt: Date
+    /// `web` (the holder, signed in, re-entering their password) or `api` (an agency application; see ``requestedBy``).
+    @Field(key: "requested_via") package var requestedVia: String
+    /// The API key's name for `api`, the holder's username for `web`.
+    @Field(key: "requested_by") package var requestedBy: String
+    /// When the holder confirmed a request an application started (re-entering their password).
+    @OptionalField(key: "holder_confirmed_at") var holderConfirmedAt: Date?
     @OptionalField(key: "decided_at") package var decidedAt: Date?
     @OptionalField(key: "decided_by_id") package var decidedByID: UUID?
     @OptionalField(key: "decision_note") package var decisionNote: String?

@@ -32,16 +32,28 @@ package struct CertificateService: Sendable {
 
     static let passphraseLength = 12...1024
 
+    /// Who started a request. Only the holder asks for their own certificate: a request an agency application starts
+    /// waits (``CertificateStatus/awaitingHolder``) until the holder confirms it, signed in and re-entering their
+    /// password (``confirmByHolder(_:holder:context:)``); nobody can approve it before.
+    enum RequestOrigin: Sendable, Equatable {
+        /// The holder, signed in, having re-entered their password.
+        case holder
+        /// An agency application through the API, named by its key.
+        case agencyApplication(name: String)
+    }
+
     // MARK: request
 
-    /// A holder asks for a certificate (or, with `replaces`, renews or replaces one). Approved by a CA operator
-    /// unless the setting says issuance needs no approval, in which case it is issued at once.
-    func request(holder: UserModel, source: KeySource, replaces: UUID? = nil, context: AuditContext) async throws -> CertificateModel {
+    /// A certificate request for `holder` (or, with `replaces`, a renewal or replacement). From the holder it goes to a
+    /// CA operator's approval, or is issued at once when the setting says issuance needs no approval; from an agency
+    /// application it first waits for the holder's confirmation.
+    func request(holder: UserModel, source: KeySource, replaces: UUID? = nil, origin: RequestOrigin = .holder,
+                 context: AuditContext) async throws -> CertificateModel {
         guard Permissions.canRequestCertificate(actor: holder.actor), holder.isActive else { throw DomainError.forbidden }
         guard holder.identityVerifiedAt != nil else { throw DomainError(.identityNotVerified, "the holder's identity is not verified") }
         guard holder.mayBeIssuedCertificate else { throw DomainError(.reverificationRequired, "certificate data changed since verification") }
         let open = try await CertificateModel.query(on: database).filter(\.$holder.$id == holder.id!)
-            .filter(\.$status ~~ [.pending, .issuing]).count()
+            .filter(\.$status ~~ CertificateStatus.allCases.filter(\.isOpen)).count()
         guard open == 0 else { throw DomainError(.certificateRequestOpen, "the holder has an open certificate request") }
         let identity = try await holderIdentity(holder)
         let subject: String
@@ -55,7 +67,12 @@ package struct CertificateService: Sendable {
         let record = CertificateModel()
         record.$holder.id = holder.id!
         record.$agency.id = holder.$agency.id
-        record.status = .pending
+        switch origin {
+        case .holder:
+            (record.status, record.requestedVia, record.requestedBy) = (.pending, "web", holder.username)
+        case .agencyApplication(let name):
+            (record.status, record.requestedVia, record.requestedBy) = (.awaitingHolder, "api", name)
+        }
         record.method = key.method
         record.profile = services.certificateProfile.name
         record.version = 1
@@ -73,10 +90,45 @@ package struct CertificateService: Sendable {
             try await record.create(on: db)
             try await services.audit.append(.certificateRequested, context: context, targetType: "certificate", targetID: record.id!.uuidString,
                                             details: ["method": key.method.rawValue, "algorithm": key.algorithm.rawValue,
-                                                      "subject": subject, "replaces": replaces?.uuidString ?? ""], on: db)
+                                                      "subject": subject, "replaces": replaces?.uuidString ?? "",
+                                                      "via": record.requestedVia, "by": record.requestedBy], on: db)
         }
-        guard !services.configuration.certificates.approvalRequired else { return record }
+        guard record.status == .pending, !services.configuration.certificates.approvalRequired else { return record }
         return try await issue(record, approvedBy: nil, context: context)
+    }
+
+    /// The holder confirms a request an agency application started for them (the caller has checked their
+    /// re-entered password): it goes on to approval, or is issued at once without approval.
+    func confirmByHolder(_ record: CertificateModel, holder: UserModel, context: AuditContext) async throws -> CertificateModel {
+        guard Permissions.canConfirmCertificateRequest(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
+        guard record.status == .awaitingHolder else { throw DomainError(.certificateNotAwaitingHolder, "the request does not wait for the holder") }
+        let now = services.clock.now
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.claim(record, from: .awaitingHolder, expectedVersion: record.version, now: now, on: db) { update in
+                update.set("status", to: CertificateStatus.pending.rawValue).set("holder_confirmed_at", to: now)
+            }
+            try await services.audit.append(.certificateConfirmedByHolder, context: context, targetType: "certificate",
+                                            targetID: record.id!.uuidString, details: ["by": record.requestedBy], on: db)
+        }
+        guard let confirmed = try await CertificateModel.find(record.id, on: database) else { throw DomainError.notFound }
+        guard !services.configuration.certificates.approvalRequired else { return confirmed }
+        return try await issue(confirmed, approvedBy: nil, context: context)
+    }
+
+    /// The holder declines a request an agency application started for them: it is closed as rejected and never
+    /// signed.
+    func declineByHolder(_ record: CertificateModel, holder: UserModel, context: AuditContext) async throws {
+        guard Permissions.canConfirmCertificateRequest(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
+        guard record.status == .awaitingHolder else { throw DomainError(.certificateNotAwaitingHolder, "the request does not wait for the holder") }
+        let now = services.clock.now
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.claim(record, from: .awaitingHolder, expectedVersion: record.version, now: now, on: db) { update in
+                update.set("status", to: CertificateStatus.rejected.rawValue).set("decided_at", to: now)
+                    .set("decision_note", to: "declined by the holder")
+            }
+            try await services.audit.append(.certificateDeclinedByHolder, context: context, targetType: "certificate",
+                                            targetID: record.id!.uuidString, details: ["by": record.requestedBy], on: db)
+        }
     }
 
     private struct PreparedKey: Sendable {

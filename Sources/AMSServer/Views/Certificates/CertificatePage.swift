@@ -36,6 +36,8 @@ struct CertificatePage: Encodable {
     let facts: [Fact]
     let downloads: [Download]
     let canDecide: Bool
+    /// The holder sees "confirm" and "decline" on a request an agency application started for them.
+    let canConfirm: Bool
     let canRevoke: Bool
     let revokeNeedsPassword: Bool
     let canRenew: Bool
@@ -60,6 +62,15 @@ struct CertificatePage: Encodable {
         return offered.map { SelectOption(value: $0.name, label: req.localized("revocation_reason_\($0.name)")) }
     }
 
+    /// Who started the request and how: the holder on the web, or an agency application (and whether the holder
+    /// confirmed it), so approvers see it.
+    static func origin(_ record: CertificateModel, _ req: Request) -> String {
+        guard record.requestedVia == "api" else { return req.localized("certificate_via_web") }
+        let started = req.localized("certificate_via_api", ["name": record.requestedBy])
+        guard let confirmed = record.holderConfirmedAt else { return started }
+        return started + " · " + req.localized("certificate_confirmed_by_holder_at", ["time": DisplayFormat.timestamp(confirmed)])
+    }
+
     static func make(_ record: CertificateModel, for user: UserModel, _ req: Request, errors: FormErrors = FormErrors(),
                      problem: String? = nil) -> CertificatePage {
         let actor = user.actor
@@ -72,6 +83,7 @@ struct CertificatePage: Encodable {
             Fact(label: req.localized("certificate_algorithm"), value: KeyAlgorithm(rawValue: record.keyAlgorithm)?.displayName ?? record.keyAlgorithm),
             Fact(label: req.localized("certificate_method"), value: req.localized("certificate_method_\(record.method.rawValue)")),
             Fact(label: req.localized("certificate_requested_at"), value: DisplayFormat.timestamp(record.requestedAt)),
+            Fact(label: req.localized("certificate_requested_via"), value: origin(record, req)),
         ]
         if let notBefore = record.notBefore, let notAfter = record.notAfter {
             facts.append(Fact(label: req.localized("certificate_validity"),
@@ -103,6 +115,7 @@ struct CertificatePage: Encodable {
             statusLabel: req.localized("certificate_status_\(record.status.rawValue)"), subject: record.subject, facts: facts,
             downloads: downloads,
             canDecide: record.status == .pending && Permissions.canDecideCertificate(actor: actor, holderID: holderID),
+            canConfirm: record.status == .awaitingHolder && Permissions.canConfirmCertificateRequest(actor: actor, holderID: holderID),
             canRevoke: record.status == .issued
                 && Permissions.canRevokeCertificate(actor: actor, holderID: holderID, holderAgencyID: record.$agency.id),
             revokeNeedsPassword: actor.userID == holderID,
