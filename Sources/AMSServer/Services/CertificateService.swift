@@ -100,15 +100,8 @@ package struct CertificateService: Sendable {
     /// The holder confirms a request an agency application started for them (the caller has checked their
     /// re-entered password): it goes on to approval, or is issued at once without approval.
     func confirmByHolder(_ record: CertificateModel, holder: UserModel, context: AuditContext) async throws -> CertificateModel {
-        guard Permissions.canConfirmCertificateRequest(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
-        guard record.status == .awaitingHolder else { throw DomainError(.certificateNotAwaitingHolder, "the request does not wait for the holder") }
-        let now = services.clock.now
-        try await WriteTransaction.run(on: database) { [services] db in
-            try await Self.claim(record, from: .awaitingHolder, expectedVersion: record.version, now: now, on: db) { update in
-                update.set("status", to: CertificateStatus.pending.rawValue).set("holder_confirmed_at", to: now)
-            }
-            try await services.audit.append(.certificateConfirmedByHolder, context: context, targetType: "certificate",
-                                            targetID: record.id!.uuidString, details: ["by": record.requestedBy], on: db)
+        try await answerByHolder(record, holder: holder, action: .certificateConfirmedByHolder, context: context) { update, now in
+            update.set("status", to: CertificateStatus.pending.rawValue).set("holder_confirmed_at", to: now)
         }
         guard let confirmed = try await CertificateModel.find(record.id, on: database) else { throw DomainError.notFound }
         guard !services.configuration.certificates.approvalRequired else { return confirmed }
@@ -118,16 +111,22 @@ package struct CertificateService: Sendable {
     /// The holder declines a request an agency application started for them: it is closed as rejected and never
     /// signed.
     func declineByHolder(_ record: CertificateModel, holder: UserModel, context: AuditContext) async throws {
+        try await answerByHolder(record, holder: holder, action: .certificateDeclinedByHolder, context: context) { update, now in
+            update.set("status", to: CertificateStatus.rejected.rawValue).set("decided_at", to: now)
+                .set("decision_note", to: "declined by the holder")
+        }
+    }
+
+    /// The holder's answer to a request waiting for them: one conditional update with its audit entry.
+    private func answerByHolder(_ record: CertificateModel, holder: UserModel, action: AuditAction, context: AuditContext,
+                                _ changes: @escaping @Sendable (SQLUpdateBuilder, Date) -> Void) async throws {
         guard Permissions.canConfirmCertificateRequest(actor: holder.actor, holderID: record.$holder.id) else { throw DomainError.forbidden }
         guard record.status == .awaitingHolder else { throw DomainError(.certificateNotAwaitingHolder, "the request does not wait for the holder") }
         let now = services.clock.now
         try await WriteTransaction.run(on: database) { [services] db in
-            try await Self.claim(record, from: .awaitingHolder, expectedVersion: record.version, now: now, on: db) { update in
-                update.set("status", to: CertificateStatus.rejected.rawValue).set("decided_at", to: now)
-                    .set("decision_note", to: "declined by the holder")
-            }
-            try await services.audit.append(.certificateDeclinedByHolder, context: context, targetType: "certificate",
-                                            targetID: record.id!.uuidString, details: ["by": record.requestedBy], on: db)
+            try await Self.claim(record, from: .awaitingHolder, expectedVersion: record.version, now: now, on: db) { changes($0, now) }
+            try await services.audit.append(action, context: context, targetType: "certificate", targetID: record.id!.uuidString,
+                                            details: ["by": record.requestedBy], on: db)
         }
     }
 
