@@ -68,7 +68,7 @@ extension CertificateController {
             }
             invalidity = parsed
         }
-        if user.id == record.$holder.id, !(try await reauthenticate(req, user, password: form.password)) {
+        if user.id == record.$holder.id, !(try await reauthenticate(req, user, password: form.password, purpose: "certificate_revocation")) {
             return try await renderDetail(req, record, user, errors: req.formErrors(["password": "error_reauth_failed"]))
         }
         return try await act(req, record, user) {
@@ -81,7 +81,7 @@ extension CertificateController {
     @Sendable func replace(req: Request) async throws -> Response {
         let (record, user) = try await load(req)
         let form = try req.content.decode(CertificateDecisionBody.Replacement.self)
-        guard try await reauthenticate(req, user, password: form.password) else {
+        guard try await reauthenticate(req, user, password: form.password, purpose: "certificate_replacement") else {
             return try await renderDetail(req, record, user, errors: req.formErrors(["replacePassword": "error_reauth_failed"]))
         }
         do {
@@ -101,7 +101,7 @@ extension CertificateController {
     @Sendable func confirmByHolder(req: Request) async throws -> Response {
         let (record, user) = try await load(req)
         let form = try req.content.decode(CertificateDecisionBody.Confirmation.self)
-        guard try await reauthenticate(req, user, password: form.password) else {
+        guard try await reauthenticate(req, user, password: form.password, purpose: "certificate_confirmation") else {
             return try await renderDetail(req, record, user, errors: req.formErrors(["confirmPassword": "error_reauth_failed"]))
         }
         return try await act(req, record, user) {
@@ -139,11 +139,10 @@ extension CertificateController {
     }
 
     /// The holder confirms with their password before revoking or replacing (a left-open session is not enough).
-    func reauthenticate(_ req: Request, _ user: UserModel, password: String?) async throws -> Bool {
-        if let password, !password.isEmpty, try await req.ams.passwordHashing.verify(password, against: user.passwordHash) { return true }
-        try await req.ams.audit.appendAlone(.reauthenticationFailed, outcome: .failure, context: req.auditContext,
-                                            targetType: "user", targetID: user.id!.uuidString, on: req.db)
-        return false
+    /// The holder's password, re-entered for an action on their certificates, checked through the sign-in throttle.
+    func reauthenticate(_ req: Request, _ user: UserModel, password: String?, purpose: String) async throws -> Bool {
+        try await AccountService(services: req.ams, database: req.db)
+            .verifyPassword(password ?? "", of: user, purpose: purpose, context: req.auditContext)
     }
 
     /// `YYYY-MM-DD` as midnight UTC.

@@ -52,7 +52,7 @@ extension CertificateController {
     /// Checks the re-entered password, then the key source, then asks the service.
     func submit(_ req: Request, _ user: UserModel, form: CertificateRequestBody, action: String, renewal: Bool,
                 _ perform: (CertificateService.KeySource) async throws -> CertificateModel) async throws -> Response {
-        guard try await reauthenticate(req, user, password: form.password) else {
+        guard try await reauthenticate(req, user, password: form.password, purpose: renewal ? "certificate_renewal" : "certificate_request") else {
             return try await renderNew(req, action: action, renewal: renewal, form: form,
                                        errors: req.formErrors(["password": "error_reauth_failed"]), status: .unprocessableEntity)
         }

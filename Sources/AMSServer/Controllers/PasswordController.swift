@@ -24,11 +24,14 @@ struct PasswordController: RouteCollection {
         let form = try req.content.decode(ChangeForm.self)
         var errors = FormErrors()
         do {
-            try await AccountService(services: req.ams, database: req.db).changePassword(
-                user: user, keepingSession: req.currentSession?.id, current: form.currentPassword.clipped(FieldLimit.secret),
+            let session = try await AccountService(services: req.ams, database: req.db).changePassword(
+                user: user, current: form.currentPassword.clipped(FieldLimit.secret),
                 new: form.newPassword.clipped(FieldLimit.secret), confirmation: form.confirmPassword.clipped(FieldLimit.secret),
-                context: req.auditContext)
-            return req.redirect(to: "/dashboard?notice=password_changed")
+                userAgent: req.headers.first(name: .userAgent) ?? "", context: req.auditContext)
+            // the session id changes with the password
+            let response = req.redirect(to: "/dashboard?notice=password_changed")
+            response.cookies[Cookies.session] = Cookies.make(session, secure: req.ams.configuration.cookieSecure, maxAge: nil)
+            return response
         } catch let error as DomainError where error == .wrongCurrentPassword {
             errors.fields["currentPassword"] = req.localized("error_wrong_current_password")
         } catch let rejected as AccountService.PasswordRejected {

@@ -8,22 +8,42 @@ extension AccountService {
         let violations: [PasswordViolation]
     }
 
-    /// SOP step 7 and every later change: needs the current password, ends the user's other sessions, mails a notice.
-    func changePassword(user: UserModel, keepingSession sessionID: UUID?, current: String, new: String,
-                        confirmation: String, context: AuditContext) async throws {
-        guard try await services.passwordHashing.verify(current, against: user.passwordHash) else {
-            try await WriteTransaction.run(on: database) { [self] db in
-                try await throttle.record(accountKey: user.username, clientAddress: context.clientAddress, succeeded: false, on: db)
-                try await services.audit.append(.passwordChangeFailed, outcome: .failure, context: context, targetType: "user",
-                                                targetID: user.id!.uuidString, details: ["reason": "wrong_current_password"], on: db)
-            }
-            throw DomainError.wrongCurrentPassword
-        }
+    /// SOP step 7 and every later change: needs the current password; ends every session of the user, this one
+    /// included, and returns the cookie value of a new one (the session id changes with the password); voids
+    /// outstanding reset links; mails a notice.
+    ///
+    /// The new password is judged first, so the answer to a wrong current password never depends on it (no oracle),
+    /// and the current password is checked through the sign-in throttle (``verifyPassword(_:of:purpose:context:)``).
+    func changePassword(user: UserModel, current: String, new: String, confirmation: String, userAgent: String,
+                        context: AuditContext) async throws -> String {
         let violations = services.passwordPolicy.violations(
             of: new, confirmation: confirmation,
             context: PasswordContext(username: user.username, email: user.email, nik: user.nik, currentPassword: current))
         guard violations.isEmpty else { throw PasswordRejected(violations: violations) }
-        try await storeNewPassword(new, for: user, keepingSession: sessionID, action: .passwordChanged, context: context)
+        guard try await verifyPassword(current, of: user, purpose: "password_change", failure: .passwordChangeFailed, context: context) else {
+            throw DomainError.wrongCurrentPassword
+        }
+        return try await storeNewPassword(new, for: user, action: .passwordChanged, context: context, then: { [self] db in
+            try await sessions.create(for: user.id!, clientAddress: context.clientAddress, userAgent: userAgent, on: db)
+        })
+    }
+
+    /// Checks the password of a signed-in user where an action asks for it again (changing it, asking for or
+    /// confirming a certificate, replacing a key, revoking): through the sign-in throttle of the account at this
+    /// address, failures counted there and audited (as `failure`). A throttled check and a wrong password answer alike
+    /// (false).
+    func verifyPassword(_ password: String, of user: UserModel, purpose: String, failure: AuditAction = .reauthenticationFailed,
+                        context: AuditContext) async throws -> Bool {
+        let address = context.clientAddress
+        let allowed = try await throttle.decision(accountKey: user.username, clientAddress: address, on: database).isAllowed
+        if allowed, !password.isEmpty, try await services.passwordHashing.verify(password, against: user.passwordHash) { return true }
+        try await WriteTransaction.run(on: database) { [self] db in
+            if allowed { try await throttle.record(accountKey: user.username, clientAddress: address, succeeded: false, on: db) }
+            try await services.audit.append(failure, outcome: allowed ? .failure : .denied, context: context,
+                                            targetType: "user", targetID: user.id!.uuidString,
+                                            details: ["purpose": purpose, "reason": allowed ? "wrong_password" : "throttled"], on: db)
+        }
+        return false
     }
 
     static let resetLinksPerHour = 3
@@ -36,8 +56,9 @@ extension AccountService {
             .group(.or) { $0.filter(\.$username == identifier).filter(\.$email == identifier) }
             .first()
         guard let user, user.isActive else {
+            // what was typed is not recorded: it may be anything (a password in the wrong field)
             try await services.audit.appendAlone(.passwordResetRequested, outcome: .failure, context: context,
-                                                 targetType: "account", targetID: identifier,
+                                                 targetType: "account", targetID: user?.username ?? "",
                                                  details: ["reason": user == nil ? "unknown_account" : "account_disabled"], on: database)
             return
         }
@@ -87,35 +108,41 @@ extension AccountService {
         guard violations.isEmpty else { throw PasswordRejected(violations: violations) }
         let hash = TokenDigest.hex(token)
         let now = services.clock.now
-        try await storeNewPassword(new, for: user, keepingSession: nil, action: .passwordResetCompleted, context: context) { db in
+        try await storeNewPassword(new, for: user, action: .passwordResetCompleted, context: context, first: { db in
             // Spend the link in the same transaction; a concurrent second use finds it used and changes nothing.
             let spent = try await PasswordResetTokenModel.query(on: db).filter(\.$tokenHash == hash).filter(\.$usedAt == nil)
                 .all()
             guard let row = spent.first else { throw DomainError.tokenInvalid }
             row.usedAt = now
             try await row.update(on: db)
-        }
+        })
     }
 
-    private func storeNewPassword(_ password: String, for user: UserModel, keepingSession sessionID: UUID?, action: AuditAction,
-                                  context: AuditContext,
-                                  alsoInTransaction extra: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
+    /// Stores the new password, ends every session of the user, voids every outstanding reset link, audits and mails
+    /// a notice, in one transaction; `first` runs before all that, `then` after it, and its result is returned.
+    @discardableResult
+    private func storeNewPassword<T: Sendable>(_ password: String, for user: UserModel, action: AuditAction, context: AuditContext,
+                                               first: (@Sendable (any Database) async throws -> Void)? = nil,
+                                               then: @escaping @Sendable (any Database) async throws -> T = { _ in () }) async throws -> T {
         let hash = try await services.passwordHashing.hash(password)
         let now = services.clock.now
         let notice = services.mail.compose(to: user, template: "password_changed",
                                            arguments: ["username": user.username, "time": ISO8601DateFormatter().string(from: now)])
-        try await WriteTransaction.run(on: database) { [self] db in
-            try await extra?(db)
+        return try await WriteTransaction.run(on: database) { [self] db in
+            try await first?(db)
             user.passwordHash = hash
             user.passwordIsInitial = false
             user.initialPasswordExpiresAt = nil
             user.passwordChangedAt = now
             user.updatedAt = now
             try await user.update(on: db)
-            try await sessions.endAll(for: user.id!, except: sessionID, on: db)
+            try await sessions.endAll(for: user.id!, on: db)
+            try await PasswordResetTokenModel.query(on: db).filter(\.$user.$id == user.id!).filter(\.$usedAt == nil)
+                .set(\.$usedAt, to: now).update()
             try await services.audit.append(action, context: context.actingAs(user), targetType: "user",
                                             targetID: user.id!.uuidString, on: db)
             try await services.outbox.enqueue(notice, context: context.actingAs(user), on: db)
+            return try await then(db)
         }
     }
 }

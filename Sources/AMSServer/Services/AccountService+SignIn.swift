@@ -21,8 +21,9 @@ extension AccountService {
         let decision = try await throttle.decision(accountKey: accountKey, clientAddress: address, on: database)
         if !decision.isAllowed {
             let action: AuditAction = { if case .locked = decision { return .signInLocked } else { return .signInThrottled } }()
+            let known = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
             try await services.audit.appendAlone(action, outcome: .denied, context: context, targetType: "account",
-                                                 targetID: accountKey, on: database)
+                                                 targetID: Self.auditedAccount(known), on: database)
             throw Throttled(decision: decision)
         }
         let user = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
@@ -56,14 +57,20 @@ extension AccountService {
         try await WriteTransaction.run(on: database) { [self] db in
             try await throttle.record(accountKey: accountKey, clientAddress: address, succeeded: false, on: db)
             try await services.audit.append(.signInFailed, outcome: .failure, context: context, targetType: "account",
-                                            targetID: accountKey, details: ["reason": reason], on: db)
+                                            targetID: Self.auditedAccount(user), details: ["reason": reason], on: db)
             let after = try await throttle.decision(accountKey: accountKey, clientAddress: address, on: db)
             if case .locked(let until) = after {
                 try await services.audit.append(.signInLocked, outcome: .denied, context: context, targetType: "account",
-                                                targetID: accountKey,
+                                                targetID: Self.auditedAccount(user),
                                                 details: ["until": ISO8601DateFormatter().string(from: until)], on: db)
             }
         }
+    }
+
+    /// The account named in an audit entry about a sign-in: the username of an account that exists, else nothing
+    /// (what was typed may be a password in the wrong field).
+    static func auditedAccount(_ user: UserModel?) -> String {
+        user?.username ?? ""
     }
 
     /// Ends a session server-side.
