@@ -23,9 +23,26 @@ struct CommandTests {
             let audit = try await AuditEntryModel.query(on: t.db).all()
             #expect(audit.map(\.action) == ["system.first_administrator_created"])
             #expect(!audit.contains { $0.details.contains(credentials.password) })
-            // it signs in once, and only reaches the change-password page
+            // it signs in once, and only reaches the change-password page; a second sign-in with it is refused
             #expect(try await t.browser().signIn("admin", credentials.password).location == "/password/change")
+            let second = try await t.browser().signIn("admin", credentials.password)
+            #expect(second.status == .unauthorized && second.body.string.contains("kedaluwarsa"))
         }
+    }
+
+    @Test func theOneTimePasswordGoesToAnOwnerOnlyFileNotToTheOutput() throws {
+        // setup
+        let directory = NSTemporaryDirectory() + "ams-first-admin-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let credentials = (username: "admin", password: "Xk7pQ2mZ")
+        // act
+        let path = try FirstAdministratorBootstrap.writeCredentials(credentials, directory: directory)
+        let banner = FirstAdministratorBootstrap.banner(username: "admin", file: path, signInURL: "https://ams.bssn.go.id/login", hours: 72)
+        // check
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("password: Xk7pQ2mZ"))
+        #expect(banner.contains(path) && !banner.contains("Xk7pQ2mZ"))
     }
 
     @Test(arguments: TestDatabase.all)

@@ -186,7 +186,7 @@ enum LocalizationTable {
         e("error_forbidden", "Anda tidak berhak membuka halaman atau melakukan tindakan ini.", "You may not open this page or perform this action."),
         e("error_not_found", "Halaman atau data yang dicari tidak ada.", "The page or record does not exist."),
         e("error_invalid_credentials", "Nama pengguna atau kata sandi salah.", "The username or password is wrong."),
-        e("error_initial_password_expired", "Kata sandi awal Anda sudah kedaluwarsa. Minta administrator atau operator mengirim kata sandi awal baru, atau gunakan \"Lupa kata sandi\".", "Your initial password has expired. Ask an administrator or operator for a new one, or use \"Forgot your password\"."),
+        e("error_initial_password_expired", "Kata sandi awal Anda sudah dipakai atau kedaluwarsa (berlaku untuk satu kali masuk). Minta administrator atau operator mengirim kata sandi awal baru, atau gunakan \"Lupa kata sandi\".", "Your initial password was used already or has expired (it works for one sign-in). Ask an administrator or operator for a new one, or use \"Forgot your password\"."),
         e("error_account_disabled", "Akun ini dinonaktifkan. Hubungi administrator.", "This account is disabled. Contact an administrator."),
         e("error_wrong_current_password", "Kata sandi saat ini salah.", "The current password is wrong."),
         e("error_token_invalid", "Tautan ini tidak dikenal, sudah dipakai, atau kedaluwarsa.", "This link is unknown, already used or expired."),

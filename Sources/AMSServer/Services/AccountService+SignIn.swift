@@ -44,6 +44,11 @@ extension AccountService {
         }
         return try await WriteTransaction.run(on: database) { [self] db in
             try await throttle.record(accountKey: accountKey, clientAddress: address, succeeded: true, on: db)
+            if user.passwordIsInitial {
+                // an initial password opens one session: the one in which it is changed
+                user.initialPasswordExpiresAt = services.clock.now
+                try await user.update(on: db)
+            }
             let token = try await sessions.create(for: user.id!, clientAddress: address, userAgent: userAgent, on: db)
             try await services.audit.append(.signInSucceeded, context: context.actingAs(user), targetType: "user",
                                             targetID: user.id!.uuidString,
