@@ -59,10 +59,14 @@ struct RegistrationController: RouteCollection {
         let enteredBy = operatorEntering(req)
         if let enteredBy, input.agencyID != enteredBy.$agency.id?.uuidString { throw DomainError.forbidden }
         do {
-            let submitted = try await RegistrationService(services: req.ams, database: req.db)
-                .submit(input, enteredBy: enteredBy, context: req.auditContext)
-            if enteredBy != nil { return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created") }
-            return req.redirect(to: "/register/submitted?tracking=\(submitted.request.trackingNumber)")
+            let service = RegistrationService(services: req.ams, database: req.db)
+            if let enteredBy {
+                let submitted = try await service.submit(input, enteredBy: enteredBy, context: req.auditContext)
+                return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created")
+            }
+            // the same answer whether a request was recorded or an open one exists (its owner was mailed)
+            _ = try await service.submitPublicly(input, context: req.auditContext)
+            return req.redirect(to: "/register/submitted")
         } catch let invalid as ValidationError {
             let errors = req.formErrors(invalid)
             let kept = ["fullName": input.fullName, "nip": input.nip, "nik": input.nik, "email": input.email, "phone": input.phone,
@@ -72,12 +76,11 @@ struct RegistrationController: RouteCollection {
         }
     }
 
+    /// The answer to the public form: the tracking number and status link are in the mail, so the page is the same
+    /// whether a request was recorded or one was open already.
     @Sendable func submitted(req: Request) async throws -> Response {
-        guard let tracking = req.query[String.self, at: "tracking"], TrackingNumber.isWellFormed(tracking) else {
-            throw DomainError.notFound
-        }
-        return try await req.renderPage("register-submitted", titleKey: "register_submitted_title",
-                                        page: SubmittedPage(message: req.localized("register_submitted_body", ["tracking": tracking])))
+        try await req.renderPage("register-submitted", titleKey: "register_submitted_title",
+                                 page: SubmittedPage(message: req.localized("register_submitted_body")))
     }
 
     @Sendable func status(req: Request) async throws -> Response {

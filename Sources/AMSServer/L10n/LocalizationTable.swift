@@ -264,7 +264,7 @@ enum LocalizationTable {
         e("register_submit", "Kirim permohonan", "Submit the request"),
         e("register_no_agencies", "Belum ada instansi terdaftar. Hubungi administrator AMS.", "No agency is registered yet. Contact the AMS administrator."),
         e("register_submitted_title", "Permohonan terkirim", "Request submitted"),
-        e("register_submitted_body", "Permohonan Anda diterima dengan nomor pelacakan {tracking}. Tautan pribadi untuk melihat status permohonan telah dikirim ke surel dinas Anda.", "Your request was received with tracking number {tracking}. A private link to follow its status has been sent to your official e-mail."),
+        e("register_submitted_body", "Permohonan Anda diterima. Nomor pelacakan dan tautan pribadi untuk melihat statusnya telah dikirim ke surel dinas Anda.", "Your request was received. Its tracking number and a private link to follow its status have been sent to your official e-mail."),
         e("status_title", "Status permohonan", "Request status"),
         e("status_tracking", "Nomor pelacakan", "Tracking number"),
         e("status_current", "Status saat ini", "Current status"),
@@ -310,6 +310,8 @@ enum LocalizationTable {
         e("error_file_too_large", "Berkas terlalu besar (paling besar {mb} MB).", "The file is too large (at most {mb} MB)."),
         e("error_file_not_pdf", "Berkas ini bukan PDF yang utuh. Unggah hasil pindai dalam format PDF.", "This file is not a complete PDF. Upload the scan as a PDF."),
         e("error_open_request_exists", "Sudah ada permohonan yang masih berjalan untuk NIK atau surel ini. Gunakan tautan status yang dikirim ke surel Anda.", "There is already an open request for this NIK or e-mail. Use the status link sent to your e-mail."),
+        e("mail_duplicate_request_subject", "Permohonan AMS {tracking} masih berjalan", "AMS request {tracking} is still open"),
+        e("mail_duplicate_request_body", "Seseorang baru saja mengirim permohonan baru dengan NIK atau surel Anda, padahal permohonan Anda {tracking} masih berjalan; permohonan baru itu tidak dicatat.\n\nJika itu Anda: ikuti permohonan yang berjalan melalui tautan status di surel pertama kami. Jika bukan Anda: beri tahu operator instansi Anda.", "Someone just sent a new request with your NIK or e-mail address while your request {tracking} is still open; the new one was not recorded.\n\nIf it was you: follow the open request through the status link in our first mail. If it was not: tell your agency's operator."),
         e("mail_request_received_subject", "Permohonan AMS {tracking} diterima", "AMS request {tracking} received"),
         e("mail_request_received_body", "Permohonan akun AMS Anda telah diterima dengan nomor pelacakan {tracking}.\n\nIkuti statusnya melalui tautan pribadi ini:\n{url}\n\nJangan bagikan tautan ini. Operator instansi Anda akan memeriksa permohonan.", "Your AMS account request was received with tracking number {tracking}.\n\nFollow its status through this private link:\n{url}\n\nDo not share the link. Your agency's operator will check the request."),
 

@@ -48,18 +48,19 @@ extension RegistrationService {
             case .notPDF, .truncated: problems[field] = "error_file_not_pdf"
             }
         }
-        if let nik, let email {
-            let open = try await RegistrationRequestModel.query(on: database)
-                .group(.or) { $0.filter(\.$nik == nik.value).filter(\.$email == email.value) }
-                .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested])
-                .count()
-            if open > 0 { problems["nik"] = "error_open_request_exists" }
-        }
         guard problems.isEmpty, let name, let nip, let nik, let email, let phone, let unit, let position, let agency else {
             throw invalid(problems)
         }
         return (ValidFields(fullName: name.value, nip: nip.value, nik: nik.value, email: email.value, phone: phone,
                             unit: unit, position: position), agency)
+    }
+
+    /// The open request (not verified, withdrawn or closed) for this NIK or e-mail address, if there is one.
+    func openRequest(nik: String, email: String) async throws -> RegistrationRequestModel? {
+        try await RegistrationRequestModel.query(on: database)
+            .group(.or) { $0.filter(\.$nik == nik).filter(\.$email == email) }
+            .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested])
+            .first()
     }
 
     /// The refusal of a request's fields; upload messages name the size limit (`{mb}`).

@@ -34,10 +34,36 @@ struct RegistrationService: Sendable {
         let statusToken: String
     }
 
-    /// SOP step 1: checks every field and both documents, stores the documents, and records the request with its
-    /// timeline entry, the start of the agency check, the audit entry and the confirmation mail.
+    /// SOP step 1 by an agency operator or an agency application: checks every field and both documents (a NIK or
+    /// e-mail address with an open request is refused by name), then records the request (``record(_:_:agency:enteredBy:context:)``).
     func submit(_ input: RequestInput, enteredBy: UserModel?, context: AuditContext) async throws -> Submitted {
         let (fields, agency) = try await validate(input)
+        guard try await openRequest(nik: fields.nik, email: fields.email) == nil else { throw invalid(["nik": "error_open_request_exists"]) }
+        return try await record(input, fields, agency: agency, enteredBy: enteredBy, context: context)
+    }
+
+    /// SOP step 1 on the public form. The answer must not tell anyone whether a NIK or e-mail address has an open
+    /// request: when one has, nothing is recorded, its owner is mailed instead, and nil comes back (the caller
+    /// answers as for a new request).
+    func submitPublicly(_ input: RequestInput, context: AuditContext) async throws -> Submitted? {
+        let (fields, agency) = try await validate(input)
+        if let open = try await openRequest(nik: fields.nik, email: fields.email) {
+            let notice = services.mail.compose(to: open.email, name: open.fullName, locale: open.language, template: "duplicate_request",
+                                               arguments: ["tracking": open.trackingNumber])
+            try await WriteTransaction.run(on: database) { [services] db in
+                try await services.audit.append(.registrationSubmitted, outcome: .denied, context: context, targetType: "registration",
+                                                targetID: open.trackingNumber, details: ["reason": "open_request_exists"], on: db)
+                try await services.outbox.enqueue(notice, context: context, on: db)
+            }
+            return nil
+        }
+        return try await record(input, fields, agency: agency, enteredBy: nil, context: context)
+    }
+
+    /// Stores the documents and records the request with its timeline entry, the start of the agency check, the
+    /// audit entry and the confirmation mail, in one transaction.
+    private func record(_ input: RequestInput, _ fields: ValidFields, agency: AgencyModel, enteredBy: UserModel?,
+                        context: AuditContext) async throws -> Submitted {
         let letter = input.recommendationLetter!.bytes, decree = input.jobDecree!.bytes
         let now = services.clock.now
         var storedKeys: [String] = []
