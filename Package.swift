@@ -26,7 +26,8 @@ let package = Package(
         // Pure domain: workflow, roles, policies. Foundation only.
         .target(
             name: "AMSCore",
-            dependencies: []
+            dependencies: [],
+            resources: [.copy("Resources/zxcvbn-frequency-lists.txt")]
         ),
         // The certificate authority: keys, certificates, CRLs, OCSP, key wrapping. No Vapor, no database.
         .target(
@@ -74,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AMSCoreTests",
-            dependencies: ["AMSCore"]
+            dependencies: ["AMSCore", "AMSTestTools"]
         ),
         // Test helpers shared by the test targets: external programs (openssl, pkilint) as independent oracles.
         .target(

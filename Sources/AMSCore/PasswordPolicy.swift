@@ -5,6 +5,8 @@ public enum PasswordViolation: String, Sendable, CaseIterable {
     case tooShort = "too_short"
     case tooLong = "too_long"
     case common
+    /// Guessable in fewer than 10⁸ tries (``PasswordStrength``): repeats, sequences, keyboard walks, disguised words.
+    case weak
     case containsUsername = "contains_username"
     case containsEmail = "contains_email"
     case containsNIK = "contains_nik"
@@ -28,7 +30,8 @@ public struct PasswordContext: Sendable {
 }
 
 /// The rule for passwords people choose (NIST SP 800-63B style): 12–128 characters, no composition rules,
-/// not a common password, not built on the account's own identifiers, not the current (initial) password.
+/// not a common password, not guessable by its patterns (``PasswordStrength`` score ≥ 3, zxcvbn's scale), not built
+/// on the account's own identifiers, not the current (initial) password.
 public struct PasswordPolicy: Sendable {
     public static let minimumLength = 12
     public static let maximumLength = 128
@@ -45,7 +48,12 @@ public struct PasswordPolicy: Sendable {
         let length = password.count
         if length < Self.minimumLength { found.append(.tooShort) }
         if length > Self.maximumLength { found.append(.tooLong) }
-        if commonPasswords.contains(password) { found.append(.common) }
+        if commonPasswords.contains(password) {
+            found.append(.common)
+        } else if length >= Self.minimumLength, length <= Self.maximumLength,
+                  PasswordStrength(password).score < PasswordStrength.requiredScore {
+            found.append(.weak)
+        }
         let folded = password.lowercased()
         let username = context.username.lowercased()
         if username.count >= 3, folded.contains(username) { found.append(.containsUsername) }

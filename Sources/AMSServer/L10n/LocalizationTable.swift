@@ -175,6 +175,7 @@ enum LocalizationTable {
         // password violations
         e("violation_too_short", "Kata sandi minimal 12 karakter.", "The password needs at least 12 characters."),
         e("violation_too_long", "Kata sandi maksimal 128 karakter.", "The password may have at most 128 characters."),
+        e("violation_weak", "Kata sandi ini mudah ditebak: hindari pengulangan (aaaa, abcabc), urutan (abcd, 1234), deretan tombol papan ketik (qwerty) dan kata umum yang disamarkan. Rangkaian beberapa kata yang tidak biasa lebih kuat.", "This password is easy to guess: avoid repeats (aaaa, abcabc), sequences (abcd, 1234), keyboard rows (qwerty) and disguised common words. A few unusual words strung together are stronger."),
         e("violation_common", "Kata sandi ini termasuk yang paling umum dipakai; pilih yang lain.", "This is one of the most common passwords; choose another."),
         e("violation_contains_username", "Kata sandi tidak boleh memuat nama pengguna.", "The password must not contain your username."),
         e("violation_contains_email", "Kata sandi tidak boleh memuat alamat surel.", "The password must not contain your e-mail address."),
