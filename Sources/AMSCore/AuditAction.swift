@@ -29,6 +29,7 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case registrationRefused = "registration.refused"
     case attachmentDownloaded = "registration.attachment_downloaded"
     case identityChanged = "account.identity_changed"
+    case emailChangeRequested = "account.email_change_requested"
     case identityReverified = "account.identity_reverified"
     case apiKeyCreated = "api_key.created"
     case apiKeyRevoked = "api_key.revoked"

@@ -8,6 +8,8 @@ public struct TokenPolicy: Sendable, Equatable {
     public var passwordResetLifetime: TimeInterval
     /// How long an activation link (SOP step 3) works.
     public var activationLinkLifetime: TimeInterval
+    /// How long the link confirming a new e-mail address works.
+    public var emailChangeLifetime: TimeInterval = 24 * 3600
 
     public init(initialPasswordLifetime: TimeInterval = 72 * 3600, passwordResetLifetime: TimeInterval = 3600,
                 activationLinkLifetime: TimeInterval = 7 * 24 * 3600) {

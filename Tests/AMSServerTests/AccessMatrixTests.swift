@@ -74,6 +74,8 @@ struct AccessMatrixTests {
         "GET /login": "********",
         "POST /login": "********",
         "POST /logout": "********",
+        "GET /profile/email/:token": "********",
+        "POST /profile/email/:token": "********",
         "GET /password/change": "-+++++++",
         "POST /password/change": "-+++++++",
         "GET /password/forgot": "********",

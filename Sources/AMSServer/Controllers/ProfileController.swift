@@ -10,6 +10,8 @@ struct ProfileController: RouteCollection {
         let holders = signedIn.grouped(RequirePermissionMiddleware { Permissions.canEditOwnProfile(actor: $0) })
         holders.get("profile", use: show)
         holders.post("profile", use: update)
+        routes.get("profile", "email", ":token", use: showEmailConfirmation)
+        routes.post("profile", "email", ":token", use: confirmEmail)
         let operators = signedIn.grouped(RequirePermissionMiddleware { Permissions.canReadReverifications(actor: $0) })
         operators.get("reverifications", use: list)
         operators.post("reverifications", ":userID", use: reverify)
@@ -25,46 +27,40 @@ struct ProfileController: RouteCollection {
     @Sendable func update(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let form = try req.content.decode(ProfileForm.self)
-        var errors = FormErrors()
-        let name = PersonName(form.fullName ?? "")
-        if name == nil { errors.fields["fullName"] = req.localized("error_invalid_name") }
-        let position = RegistrationService.plainText(form.position ?? "", range: 2...200)
-        if position == nil { errors.fields["position"] = req.localized("error_invalid_text") }
-        let email = EmailAddress(form.email ?? "")
-        if email == nil { errors.fields["email"] = req.localized("error_invalid_email") }
-        if let email, let agencyID = user.$agency.id {
-            let domains = try await AgencyDomainModel.query(on: req.db).filter(\.$agency.$id == agencyID).all().compactMap { EmailDomain($0.domain) }
-            if !domains.contains(where: { email.belongs(to: $0) }) { errors.fields["email"] = req.localized("error_email_domain_not_in_agency") }
-        }
-        if let email, email.value != user.email, try await UserModel.query(on: req.db).filter(\.$email == email.value).count() > 0 {
-            errors.fields["email"] = req.localized("error_duplicate_email")
-        }
-        guard errors.isEmpty, let name, let position, let email else {
-            errors.summary = req.localized("error_form_has_errors")
+        do {
+            let outcome = try await AccountService(services: req.ams, database: req.db).updateProfile(
+                user, fullName: form.fullName.clipped(FieldLimit.personName), position: form.position.clipped(FieldLimit.position),
+                email: form.email.clipped(FieldLimit.email), currentPassword: form.currentPassword.clipped(FieldLimit.secret),
+                context: req.auditContext)
+            if outcome.emailConfirmationSent { return req.redirect(to: "/profile?notice=email_change_sent") }
+            return req.redirect(to: outcome.identityChanged ? "/profile?notice=identity_changed" : "/profile")
+        } catch let invalid as ValidationError {
             return try await req.renderPage("profile", titleKey: "profile_title", page: ProfilePage(
                 form: ["fullName": LogSafe.field(form.fullName ?? "", limit: 128), "position": LogSafe.field(form.position ?? "", limit: 200),
                        "email": LogSafe.field(form.email ?? "", limit: 254)],
-                pending: user.reverificationRequired, errors: errors), status: .unprocessableEntity)
+                pending: user.reverificationRequired, errors: req.formErrors(invalid)), status: .unprocessableEntity)
         }
-        let before = user.identity
-        let after = IdentityFields(fullName: name.value, position: position, agencyID: user.$agency.id, email: email.value)
-        guard IdentityPolicy.changeRequiresReverification(from: before, to: after) else {
-            return req.redirect(to: "/profile")
+    }
+
+    /// The link mailed to a new address: a page with one button (following a link changes nothing by itself).
+    @Sendable func showEmailConfirmation(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        let change = try await AccountService(services: req.ams, database: req.db).emailChange(forToken: token)
+        return try await req.renderPage("email-confirm", titleKey: "email_confirm_title", page: EmailConfirmPage(
+            valid: change != nil, newEmail: change?.newEmail ?? "", action: req.url.path, done: false),
+            status: change == nil ? .notFound : .ok)
+    }
+
+    @Sendable func confirmEmail(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        do {
+            try await AccountService(services: req.ams, database: req.db).confirmEmailChange(token: token, context: req.auditContext)
+        } catch let error as DomainError where error == .tokenInvalid {
+            return try await req.renderPage("email-confirm", titleKey: "email_confirm_title", page: EmailConfirmPage(
+                valid: false, newEmail: "", action: "", done: false), status: .notFound)
         }
-        let context = req.auditContext
-        let now = req.ams.clock.now
-        try await WriteTransaction.run(on: req.db) { [services = req.ams] db in
-            user.fullName = after.fullName
-            user.position = after.position
-            user.email = after.email
-            user.reverificationRequired = true
-            user.updatedAt = now
-            try await user.update(on: db)
-            try await services.audit.append(.identityChanged, context: context, targetType: "user", targetID: user.id!.uuidString,
-                                            details: ["from": "\(before.fullName) | \(before.position) | \(before.email)",
-                                                      "to": "\(after.fullName) | \(after.position) | \(after.email)"], on: db)
-        }
-        return req.redirect(to: "/profile?notice=identity_changed")
+        return try await req.renderPage("email-confirm", titleKey: "email_confirm_title", page: EmailConfirmPage(
+            valid: true, newEmail: "", action: "", done: true))
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -72,9 +68,15 @@ struct ProfileController: RouteCollection {
         let holders = try await UserModel.query(on: req.db).filter(\.$reverificationRequired == true).with(\.$agency).sort(\.$updatedAt).all()
             .filter { Permissions.canReverify(actor: actor, holderID: $0.id!, holderAgencyID: $0.$agency.id) }
         return try await req.renderPage("reverifications", titleKey: "reverify_title", page: ReverifyPage(holders: holders.map {
-            HolderRow(id: $0.id!.uuidString, username: $0.username, fullName: $0.fullName, position: $0.position ?? "", email: $0.email,
+            HolderRow(id: $0.id!.uuidString, username: $0.username, fullName: Self.change($0.verifiedFullName, $0.fullName),
+                      position: Self.change($0.verifiedPosition, $0.position ?? ""), email: Self.change($0.verifiedEmail, $0.email),
                       agency: $0.agency?.name ?? "")
         }))
+    }
+
+    /// `old → new` where a verified value changed, else the value (`—` stands for a value never verified).
+    static func change(_ verified: String?, _ current: String) -> String {
+        verified == current ? current : "\(verified ?? "—") → \(current)"
     }
 
     @Sendable func reverify(req: Request) async throws -> Response {
@@ -85,8 +87,7 @@ struct ProfileController: RouteCollection {
         let context = req.auditContext
         let now = req.ams.clock.now
         try await WriteTransaction.run(on: req.db) { [services = req.ams] db in
-            holder.reverificationRequired = false
-            holder.identityVerifiedAt = now
+            holder.markVerified(at: now)
             try await holder.update(on: db)
             try await services.audit.append(.identityReverified, context: context, targetType: "user", targetID: holder.id!.uuidString,
                                             details: ["username": holder.username], on: db)

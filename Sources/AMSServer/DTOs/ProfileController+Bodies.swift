@@ -8,5 +8,7 @@ extension ProfileController {
         var fullName: String?
         var position: String?
         var email: String?
+        /// Needed when the e-mail address changes.
+        var currentPassword: String?
     }
 }

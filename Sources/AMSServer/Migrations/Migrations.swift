@@ -22,5 +22,7 @@ enum Migrations {
         UpdateCertificatesAddProfile(),
         // 008: who started a certificate request, and the holder's confirmation of one an application started
         UpdateCertificatesAddRequestOrigin(),
+        // 009: e-mail changes confirmed at the new address; the identity last verified
+        CreateEmailChanges(),
     ]
 }

@@ -34,6 +34,10 @@ package final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "unit") package var unit: String?
     /// When an operator verified this holder's identity (SOP step 4).
     @OptionalField(key: "identity_verified_at") package var identityVerifiedAt: Date?
+    /// The identity an operator last verified (SOP step 4 or a re-verification): re-verification shows old → new.
+    @OptionalField(key: "verified_full_name") var verifiedFullName: String?
+    @OptionalField(key: "verified_position") var verifiedPosition: String?
+    @OptionalField(key: "verified_email") var verifiedEmail: String?
     /// Set when certificate data (name, position, agency, e-mail) changed after verification.
     @Field(key: "reverification_required") package var reverificationRequired: Bool
 
@@ -69,6 +73,16 @@ package final class UserModel: Model, @unchecked Sendable {
     /// Whether a certificate may be issued now (issuance checks this; see ``IdentityPolicy``).
     var mayBeIssuedCertificate: Bool {
         IdentityPolicy.mayIssueCertificate(identityVerifiedAt: identityVerifiedAt, reverificationRequired: reverificationRequired)
+    }
+
+    /// An operator verified the identity now (SOP step 4, or a re-verification): it becomes the reference that the
+    /// next re-verification compares with.
+    func markVerified(at now: Date) {
+        identityVerifiedAt = now
+        reverificationRequired = false
+        verifiedFullName = fullName
+        verifiedPosition = position
+        verifiedEmail = email
     }
 
     var actor: Actor {

@@ -179,7 +179,7 @@ extension RegistrationService {
         user.givenName = request.givenName
         user.surname = request.surname
         user.unit = request.unit
-        user.identityVerifiedAt = now
+        user.markVerified(at: now)
         try await user.create(on: db)
         return user
     }

@@ -30,7 +30,7 @@ extension TestApp {
         holder.fullName = fullName
         holder.position = "Pranata Komputer"
         holder.unit = unit
-        holder.identityVerifiedAt = clock.now
+        holder.markVerified(at: clock.now)
         try await holder.save(on: db)
         return holder
     }

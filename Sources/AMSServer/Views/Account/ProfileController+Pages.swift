@@ -19,6 +19,13 @@ extension ProfileController {
         let agency: String
     }
 
+    struct EmailConfirmPage: Encodable {
+        let valid: Bool
+        let newEmail: String
+        let action: String
+        let done: Bool
+    }
+
     struct ReverifyPage: Encodable {
         let holders: [HolderRow]
     }
