@@ -26,6 +26,7 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case agencyNotAllowed = "agency_not_allowed"
         case accountExists = "account_exists"
         case storedAccountInvalid = "stored_account_invalid"
+        case staffNIKMissing = "staff_nik_missing"
         // concurrency: someone else changed the record first
         case staleVersion = "stale_version"
         // registration workflow

@@ -67,3 +67,15 @@ struct RegistrationPermissionsTests {
         #expect(Permissions.canView(actor: actor(.auditor), request: request(.submitted)))
     }
 }
+
+extension RegistrationPermissionsTests {
+    @Test func segregationComparesPersonsNotOnlyAccounts() {
+        // setup: one person (one NIK) with an agency account that forwarded, and a CA account of their own
+        let facts = RegistrationFacts(agencyID: agency, status: .forwardedToCA, applicantEmail: "siti@sumbarprov.go.id",
+                                      applicantNIK: "1371014505900002", agencyLevelActors: [UUID()],
+                                      agencyLevelPersons: ["3171011203850004"])
+        // act, check: the same person's CA account may not act at the CA level; another person may
+        #expect(!Permissions.canApply(.registerIdentity, actor: actor(.caOperator, nik: "3171011203850004"), request: facts))
+        #expect(Permissions.canApply(.registerIdentity, actor: actor(.caOperator, nik: "3171011203850005"), request: facts))
+    }
+}

@@ -25,7 +25,7 @@ struct AdministrationTests {
             let list = try await admin.get("/admin/agencies")
             #expect(list.body.string.contains("Diskominfo Provinsi Sumatera Barat"))
             var form = ["username": "op.sumbar", "email": "op@gmail.com", "fullName": "Operator Sumbar",
-                        "role": "agency_operator", "agencyID": stored.id!.uuidString, "locale": "id"]
+                        "role": "agency_operator", "agencyID": stored.id!.uuidString, "locale": "id", "nik": "1371011203850003"]
             let refused = try await admin.post("/admin/users", form: form, from: "/admin/users/new")
             #expect(refused.status == .unprocessableEntity)
             #expect(refused.body.string.contains("domain dinas instansi"))
@@ -56,7 +56,9 @@ struct AdministrationTests {
                 (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani\r\nInjected: yes", "role": "auditor"], "Nama 2–128 karakter"),
                 (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani", "role": "auditor", "nik": "12ab"], "NIK terdiri dari 16 angka"),
                 (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani", "role": "applicant"], "Pilih peran yang tersedia"),
-                (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani", "role": "agency_operator"], "harus terikat pada satu instansi"),
+                (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani", "role": "agency_operator", "nik": "1371011203850003"],
+                 "harus terikat pada satu instansi"),
+                (["username": "ani", "email": "a@bssn.go.id", "fullName": "Ani", "role": "ca_operator"], "Operator wajib memiliki NIK"),
                 (["username": "admin", "email": "a@bssn.go.id", "fullName": "Ani", "role": "auditor"], "sudah dipakai"),
             ]
             for (form, message) in cases {
@@ -148,7 +150,7 @@ struct AdministrationTests {
         try await TestApp.with(db) { t in
             try await t.user("admin", role: .administrator)
             let account = try await AccountService(services: t.services, database: t.db).createAccount(
-                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", role: "ca_operator"), context: .system())
+                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", nik: "3171011203850004", role: "ca_operator"), context: .system())
             let first = try #require(try await t.initialPassword(for: account.email))
             t.clock.advance(by: 80 * 3600)
             let admin = t.browser()

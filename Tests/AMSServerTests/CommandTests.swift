@@ -51,7 +51,7 @@ struct CommandTests {
             // act
             try await run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
             try await run(t, ["user", "create", "--username", "op.bkd", "--email", "op@bkd.sumbarprov.go.id", "--name", "Operator BKD",
-                              "--role", "agency_operator", "--agency", "bkd-sumbar"])
+                              "--role", "agency_operator", "--agency", "bkd-sumbar", "--nik", "1371011203850003"])
             // check
             let user = try #require(try await UserModel.query(on: t.db).filter(\.$username == "op.bkd").with(\.$agency).first())
             #expect(user.agency?.code == "BKD-SUMBAR")

@@ -16,7 +16,7 @@ struct OutboxTests {
             try await t.user("admin", role: .administrator)
             try await t.user("ani", role: .auditor)
             let account = try await AccountService(services: t.services, database: t.db).createAccount(
-                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", role: "ca_operator"), context: .system())
+                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", nik: "3171011203850004", role: "ca_operator"), context: .system())
             let password = try #require(try await t.initialPassword(for: account.email))
             // check: nothing in the table holds the password in clear
             let rows = try await t.sql.raw("SELECT * FROM outbox_messages").all()

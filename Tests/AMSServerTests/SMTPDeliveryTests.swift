@@ -17,7 +17,7 @@ struct SMTPDeliveryTests {
 
     private func queueInitialPasswordMail(_ t: TestApp) async throws -> String {
         let account = try await AccountService(services: t.services, database: t.db).createAccount(
-            .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", role: "ca_operator"), context: .system())
+            .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", nik: "3171011203850004", role: "ca_operator"), context: .system())
         return try #require(try await t.initialPassword(for: account.email))
     }
 

@@ -60,7 +60,7 @@ struct SignInTests {
         try await TestApp.with(db) { t in
             // setup
             let account = try await AccountService(services: t.services, database: t.db).createAccount(
-                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", role: "ca_operator"),
+                .init(username: "rudi", email: "rudi@bssn.go.id", fullName: "Rudi Hartono", nik: "3171011203850004", role: "ca_operator"),
                 context: .system())
             let initial = try #require(try await t.initialPassword(for: account.email))
             // act: 72 hours later

@@ -220,8 +220,9 @@ def main():
         ams("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", "Diskominfo Provinsi Sumatera Barat",
             "--domains", "sumbarprov.go.id")
         ams("user", "create", "--username", "op.sumbar", "--email", "op.sumbar@sumbarprov.go.id", "--name", "Operator Diskominfo",
-            "--role", "agency_operator", "--agency", "DISKOMINFO-SUMBAR")
-        ams("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator")
+            "--role", "agency_operator", "--agency", "DISKOMINFO-SUMBAR", "--nik", "1371011203850003")
+        ams("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator",
+            "--nik", "3171011203850004")
         applicant, agency_op, ca_op = Browser(), Browser(), Browser()
         browsers.extend([applicant, agency_op, ca_op])
         letter, decree = sample_pdf("Surat Rekomendasi"), sample_pdf("SK Jabatan")

@@ -250,8 +250,9 @@ def main():
 
         cli("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", "Diskominfo Provinsi Sumatera Barat", "--domains", "sumbarprov.go.id")
         cli("user", "create", "--username", "op.sumbar", "--email", "op.sumbar@sumbarprov.go.id", "--name", "Operator", "--role",
-            "agency_operator", "--agency", "DISKOMINFO-SUMBAR")
-        cli("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator")
+            "agency_operator", "--agency", "DISKOMINFO-SUMBAR", "--nik", "1371011203850003")
+        cli("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator",
+            "--nik", "3171011203850004")
         operators = {}
         for username, address in [("op.sumbar", "op.sumbar@sumbarprov.go.id"), ("op.bsre", "op.bsre@bssn.go.id")]:
             initial = wait_for_mail(address, r"(?:Kata sandi awal|Initial password): (\S{8})").group(1)

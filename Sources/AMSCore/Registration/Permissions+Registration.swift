@@ -29,19 +29,24 @@ extension Permissions {
     }
 
     /// Whether `actor` may cause `event` on the request. Applicant events are authorised by the request's private
-    /// links, never by an operator account. Segregation of duties: nobody acts on a request about themself, and
-    /// nobody acts at both the agency and the CA level on the same request.
+    /// links, never by an operator account. Segregation of duties, by person (NIK) as well as by account: nobody acts
+    /// on a request about themself, and nobody acts at both the agency and the CA level on the same request.
     public static func canApply(_ event: RegistrationEvent, actor: Actor, request: RegistrationFacts) -> Bool {
         guard let level = level(of: event, in: request.status) else { return false }
         switch level {
         case .agency:
             guard actor.role == .agencyOperator, actor.agencyID == request.agencyID else { return false }
-            if request.caLevelActors.contains(actor.userID) { return false }
+            if request.caLevelActors.contains(actor.userID) || isOnePerson(actor, of: request.caLevelPersons) { return false }
         case .ca:
             guard actor.role == .caOperator else { return false }
-            if request.agencyLevelActors.contains(actor.userID) { return false }
+            if request.agencyLevelActors.contains(actor.userID) || isOnePerson(actor, of: request.agencyLevelPersons) { return false }
         }
         return !isAboutThemself(actor: actor, request: request)
+    }
+
+    static func isOnePerson(_ actor: Actor, of persons: Set<String>) -> Bool {
+        guard let nik = actor.nik, !nik.isEmpty else { return false }
+        return persons.contains(nik)
     }
 
     static func isAboutThemself(actor: Actor, request: RegistrationFacts) -> Bool {

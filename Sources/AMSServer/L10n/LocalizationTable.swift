@@ -572,6 +572,8 @@ enum LocalizationTable {
         e("error_csr_malformed", "Berkas ini bukan CSR PKCS#10 (PEM atau DER, maks. 16 KB).", "This is not a PKCS#10 CSR (PEM or DER, at most 16 KB)."),
         e("error_csr_signature_invalid", "Tanda tangan CSR tidak sah (harus ditandatangani dengan kuncinya sendiri, SHA-256 atau lebih kuat).", "The CSR's signature does not verify (it must be signed by its own key with SHA-256 or stronger)."),
         e("error_csr_key_not_allowed", "Jenis atau ukuran kunci CSR tidak diterima. Gunakan ECDSA P-256/P-384 atau RSA 2048–4096.", "The CSR's key type or size is not accepted. Use ECDSA P-256/P-384 or RSA 2048–4096."),
+        e("error_staff_nik_missing", "Akun operator Anda belum memiliki NIK. Minta administrator mencatat NIK Anda sebelum memproses permohonan.", "Your operator account has no NIK on record. Ask an administrator to record it before you act on requests."),
+        e("error_nik_required_for_operators", "Operator wajib memiliki NIK (16 angka).", "Operators must have a NIK (16 digits)."),
         e("error_stored_account_invalid", "Data akun tersimpan tidak lagi memenuhi aturan; perbaiki dulu datanya.", "The stored account data no longer meets the rules; correct it first."),
         e("error_invalid_status", "Status ini tidak dikenal.", "This status is unknown."),
         e("error_audit_head_missing", "Log audit tidak dapat ditulis. Hubungi administrator.", "The audit log cannot be written. Contact the administrator."),

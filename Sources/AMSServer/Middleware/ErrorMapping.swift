@@ -57,7 +57,7 @@ struct ErrorMapping: Sendable {
     init(code: DomainError.Code) {
         let status: HTTPStatus = switch code {
         case .unauthenticated, .invalidCredentials: .unauthorized
-        case .forbidden, .csrfFailed: .forbidden
+        case .forbidden, .csrfFailed, .staffNIKMissing: .forbidden
         case .notFound: .notFound
         // the record's state does not allow it (now)
         case .staleVersion, .transitionNotAllowed, .accountExists, .certificateRequestOpen, .certificateNotPending, .certificateNotAwaitingHolder,

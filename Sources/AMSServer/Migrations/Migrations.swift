@@ -24,5 +24,7 @@ enum Migrations {
         UpdateCertificatesAddRequestOrigin(),
         // 009: e-mail changes confirmed at the new address; the identity last verified
         CreateEmailChanges(),
+        // 010: the person (NIK) behind each operator's timeline entry
+        UpdateRegistrationEventsAddActorNIK(),
     ]
 }

@@ -14,6 +14,8 @@ final class RegistrationEventModel: Model, @unchecked Sendable {
     @Field(key: "to_status") var toStatus: RegistrationStatus
     @OptionalField(key: "actor_id") var actorID: UUID?
     @Field(key: "actor_name") var actorName: String
+    /// The operator's NIK (the person behind the account), for segregation of duties.
+    @OptionalField(key: "actor_nik") var actorNIK: String?
     /// `applicant`, `agency` or `ca`.
     @Field(key: "level") var level: String
     @OptionalField(key: "reason") var reason: String?

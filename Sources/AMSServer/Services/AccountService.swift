@@ -37,6 +37,10 @@ struct AccountService: Sendable {
         }
         let role = Role(rawValue: input.role)
         if role == nil { problems["role"] = "error_invalid_role" }
+        // operators act on requests: segregation of duties compares persons, so they carry their NIK
+        if let role, [.agencyOperator, .caOperator].contains(role), nik == nil, problems["nik"] == nil {
+            problems["nik"] = "error_nik_required_for_operators"
+        }
         var agency: AgencyModel?
         if let raw = input.agencyID?.nilIfEmpty {
             if let id = UUID(uuidString: raw) { agency = try await AgencyModel.query(on: database).filter(\.$id == id).with(\.$domains).first() }

@@ -26,13 +26,15 @@ extension RegistrationService {
     /// The facts the permission rules need, from the request and its timeline.
     static func facts(_ request: RegistrationRequestModel) -> RegistrationFacts {
         var agencyActors = Set<UUID>(), caActors = Set<UUID>()
+        var agencyPersons = Set<String>(), caPersons = Set<String>()
         for event in request.events {
             guard let actor = event.actorID else { continue }
-            if event.level == "agency" { agencyActors.insert(actor) }
-            if event.level == "ca" { caActors.insert(actor) }
+            if event.level == "agency" { agencyActors.insert(actor); event.actorNIK.map { agencyPersons.insert($0) } }
+            if event.level == "ca" { caActors.insert(actor); event.actorNIK.map { caPersons.insert($0) } }
         }
         return RegistrationFacts(agencyID: request.$agency.id, status: request.status, applicantEmail: request.email,
-                                 applicantNIK: request.nik, agencyLevelActors: agencyActors, caLevelActors: caActors)
+                                 applicantNIK: request.nik, agencyLevelActors: agencyActors, caLevelActors: caActors,
+                                 agencyLevelPersons: agencyPersons, caLevelPersons: caPersons)
     }
 
     func load(_ id: UUID) async throws -> RegistrationRequestModel? {
@@ -53,8 +55,14 @@ extension RegistrationService {
         var level = "applicant"
         var actorID: UUID?
         var actorName = request.fullName
+        var actorNIK: String?
         switch performer {
         case .operatorAccount(let user):
+            // segregation of duties compares persons: an operator without a NIK on record cannot act
+            guard let nik = user.nik, !nik.isEmpty else {
+                throw DomainError(.staffNIKMissing, "the operator's account has no NIK on record")
+            }
+            actorNIK = nik
             guard Permissions.canApply(action.event, actor: user.operatorActor, request: facts) else {
                 try await services.audit.appendAlone(.registrationRefused, outcome: .denied, context: context,
                                                      targetType: "registration", targetID: request.trackingNumber,
@@ -94,7 +102,7 @@ extension RegistrationService {
         let accountPasswordHash = initialHash
         let to = workflow.status
         let (newStep, newStepStartedAt, stepsToEnd) = (currentStep, stepStartedAt, endedSteps)
-        let (eventActorID, eventActorName, eventLevel) = (actorID, actorName, level)
+        let (eventActorID, eventActorName, eventActorNIK, eventLevel) = (actorID, actorName, actorNIK, level)
         let lastReason = action.event.needsReason ? reason : (to == .submitted || to == .dataSubmitted ? nil : request.lastReason)
         try await WriteTransaction.run(on: database) { [services] db in
             let sql = db as! any SQLDatabase
@@ -121,9 +129,11 @@ extension RegistrationService {
                 try await request.update(on: db)
             }
             try await extra?(db)
-            try await RegistrationEventModel(requestID: request.id!, event: action.event.rawValue, from: from, to: to, actorID: eventActorID,
-                                             actorName: eventActorName, level: eventLevel, reason: reason,
-                                             note: action.note.map { LogSafe.field($0, limit: 1000) }, occurredAt: now).create(on: db)
+            let entry = RegistrationEventModel(requestID: request.id!, event: action.event.rawValue, from: from, to: to, actorID: eventActorID,
+                                               actorName: eventActorName, level: eventLevel, reason: reason,
+                                               note: action.note.map { LogSafe.field($0, limit: 1000) }, occurredAt: now)
+            entry.actorNIK = eventActorNIK
+            try await entry.create(on: db)
             for step in stepsToEnd {
                 try await StepTimingModel.query(on: db).filter(\.$request.$id == request.id!).filter(\.$step == step)
                     .filter(\.$endedAt == nil).set(\.$endedAt, to: now).set(\.$endedByID, to: eventActorID).update()

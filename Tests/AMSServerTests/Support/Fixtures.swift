@@ -23,10 +23,18 @@ extension TestApp {
               email: String? = nil, nik: String? = nil) async throws -> UserModel {
         let domain = try await agency?.$domains.get(on: db).first?.domain ?? "bssn.go.id"
         let user = UserModel(username: username, email: email ?? "\(username)@\(domain)", fullName: "Pengguna \(username.capitalized)",
-                             nik: nik, role: role, agencyID: agency?.id, passwordHash: try await services.passwordHashing.hash(password),
+                             nik: nik ?? Self.staffNIK(for: username, role: role), role: role, agencyID: agency?.id, passwordHash: try await services.passwordHashing.hash(password),
                              passwordIsInitial: false, initialPasswordExpiresAt: nil, locale: "id", now: clock.now)
         try await user.create(on: db)
         return user
+    }
+
+    /// Operators carry a NIK (segregation of duties compares persons): a valid-looking one, the same for the same
+    /// username, different for different ones.
+    static func staffNIK(for username: String, role: Role) -> String? {
+        guard [.agencyOperator, .caOperator].contains(role) else { return nil }
+        let sequence = username.unicodeScalars.reduce(7) { ($0 * 31 + Int($1.value)) % 9973 } + 1
+        return "317101120385" + String(format: "%04d", sequence)
     }
 
     /// Mail queued for `recipient`, newest first, unsealed.
