@@ -34,6 +34,9 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case reasonRequired = "reason_required"
         case invalidStatus = "invalid_status"
         case checklistIncomplete = "checklist_incomplete"
+        case tooManySubmissions = "too_many_submissions"
+        case mailDomainFull = "mail_domain_full"
+        case storageFull = "storage_full"
         // certificates
         case caNotInitialized = "ca_not_initialized"
         case identityNotVerified = "identity_not_verified"

@@ -53,7 +53,7 @@ MAILDIR = os.path.join(WORK, "maildir")
 DATA = os.path.join(WORK, "data")
 ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE,
            AMS_SMTP_HOST="127.0.0.1", AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none",
-           AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3", LOG_LEVEL="info")
+           AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3", AMS_UPLOAD_DISK_FLOOR_MB="64", LOG_LEVEL="info")
 
 
 def ams(*arguments):

@@ -37,6 +37,8 @@ public struct AppConfiguration: Sendable {
     public var attachmentDirectory: String
     /// The largest accepted upload, per file.
     public var uploadMaxBytes: Int
+    /// Bounds on the public registration form and on stored documents (`AMS_REGISTER_*`, `AMS_UPLOAD_DISK_FLOOR_MB`).
+    public var submissionLimits = SubmissionLimits()
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
@@ -179,5 +181,16 @@ public struct AppConfiguration: Sendable {
             certificateMaintenanceInterval: try number("AMS_CERT_MAINTENANCE_SECONDS", default: 300),
             mailStaleClaimAfter: try number("AMS_MAIL_STALE_CLAIM_SECONDS", default: 600),
             databasePoolTimeout: try number("AMS_DATABASE_POOL_TIMEOUT_SECONDS", default: 10))
+            .with(submissionLimits: SubmissionLimits(
+                perAddressPerHour: Int(try number("AMS_REGISTER_PER_ADDRESS_HOUR", default: 5)),
+                globalPerHour: Int(try number("AMS_REGISTER_GLOBAL_HOUR", default: 300)),
+                openPerMailDomain: Int(try number("AMS_REGISTER_OPEN_PER_DOMAIN", default: 2000)),
+                freeDiskFloorBytes: Int64(try number("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)))
+    }
+
+    private func with(submissionLimits: SubmissionLimits) -> AppConfiguration {
+        var copy = self
+        copy.submissionLimits = submissionLimits
+        return copy
     }
 }

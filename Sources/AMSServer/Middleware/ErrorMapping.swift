@@ -64,7 +64,9 @@ struct ErrorMapping: Sendable {
              .certificateNotActive, .renewalNotOpen, .reverificationRequired, .identityNotVerified: .conflict
         // the input cannot be carried out as given
         case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus, .checklistIncomplete: .unprocessableEntity
-        case .caNotInitialized: .serviceUnavailable
+        case .caNotInitialized, .storageFull: .serviceUnavailable
+        case .tooManySubmissions: .tooManyRequests
+        case .mailDomainFull: .unprocessableEntity
         case .auditHeadMissing: .internalServerError
         default: .badRequest
         }

@@ -46,6 +46,11 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     private static func addRetryAfter(to response: Response, for error: any Error) {
         if DatabaseUnavailable.matches(error) {
             response.headers.replaceOrAdd(name: .retryAfter, value: "\(DatabaseUnavailable.retryAfterSeconds)")
+        } else if let domain = error as? DomainError, let seconds = retryAfterSeconds[domain.code] {
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
         }
     }
+
+    /// Refusals that pass with time: when to try again.
+    private static let retryAfterSeconds: [DomainError.Code: Int] = [.tooManySubmissions: 3600, .storageFull: 600]
 }

@@ -26,5 +26,7 @@ enum Migrations {
         CreateEmailChanges(),
         // 010: the person (NIK) behind each operator's timeline entry
         UpdateRegistrationEventsAddActorNIK(),
+        // 011: public-form submissions per address and hour
+        CreateSubmissionLog(),
     ]
 }

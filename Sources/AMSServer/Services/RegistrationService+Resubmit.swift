@@ -34,6 +34,7 @@ extension RegistrationService {
             }
         }
         guard problems.isEmpty, let phone, let unit, let position else { throw invalid(problems) }
+        if !files.isEmpty { try await ensureRoomForDocuments() }
         var stored: [RegistrationAttachmentModel] = []
         let now = services.clock.now
         do {

@@ -45,25 +45,51 @@ struct RegistrationService: Sendable {
     /// SOP step 1 on the public form. The answer must not tell anyone whether a NIK or e-mail address has an open
     /// request: when one has, nothing is recorded, its owner is mailed instead, and nil comes back (the caller
     /// answers as for a new request).
+    ///
+    /// The form is bounded (``SubmissionLimits``): submissions per client address and in all per hour, and open
+    /// requests per mail domain; each accepted submission is logged with its address (not its content).
     func submitPublicly(_ input: RequestInput, context: AuditContext) async throws -> Submitted? {
+        let limits = services.configuration.submissionLimits
+        let now = services.clock.now
+        let hourAgo = now.addingTimeInterval(-3600)
+        let fromAddress = try await SubmissionLogModel.query(on: database).filter(\.$clientAddress == context.clientAddress)
+            .filter(\.$occurredAt > hourAgo).count()
+        let fromEveryone = try await SubmissionLogModel.query(on: database).filter(\.$occurredAt > hourAgo).count()
+        guard fromAddress < limits.perAddressPerHour, fromEveryone < limits.globalPerHour else {
+            throw DomainError(.tooManySubmissions, "submission limit reached")
+        }
         let (fields, agency) = try await validate(input)
+        let domain = fields.email.split(separator: "@").last.map(String.init) ?? ""
+        let openInDomain = try await RegistrationRequestModel.query(on: database).filter(\.$email ~= "@" + domain)
+            .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested]).count()
+        guard openInDomain < limits.openPerMailDomain else { throw DomainError(.mailDomainFull, "open requests of \(domain) at the cap") }
+        let logged = SubmissionLogModel(clientAddress: context.clientAddress, occurredAt: now)
         if let open = try await openRequest(nik: fields.nik, email: fields.email) {
             let notice = services.mail.compose(to: open.email, name: open.fullName, locale: open.language, template: "duplicate_request",
                                                arguments: ["tracking": open.trackingNumber])
             try await WriteTransaction.run(on: database) { [services] db in
+                try await logged.create(on: db)
                 try await services.audit.append(.registrationSubmitted, outcome: .denied, context: context, targetType: "registration",
                                                 targetID: open.trackingNumber, details: ["reason": "open_request_exists"], on: db)
                 try await services.outbox.enqueue(notice, context: context, on: db)
             }
             return nil
         }
-        return try await record(input, fields, agency: agency, enteredBy: nil, context: context)
+        return try await record(input, fields, agency: agency, enteredBy: nil, context: context) { db in try await logged.create(on: db) }
+    }
+
+    /// Refuses to store documents while the attachment folder's file system is under the free-space floor.
+    func ensureRoomForDocuments() async throws {
+        if let free = await services.attachments.freeBytes(), free < services.configuration.submissionLimits.freeDiskFloorBytes {
+            throw DomainError(.storageFull, "free disk space under the configured floor")
+        }
     }
 
     /// Stores the documents and records the request with its timeline entry, the start of the agency check, the
     /// audit entry and the confirmation mail, in one transaction.
-    private func record(_ input: RequestInput, _ fields: ValidFields, agency: AgencyModel, enteredBy: UserModel?,
-                        context: AuditContext) async throws -> Submitted {
+    private func record(_ input: RequestInput, _ fields: ValidFields, agency: AgencyModel, enteredBy: UserModel?, context: AuditContext,
+                        alsoInTransaction extra: (@Sendable (any Database) async throws -> Void)? = nil) async throws -> Submitted {
+        try await ensureRoomForDocuments()
         let letter = input.recommendationLetter!.bytes, decree = input.jobDecree!.bytes
         let now = services.clock.now
         var storedKeys: [String] = []
@@ -102,6 +128,7 @@ struct RegistrationService: Sendable {
             ]
             let mail = statusMail(for: request, token: statusToken, template: "request_received")
             try await WriteTransaction.run(on: database) { [services] db in
+                try await extra?(db)
                 try await request.create(on: db)
                 for attachment in attachments { try await attachment.create(on: db) }
                 try await RegistrationEventModel(requestID: request.id!, event: "submit", from: nil, to: .submitted,

@@ -6,4 +6,6 @@ protocol AttachmentStore: Sendable {
     func store(_ bytes: [UInt8]) async throws -> String
     func read(_ key: String) async throws -> [UInt8]
     func delete(_ key: String) async
+    /// Free bytes on the file system the documents go to (nil when it cannot be told).
+    func freeBytes() async -> Int64?
 }

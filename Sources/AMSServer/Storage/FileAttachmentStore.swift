@@ -42,12 +42,17 @@ struct FileAttachmentStore: AttachmentStore {
         try? FileManager.default.removeItem(atPath: "\(directory)/\(key).pdf")
     }
 
+    func freeBytes() async -> Int64? {
+        let directory = self.directory
+        return try? await threadPool.runIfActive { () -> Int64? in
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+            let attributes = try? FileManager.default.attributesOfFileSystem(forPath: directory)
+            return (attributes?[.systemFreeSize] as? NSNumber)?.int64Value
+        }
+    }
+
     static func isValidKey(_ key: String) -> Bool {
         UUID(uuidString: key) != nil && key == key.lowercased()
     }
-}
-
-struct StorageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

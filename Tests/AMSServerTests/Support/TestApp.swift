@@ -41,6 +41,8 @@ struct TestApp {
         configuration.certificates.passphraseCostLog2N = 10
         // tests run side by side on a shared (CI) machine: a connection may be slow to come, which is not what they test
         configuration.databasePoolTimeout = 60
+        // the machine's free disk space is not what the tests are about (one test sets a floor on purpose)
+        configuration.submissionLimits.freeDiskFloorBytes = 0
         tweak(&configuration)
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),
