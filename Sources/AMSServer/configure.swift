@@ -71,6 +71,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
 
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
+    app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.httpIdleTimeout * 1000))
     app.routes.defaultMaxBodySize = "16kb"
     _ = isoDateJSON
 

@@ -39,6 +39,9 @@ public struct AppConfiguration: Sendable {
     public var uploadMaxBytes: Int
     /// Bounds on the public registration form and on stored documents (`AMS_REGISTER_*`, `AMS_UPLOAD_DISK_FLOOR_MB`).
     public var submissionLimits = SubmissionLimits()
+    /// A connection that sends and receives nothing this long is closed (`AMS_HTTP_IDLE_SECONDS`): half-sent headers
+    /// and stalled uploads do not hold a file descriptor and their buffers forever.
+    public var httpIdleTimeout: Double = 60
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
@@ -185,12 +188,14 @@ public struct AppConfiguration: Sendable {
                 perAddressPerHour: Int(try number("AMS_REGISTER_PER_ADDRESS_HOUR", default: 5)),
                 globalPerHour: Int(try number("AMS_REGISTER_GLOBAL_HOUR", default: 300)),
                 openPerMailDomain: Int(try number("AMS_REGISTER_OPEN_PER_DOMAIN", default: 2000)),
-                freeDiskFloorBytes: Int64(try number("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)))
+                freeDiskFloorBytes: Int64(try number("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)),
+                  httpIdleTimeout: max(1, try number("AMS_HTTP_IDLE_SECONDS", default: 60)))
     }
 
-    private func with(submissionLimits: SubmissionLimits) -> AppConfiguration {
+    private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double) -> AppConfiguration {
         var copy = self
         copy.submissionLimits = submissionLimits
+        copy.httpIdleTimeout = httpIdleTimeout
         return copy
     }
 }
