@@ -27,6 +27,8 @@ struct AccessMatrixTests {
         "GET /admin/agencies": "------+-",
         "POST /admin/agencies": "------+-",
         "GET /admin/agencies/new": "------+-",
+        "GET /admin/agencies/:agencyID": "------+-",
+        "POST /admin/agencies/:agencyID": "------+-",
         "GET /admin/api-keys": "------+-",
         "POST /admin/api-keys": "------+-",
         "POST /admin/api-keys/:keyID/revoke": "------+-",
@@ -136,6 +138,7 @@ struct AccessMatrixTests {
                 case "certificateID": return certificate.id!.uuidString
                 case "userID": return first == "admin" ? auditor.id!.uuidString : holder.id!.uuidString
                 case "keyID": return key.id!.uuidString
+                case "agencyID": return agency.id!.uuidString
                 case "messageID": return message.id!.uuidString
                 case "code": return "en"
                 case "file": return first == "pki" ? (route.path.dropFirst().first?.description == "crl" ? "issuing.crl" : "issuing.crt")

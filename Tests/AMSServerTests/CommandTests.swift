@@ -49,8 +49,8 @@ struct CommandTests {
     func userAndAgencyCommandsCreateRecords(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             // act
-            try await run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
-            try await run(t, ["user", "create", "--username", "op.bkd", "--email", "op@bkd.sumbarprov.go.id", "--name", "Operator BKD",
+            try await Self.run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
+            try await Self.run(t, ["user", "create", "--username", "op.bkd", "--email", "op@bkd.sumbarprov.go.id", "--name", "Operator BKD",
                               "--role", "agency_operator", "--agency", "bkd-sumbar", "--nik", "1371011203850003"])
             // check
             let user = try #require(try await UserModel.query(on: t.db).filter(\.$username == "op.bkd").with(\.$agency).first())
@@ -59,10 +59,10 @@ struct CommandTests {
             let entry = try #require(try await AuditEntryModel.query(on: t.db).filter(\.$action == "account.created").first())
             #expect(entry.actorName == "cli" && entry.actorRole == "system")
             await #expect(throws: CommandFailure.self) {
-                try await run(t, ["user", "create", "--username", "x", "--email", "bad", "--name", "X", "--role", "auditor"])
+                try await Self.run(t, ["user", "create", "--username", "x", "--email", "bad", "--name", "X", "--role", "auditor"])
             }
             await #expect(throws: CommandFailure.self) {
-                try await run(t, ["user", "create", "--username", "appl", "--email", "a@bkd.sumbarprov.go.id", "--name", "Appl", "--role", "applicant"])
+                try await Self.run(t, ["user", "create", "--username", "appl", "--email", "a@bkd.sumbarprov.go.id", "--name", "Appl", "--role", "applicant"])
             }
         }
     }
@@ -70,14 +70,14 @@ struct CommandTests {
     @Test(arguments: TestDatabase.all)
     func auditVerifyCommandFailsOnATamperedLog(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            try await run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
-            try await run(t, ["audit", "verify"])
+            try await Self.run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
+            try await Self.run(t, ["audit", "verify"])
             try await t.sql.raw("UPDATE audit_entries SET actor_name = 'someone' WHERE sequence = 1").run()
-            await #expect(throws: CommandFailure.self) { try await run(t, ["audit", "verify"]) }
+            await #expect(throws: CommandFailure.self) { try await Self.run(t, ["audit", "verify"]) }
         }
     }
 
-    private func run(_ t: TestApp, _ arguments: [String]) async throws {
+    static func run(_ t: TestApp, _ arguments: [String]) async throws {
         let console = Terminal()
         let input = CommandInput(arguments: ["ams"] + arguments)
         var context = CommandContext(console: console, input: input)

@@ -7,6 +7,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(user.group(help: "Manage accounts"), as: "user")
     var agency = AsyncCommands()
     agency.use(AgencyCreateCommand(), as: "create")
+    agency.use(AgencyUpdateCommand(), as: "update")
     app.asyncCommands.use(agency.group(help: "Manage agencies"), as: "agency")
     var mail = AsyncCommands()
     mail.use(MailDeliverCommand(), as: "deliver")

@@ -8,5 +8,6 @@ extension AdminAgencyController {
         var code: String?
         var name: String?
         var domains: String?
+        var certificateName: String?
     }
 }

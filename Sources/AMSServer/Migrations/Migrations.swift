@@ -28,5 +28,7 @@ enum Migrations {
         UpdateRegistrationEventsAddActorNIK(),
         // 011: public-form submissions per address and hour
         CreateSubmissionLog(),
+        // 012: the agency's name in certificates
+        UpdateAgenciesAddCertificateName(),
     ]
 }

@@ -13,6 +13,8 @@ package final class AgencyModel: Model, @unchecked Sendable {
     /// Short unique code, e.g. `DISKOMINFO-SUMBAR`.
     @Field(key: "code") package var code: String
     @Field(key: "name") package var name: String
+    /// The name certificates carry (organizationName, at most 64 characters) when the full name is longer.
+    @OptionalField(key: "certificate_name") var certificateName: String?
 
     // relationships
     @Children(for: \.$agency) var domains: [AgencyDomainModel]
@@ -25,4 +27,9 @@ package final class AgencyModel: Model, @unchecked Sendable {
         self.name = name
         self.createdAt = createdAt
     }
+}
+
+extension AgencyModel {
+    /// What certificates name the agency: its certificate name, else its full name.
+    var nameInCertificates: String { certificateName ?? name }
 }

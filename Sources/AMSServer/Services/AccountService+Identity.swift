@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Fluent
 import Foundation
 
@@ -20,6 +21,7 @@ extension AccountService {
         var problems: [String: String] = [:]
         let name = PersonName(fullName)
         if name == nil { problems["fullName"] = "error_invalid_name" }
+        if let name, name.value.count > CertificateProfile.nameAttributeLimit { problems["fullName"] = "error_name_too_long_for_certificate" }
         let newPosition = RegistrationService.plainText(position, range: 2...200)
         if newPosition == nil { problems["position"] = "error_invalid_text" }
         let address = EmailAddress(email)
@@ -32,7 +34,9 @@ extension AccountService {
            try await UserModel.query(on: database).filter(\.$email == address.value).count() > 0 {
             problems["email"] = "error_duplicate_email"
         }
-        guard problems.isEmpty, let name, let newPosition, let address else { throw ValidationError(problems) }
+        guard problems.isEmpty, let name, let newPosition, let address else {
+            throw ValidationError(fields: problems.mapValues { .init($0, ["limit": String(CertificateProfile.nameAttributeLimit)]) })
+        }
         let emailChanges = address.value != user.email
         if emailChanges, !(try await verifyPassword(currentPassword, of: user, purpose: "email_change", context: context)) {
             throw ValidationError(["currentPassword": "error_reauth_failed"])

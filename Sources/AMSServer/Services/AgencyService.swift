@@ -1,8 +1,9 @@
 import AMSCore
 import Fluent
+import AMSPKI
 import Foundation
 
-/// Creates agencies with their official e-mail domains.
+/// Creates and edits agencies with their official e-mail domains and the name their certificates carry.
 struct AgencyService: Sendable {
     let services: AMSServices
     let database: any Database
@@ -12,6 +13,8 @@ struct AgencyService: Sendable {
         var name: String
         /// One domain per line (commas and spaces also separate).
         var domains: String
+        /// The name for certificates when `name` is longer than X.520 allows there (64); empty: the name itself.
+        var certificateName: String = ""
     }
 
     func create(_ input: AgencyInput, context: AuditContext) async throws -> AgencyModel {
@@ -19,10 +22,7 @@ struct AgencyService: Sendable {
         let code = input.code.trimmingCharacters(in: .whitespaces).uppercased()
         let codeAllowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         if !(2...32).contains(code.count) || !code.allSatisfy(codeAllowed.contains) { problems["code"] = .init("error_invalid_agency_code") }
-        let name = input.name.trimmingCharacters(in: .whitespaces)
-        if !(3...200).contains(name.count) || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems["name"] = .init("error_invalid_agency_name")
-        }
+        let (name, certificateName) = Self.names(input, problems: &problems)
         let rawDomains = input.domains.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map(String.init)
         var domains: [EmailDomain] = []
         for raw in rawDomains where EmailDomain(raw) == nil && problems["domains"] == nil {
@@ -38,6 +38,7 @@ struct AgencyService: Sendable {
             throw ValidationError(fields: ["domains": .init("error_duplicate_domain", ["domain": domain.value])])
         }
         let agency = AgencyModel(code: code, name: name, createdAt: services.clock.now)
+        agency.certificateName = certificateName
         let uniqueDomains = domains
         try await WriteTransaction.run(on: database) { [services] db in
             try await agency.create(on: db)
@@ -48,5 +49,39 @@ struct AgencyService: Sendable {
                                             details: ["code": code, "domains": uniqueDomains.map(\.value).joined(separator: " ")], on: db)
         }
         return agency
+    }
+
+    /// Renames an agency and sets the name its certificates carry (certificates issued before keep theirs).
+    func update(_ agency: AgencyModel, name rawName: String, certificateName rawCertificateName: String,
+                context: AuditContext) async throws {
+        var problems: [String: ValidationError.Message] = [:]
+        let (name, certificateName) = Self.names(AgencyInput(code: agency.code, name: rawName, domains: "",
+                                                             certificateName: rawCertificateName), problems: &problems)
+        guard problems.isEmpty else { throw ValidationError(fields: problems) }
+        let before = (agency.name, agency.certificateName ?? "")
+        agency.name = name
+        agency.certificateName = certificateName
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await agency.update(on: db)
+            try await services.audit.append(.agencyUpdated, context: context, targetType: "agency", targetID: agency.id!.uuidString,
+                                            details: ["code": agency.code, "from": "\(before.0) | \(before.1)",
+                                                      "to": "\(name) | \(certificateName ?? "")"], on: db)
+        }
+    }
+
+    /// The full name (3–200 characters) and the certificate name: required, at most 64 characters, when the full name
+    /// does not fit a certificate's organizationName (X.520: 64); nil when the full name fits and none is given.
+    static func names(_ input: AgencyInput, problems: inout [String: ValidationError.Message]) -> (String, String?) {
+        func plain(_ text: String) -> Bool { !text.unicodeScalars.contains { $0.properties.generalCategory == .control } }
+        let name = input.name.trimmingCharacters(in: .whitespaces)
+        if !(3...200).contains(name.count) || !plain(name) { problems["name"] = .init("error_invalid_agency_name") }
+        let certificateName = input.certificateName.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        let limit = CertificateProfile.nameAttributeLimit
+        if let certificateName, !(3...limit).contains(certificateName.count) || !plain(certificateName) {
+            problems["certificateName"] = .init("error_certificate_name_length", ["limit": String(limit)])
+        } else if certificateName == nil, name.count > limit {
+            problems["certificateName"] = .init("error_certificate_name_needed", ["limit": String(limit), "length": String(name.count)])
+        }
+        return (name, certificateName)
     }
 }

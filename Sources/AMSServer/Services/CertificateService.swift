@@ -289,7 +289,7 @@ package struct CertificateService: Sendable {
 extension UserModel {
     /// The verified identity a certificate names (the agency must be loaded).
     var holderIdentity: HolderIdentity {
-        HolderIdentity(fullName: fullName, givenName: givenName, surname: surname, email: email, agencyName: agency?.name ?? "",
+        HolderIdentity(fullName: fullName, givenName: givenName, surname: surname, email: email, agencyName: agency?.nameInCertificates ?? "",
                        unit: unit, nik: nik)
     }
 }

@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Fluent
 import Foundation
 
@@ -20,6 +21,7 @@ extension RegistrationService {
         if phone == nil { problems["phone"] = "error_invalid_phone" }
         let unit = Self.plainText(correction.unit, range: 2...200)
         if unit == nil { problems["unit"] = "error_invalid_text" }
+        if let unit, unit.count > CertificateProfile.nameAttributeLimit { problems["unit"] = "error_unit_too_long_for_certificate" }
         let position = Self.plainText(correction.position, range: 2...200)
         if position == nil { problems["position"] = "error_invalid_text" }
         let files: [(RegistrationAttachmentModel.Kind, String, UploadedFile)] = [

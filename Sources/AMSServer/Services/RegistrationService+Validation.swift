@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Fluent
 import Foundation
 
@@ -19,6 +20,8 @@ extension RegistrationService {
         var problems: [String: String] = [:]
         let name = PersonName(input.fullName)
         if name == nil { problems["fullName"] = "error_invalid_name" }
+        // what becomes a certificate's commonName and organizationalUnitName must fit X.520's 64 characters
+        if let name, name.value.count > CertificateProfile.nameAttributeLimit { problems["fullName"] = "error_name_too_long_for_certificate" }
         let nip = NIP(input.nip)
         if nip == nil { problems["nip"] = "error_invalid_nip" }
         let nik = NIK(input.nik)
@@ -30,6 +33,7 @@ extension RegistrationService {
         if phone == nil { problems["phone"] = "error_invalid_phone" }
         let unit = Self.plainText(input.unit, range: 2...200)
         if unit == nil { problems["unit"] = "error_invalid_text" }
+        if let unit, unit.count > CertificateProfile.nameAttributeLimit { problems["unit"] = "error_unit_too_long_for_certificate" }
         let position = Self.plainText(input.position, range: 2...200)
         if position == nil { problems["position"] = "error_invalid_text" }
         var agency: AgencyModel?
@@ -65,7 +69,7 @@ extension RegistrationService {
 
     /// The refusal of a request's fields; upload messages name the size limit (`{mb}`).
     func invalid(_ problems: [String: String]) -> ValidationError {
-        let limit = ["mb": String(services.configuration.uploadMaxBytes / (1024 * 1024))]
+        let limit = ["mb": String(services.configuration.uploadMaxBytes / (1024 * 1024)), "limit": String(CertificateProfile.nameAttributeLimit)]
         return ValidationError(fields: problems.mapValues { ValidationError.Message($0, limit) })
     }
 
