@@ -33,9 +33,13 @@ public struct CSRInspector: Sendable {
                 request = try CertificateSigningRequest(derEncoded: input)
             }
         } catch {
-            // A well-formed request whose key the library cannot even load (RSA under 2048 bits, other curves)
-            // is a key-policy refusal, not junk: say so.
-            if let spkiAlgorithm = Self.keyAlgorithmOID(ofRequest: input) { throw PKIError.csrKeyNotAllowed(spkiAlgorithm) }
+            // Shaped like a request: with a key the library loads, what failed is the signature (its value is not
+            // even a signature of that key's kind); with a key it cannot load (RSA under 2048 bits, other curves), a
+            // key-policy refusal. Only what is not shaped like a request at all is junk.
+            if let key = Self.subjectPublicKeyInfo(ofRequest: input) {
+                if (try? Certificate.PublicKey(derEncoded: key.der)) != nil { throw PKIError.csrSignatureInvalid }
+                throw PKIError.csrKeyNotAllowed(key.algorithm)
+            }
             throw PKIError.csrMalformed
         }
         let strong: [Certificate.SignatureAlgorithm] = [.ecdsaWithSHA256, .ecdsaWithSHA384, .ecdsaWithSHA512,
@@ -62,8 +66,8 @@ public struct CSRInspector: Sendable {
         return Accepted(publicKey: request.publicKey, algorithm: algorithm, der: serializer.serializedBytes)
     }
 
-    /// The SubjectPublicKeyInfo algorithm OID of something shaped like a PKCS#10 request, or nil.
-    static func keyAlgorithmOID(ofRequest input: [UInt8]) -> String? {
+    /// The SubjectPublicKeyInfo (its DER and algorithm OID) of something shaped like a PKCS#10 request, or nil.
+    static func subjectPublicKeyInfo(ofRequest input: [UInt8]) -> (der: [UInt8], algorithm: String)? {
         let text = String(decoding: input, as: UTF8.self)
         let der: [UInt8]
         if text.contains("-----BEGIN") {
@@ -79,6 +83,6 @@ public struct CSRInspector: Sendable {
               let algorithm = spki.first(where: { _ in true }), case .constructed(let algorithmChildren) = algorithm.content,
               let oidNode = algorithmChildren.first(where: { _ in true }),
               let oid = try? ASN1ObjectIdentifier(derEncoded: oidNode) else { return nil }
-        return oid.description
+        return (Array(fields[2].encodedBytes), oid.description)
     }
 }

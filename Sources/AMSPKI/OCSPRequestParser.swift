@@ -27,6 +27,9 @@ public enum OCSPRequestParser {
     public static let maximumQueries = 16
     public static let maximumSize = 8 * 1024
 
+    /// The nonce lengths accepted (RFC 9654 §2.1).
+    public static let nonceLength = 1...128
+
     public static func parse(_ bytes: [UInt8]) throws -> OCSPRequestContent {
         guard !bytes.isEmpty, bytes.count <= maximumSize else { throw Malformed() }
         do {
@@ -56,7 +59,10 @@ public enum OCSPRequestParser {
                     guard parts.count >= 2, let oid = try oid(parts[0]) else { throw Malformed() }
                     if oid == .ocspNonce, let value = parts.last, value.identifier == .octetString,
                        case .primitive(let content) = value.content {
-                        guard content.count <= 64 else { throw Malformed() }
+                        // the extnValue holds the nonce as an OCTET STRING of 1 to 128 octets (RFC 8954 refuses an
+                        // empty one; RFC 9654 allows up to 128)
+                        guard let inner = try? DER.parse(Array(content)), inner.identifier == .octetString,
+                              case .primitive(let octets) = inner.content, Self.nonceLength.contains(octets.count) else { throw Malformed() }
                         nonce = Array(content)
                     }
                 }

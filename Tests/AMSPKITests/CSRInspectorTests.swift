@@ -46,6 +46,17 @@ struct CSRInspectorTests {
         let index = (0...(csr.count - marker.count)).first { Array(csr[$0..<($0 + marker.count)]) == marker }!
         csr[index] ^= 0x20
         #expect(throws: PKIError.csrSignatureInvalid) { try CSRInspector().inspect(csr) }
+        // A signature value that is not even an ECDSA signature (its SEQUENCE tag broken): the signature is what fails,
+        // not the request's shape
+        var broken = try opensslCSR(["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
+        /// Where the signature BIT STRING starts: tag, one-byte length reaching the end, no unused bits, a SEQUENCE.
+        func isSignatureStart(_ index: Int) -> Bool {
+            let header = broken[index] == 0x03 && broken[index + 2] == 0x00 && broken[index + 3] == 0x30
+            return header && index + 2 + Int(broken[index + 1]) == broken.count
+        }
+        let bitString = try #require((0..<(broken.count - 4)).last(where: isSignatureStart))
+        broken[bitString + 3] = 0x31
+        #expect(throws: PKIError.csrSignatureInvalid) { try CSRInspector().inspect(broken) }
         #expect(throws: PKIError.csrMalformed) { try CSRInspector().inspect(Array("not a csr".utf8)) }
         #expect(throws: PKIError.csrMalformed) { try CSRInspector().inspect([]) }
         #expect(throws: PKIError.csrMalformed) { try CSRInspector().inspect(Array(csr.prefix(40))) }

@@ -2,6 +2,7 @@ import AMSPKI
 import AMSTestTools
 import Foundation
 import Testing
+import SwiftASN1
 
 @Suite("OCSP requests and responses checked by openssl and pkilint")
 struct OCSPTests {
@@ -94,5 +95,64 @@ struct OCSPTests {
         }
         #expect(throws: OCSPRequestParser.Malformed.self) { try OCSPRequestParser.parse([0x30, 0x00]) }
         #expect(OCSPResponseBuilder.malformedRequest == [0x30, 0x03, 0x0A, 0x01, 0x01])
+    }
+}
+
+extension OCSPTests {
+    /// DER of `tag` with `content`, lengths in short or long form.
+    static func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
+        var length: [UInt8] = []
+        if content.count < 128 {
+            length = [UInt8(content.count)]
+        } else {
+            var value = content.count
+            var digits: [UInt8] = []
+            while value > 0 { digits.insert(UInt8(value & 0xFF), at: 0); value >>= 8 }
+            length = [0x80 | UInt8(digits.count)] + digits
+        }
+        return [tag] + length + content
+    }
+
+    /// An OCSP request for one certificate carrying a nonce of `length` octets.
+    static func request(nonceLength length: Int, certID: [UInt8]) -> [UInt8] {
+        let nonceOID: [UInt8] = [0x06, 0x09, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02]
+        let nonceValue = tlv(0x04, tlv(0x04, [UInt8](repeating: 0xA5, count: length)))
+        let extensions = tlv(0xA2, tlv(0x30, tlv(0x30, nonceOID + nonceValue)))
+        let requestList = tlv(0x30, tlv(0x30, certID))
+        return tlv(0x30, tlv(0x30, requestList + extensions))
+    }
+
+    @Test("nonces of 1 to 128 octets are accepted and echoed; an empty one, or longer than 128, is malformed")
+    func nonceLengths() throws {
+        // setup: a CertID from a real request (openssl, no nonce)
+        let hierarchy = try TestHierarchy()
+        let (certificate, _) = try hierarchy.issue()
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        _ = try ExternalTool.run(["openssl", "ocsp", "-issuer", try folder.write("i.pem", hierarchy.issuingPEM), "-no_nonce",
+                                  "-cert", try folder.write("l.pem", try certificate.pem), "-reqout", folder.path("req.der")])
+        let plain = try OCSPRequestParser.parse(try folder.read("req.der"))
+        #expect(plain.nonce == nil && plain.queries.count == 1)
+        let der = try folder.read("req.der")
+        // the CertID of its one request
+        let root = try DER.parse(der)
+        guard case .constructed(let outer) = root.content, let tbs = outer.first(where: { _ in true }),
+              case .constructed(let tbsChildren) = tbs.content, let list = tbsChildren.first(where: { _ in true }),
+              case .constructed(let requests) = list.content, let single = requests.first(where: { _ in true }),
+              case .constructed(let singleChildren) = single.content, let certID = singleChildren.first(where: { _ in true }) else {
+            Issue.record("no CertID in openssl's request")
+            return
+        }
+        let certIDBytes = Array(certID.encodedBytes)
+        // act, check
+        for length in [1, 16, 64, 100, 128] {
+            let parsed = try OCSPRequestParser.parse(Self.request(nonceLength: length, certID: certIDBytes))
+            #expect(parsed.nonce == Self.tlv(0x04, [UInt8](repeating: 0xA5, count: length)), "\(length)")
+        }
+        for length in [0, 129] {
+            #expect(throws: OCSPRequestParser.Malformed.self, "\(length)") {
+                try OCSPRequestParser.parse(Self.request(nonceLength: length, certID: certIDBytes))
+            }
+        }
     }
 }

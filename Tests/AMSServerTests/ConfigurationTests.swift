@@ -37,6 +37,18 @@ struct ConfigurationTests {
         #expect(configuration.databasePoolTimeout == 2.5)
     }
 
+    @Test func submissionLimitsAndTheDiskFloorAreRead() throws {
+        let configuration = try AppConfiguration.fromEnvironment([
+            "AMS_REGISTER_PER_ADDRESS_HOUR": "100000", "AMS_REGISTER_GLOBAL_HOUR": "7", "AMS_REGISTER_OPEN_PER_DOMAIN": "9",
+            "AMS_UPLOAD_DISK_FLOOR_MB": "0", "AMS_HTTP_IDLE_SECONDS": "15",
+        ])
+        #expect(configuration.submissionLimits == SubmissionLimits(perAddressPerHour: 100_000, globalPerHour: 7, openPerMailDomain: 9,
+                                                                   freeDiskFloorBytes: 0))
+        #expect(configuration.httpIdleTimeout == 15)
+        #expect(try AppConfiguration.fromEnvironment([:]).submissionLimits == SubmissionLimits())
+        #expect(throws: ConfigurationError.self) { try AppConfiguration.fromEnvironment(["AMS_UPLOAD_DISK_FLOOR_MB": "-1"]) }
+    }
+
     @Test func pkiAddressesAreHTTPEvenWhenThePagesAreHTTPS() throws {
         // setup, act
         let derived = try AppConfiguration.fromEnvironment(["AMS_BASE_URL": "https://ams.bssn.go.id:8443/"])

@@ -111,6 +111,12 @@ public struct AppConfiguration: Sendable {
             guard let parsed = Double(text), parsed > 0 else { throw ConfigurationError("\(key) must be a positive number") }
             return parsed
         }
+        /// A number where 0 means "none" (a floor that is off).
+        func amount(_ key: String, default fallback: Double) throws -> Double {
+            guard let text = value(key) else { return fallback }
+            guard let parsed = Double(text), parsed >= 0 else { throw ConfigurationError("\(key) must be a number, 0 or more") }
+            return parsed
+        }
         func flag(_ key: String) throws -> Bool? {
             guard let text = value(key)?.lowercased() else { return nil }
             switch text {
@@ -188,7 +194,7 @@ public struct AppConfiguration: Sendable {
                 perAddressPerHour: Int(try number("AMS_REGISTER_PER_ADDRESS_HOUR", default: 5)),
                 globalPerHour: Int(try number("AMS_REGISTER_GLOBAL_HOUR", default: 300)),
                 openPerMailDomain: Int(try number("AMS_REGISTER_OPEN_PER_DOMAIN", default: 2000)),
-                freeDiskFloorBytes: Int64(try number("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)),
+                freeDiskFloorBytes: Int64(try amount("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)),
                   httpIdleTimeout: max(1, try number("AMS_HTTP_IDLE_SECONDS", default: 60)))
     }
 

@@ -29,8 +29,14 @@ extension RegistrationService {
         var agencyPersons = Set<String>(), caPersons = Set<String>()
         for event in request.events {
             guard let actor = event.actorID else { continue }
-            if event.level == "agency" { agencyActors.insert(actor); event.actorNIK.map { agencyPersons.insert($0) } }
-            if event.level == "ca" { caActors.insert(actor); event.actorNIK.map { caPersons.insert($0) } }
+            if event.level == "agency" {
+                agencyActors.insert(actor)
+                if let nik = event.actorNIK { agencyPersons.insert(nik) }
+            }
+            if event.level == "ca" {
+                caActors.insert(actor)
+                if let nik = event.actorNIK { caPersons.insert(nik) }
+            }
         }
         return RegistrationFacts(agencyID: request.$agency.id, status: request.status, applicantEmail: request.email,
                                  applicantNIK: request.nik, agencyLevelActors: agencyActors, caLevelActors: caActors,
