@@ -19,9 +19,7 @@ extension AccountService {
     func updateProfile(_ user: UserModel, fullName: String, position: String, email: String, currentPassword: String,
                        context: AuditContext) async throws -> ProfileUpdate {
         var problems: [String: String] = [:]
-        let name = PersonName(fullName)
-        if name == nil { problems["fullName"] = "error_invalid_name" }
-        if let name, name.value.count > CertificateProfile.nameAttributeLimit { problems["fullName"] = "error_name_too_long_for_certificate" }
+        let name = RegistrationService.holderName(fullName, problems: &problems)
         let newPosition = RegistrationService.plainText(position, range: 2...200)
         if newPosition == nil { problems["position"] = "error_invalid_text" }
         let address = EmailAddress(email)

@@ -72,12 +72,11 @@ struct AgencyService: Sendable {
     /// The full name (3–200 characters) and the certificate name: required, at most 64 characters, when the full name
     /// does not fit a certificate's organizationName (X.520: 64); nil when the full name fits and none is given.
     static func names(_ input: AgencyInput, problems: inout [String: ValidationError.Message]) -> (String, String?) {
-        func plain(_ text: String) -> Bool { !text.unicodeScalars.contains { $0.properties.generalCategory == .control } }
         let name = input.name.trimmingCharacters(in: .whitespaces)
-        if !(3...200).contains(name.count) || !plain(name) { problems["name"] = .init("error_invalid_agency_name") }
+        if RegistrationService.plainText(name, range: 3...200) == nil { problems["name"] = .init("error_invalid_agency_name") }
         let certificateName = input.certificateName.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let limit = CertificateProfile.nameAttributeLimit
-        if let certificateName, !(3...limit).contains(certificateName.count) || !plain(certificateName) {
+        if let certificateName, RegistrationService.plainText(certificateName, range: 3...limit) == nil {
             problems["certificateName"] = .init("error_certificate_name_length", ["limit": String(limit)])
         } else if certificateName == nil, name.count > limit {
             problems["certificateName"] = .init("error_certificate_name_needed", ["limit": String(limit), "length": String(name.count)])

@@ -1,5 +1,4 @@
 import AMSCore
-import AMSPKI
 import Fluent
 import Foundation
 
@@ -19,9 +18,7 @@ extension RegistrationService {
         var problems: [String: String] = [:]
         let phone = Self.normalisedPhone(correction.phone)
         if phone == nil { problems["phone"] = "error_invalid_phone" }
-        let unit = Self.plainText(correction.unit, range: 2...200)
-        if unit == nil { problems["unit"] = "error_invalid_text" }
-        if let unit, unit.count > CertificateProfile.nameAttributeLimit { problems["unit"] = "error_unit_too_long_for_certificate" }
+        let unit = Self.unitName(correction.unit, problems: &problems)
         let position = Self.plainText(correction.position, range: 2...200)
         if position == nil { problems["position"] = "error_invalid_text" }
         let files: [(RegistrationAttachmentModel.Kind, String, UploadedFile)] = [

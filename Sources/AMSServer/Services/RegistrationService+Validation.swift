@@ -18,10 +18,7 @@ extension RegistrationService {
     /// Checks every field and both documents; collects all problems at once so the form shows them together.
     func validate(_ input: RequestInput) async throws -> (ValidFields, AgencyModel) {
         var problems: [String: String] = [:]
-        let name = PersonName(input.fullName)
-        if name == nil { problems["fullName"] = "error_invalid_name" }
-        // what becomes a certificate's commonName and organizationalUnitName must fit X.520's 64 characters
-        if let name, name.value.count > CertificateProfile.nameAttributeLimit { problems["fullName"] = "error_name_too_long_for_certificate" }
+        let name = Self.holderName(input.fullName, problems: &problems)
         let nip = NIP(input.nip)
         if nip == nil { problems["nip"] = "error_invalid_nip" }
         let nik = NIK(input.nik)
@@ -31,9 +28,7 @@ extension RegistrationService {
         if email == nil { problems["email"] = "error_invalid_email" }
         let phone = Self.normalisedPhone(input.phone)
         if phone == nil { problems["phone"] = "error_invalid_phone" }
-        let unit = Self.plainText(input.unit, range: 2...200)
-        if unit == nil { problems["unit"] = "error_invalid_text" }
-        if let unit, unit.count > CertificateProfile.nameAttributeLimit { problems["unit"] = "error_unit_too_long_for_certificate" }
+        let unit = Self.unitName(input.unit, problems: &problems)
         let position = Self.plainText(input.position, range: 2...200)
         if position == nil { problems["position"] = "error_invalid_text" }
         var agency: AgencyModel?
@@ -80,6 +75,34 @@ extension RegistrationService {
         else if digits.hasPrefix("0") { digits.removeFirst(1) } else { return nil }
         guard (9...13).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0" else { return nil }
         return "+62" + digits
+    }
+
+    /// A holder's full name: a valid person name that fits a certificate's commonName (X.520: 64 characters);
+    /// nil, with the problem recorded under `fullName`, otherwise.
+    static func holderName(_ raw: String, problems: inout [String: String]) -> PersonName? {
+        guard let name = PersonName(raw) else {
+            problems["fullName"] = "error_invalid_name"
+            return nil
+        }
+        guard name.value.count <= CertificateProfile.nameAttributeLimit else {
+            problems["fullName"] = "error_name_too_long_for_certificate"
+            return nil
+        }
+        return name
+    }
+
+    /// A holder's work unit: plain text (2–200 characters) that fits a certificate's organizationalUnitName
+    /// (X.520: 64 characters); nil, with the problem recorded under `unit`, otherwise.
+    static func unitName(_ raw: String, problems: inout [String: String]) -> String? {
+        guard let unit = plainText(raw, range: 2...200) else {
+            problems["unit"] = "error_invalid_text"
+            return nil
+        }
+        guard unit.count <= CertificateProfile.nameAttributeLimit else {
+            problems["unit"] = "error_unit_too_long_for_certificate"
+            return nil
+        }
+        return unit
     }
 
     /// Free text on one line: trimmed, within the length range, no control characters.
