@@ -37,6 +37,10 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooManySubmissions = "too_many_submissions"
         case mailDomainFull = "mail_domain_full"
         case storageFull = "storage_full"
+        // request bodies (uploads) from slow or too many clients
+        case tooManyUploads = "too_many_uploads"
+        case serverBusy = "server_busy"
+        case bodyTooSlow = "body_too_slow"
         // certificates
         case caNotInitialized = "ca_not_initialized"
         case identityNotVerified = "identity_not_verified"

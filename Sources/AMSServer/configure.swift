@@ -84,6 +84,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     app.middleware.use(securityHeaders)
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(BodyReadGuardMiddleware(slots: BodyReadSlots()))
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(SessionMiddleware())
     app.middleware.use(CSRFMiddleware())
@@ -97,6 +98,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
         app.lifecycle.use(FirstAdministratorBootstrap())
         app.lifecycle.use(CertificateAuthorityBootstrap())
         app.lifecycle.use(PeriodicWorker.certificateMaintenance(interval: configuration.certificateMaintenanceInterval))
+        app.lifecycle.use(PeriodicWorker.passwordResets(interval: min(2, configuration.mailPollInterval)))
         app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
     }
 }

@@ -40,13 +40,20 @@ struct ConfigurationTests {
     @Test func submissionLimitsAndTheDiskFloorAreRead() throws {
         let configuration = try AppConfiguration.fromEnvironment([
             "AMS_REGISTER_PER_ADDRESS_HOUR": "100000", "AMS_REGISTER_GLOBAL_HOUR": "7", "AMS_REGISTER_OPEN_PER_DOMAIN": "9",
-            "AMS_UPLOAD_DISK_FLOOR_MB": "0", "AMS_HTTP_IDLE_SECONDS": "15",
+            "AMS_UPLOAD_DISK_FLOOR_MB": "0", "AMS_HTTP_IDLE_SECONDS": "15", "AMS_REGISTER_WORK_BITS": "0",
+            "AMS_HTTP_BODY_SECONDS": "30", "AMS_UPLOADS_PER_ADDRESS": "3", "AMS_UPLOADS_IN_FLIGHT": "10",
         ])
         #expect(configuration.submissionLimits == SubmissionLimits(perAddressPerHour: 100_000, globalPerHour: 7, openPerMailDomain: 9,
-                                                                   freeDiskFloorBytes: 0))
+                                                                   freeDiskFloorBytes: 0, workBits: 0))
         #expect(configuration.httpIdleTimeout == 15)
-        #expect(try AppConfiguration.fromEnvironment([:]).submissionLimits == SubmissionLimits())
-        #expect(throws: ConfigurationError.self) { try AppConfiguration.fromEnvironment(["AMS_UPLOAD_DISK_FLOOR_MB": "-1"]) }
+        #expect(configuration.bodyReads == BodyReadLimits(seconds: 30, perAddress: 3, inFlight: 10))
+        let defaults = try AppConfiguration.fromEnvironment([:])
+        #expect(defaults.submissionLimits == SubmissionLimits() && defaults.submissionLimits.workBits == 20)
+        #expect(defaults.bodyReads == BodyReadLimits(seconds: 120, perAddress: 8, inFlight: 64))
+        for bad in [["AMS_UPLOAD_DISK_FLOOR_MB": "-1"], ["AMS_REGISTER_WORK_BITS": "29"], ["AMS_REGISTER_WORK_BITS": "1.5"],
+                    ["AMS_UPLOADS_PER_ADDRESS": "0"], ["AMS_HTTP_BODY_SECONDS": "soon"]] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try AppConfiguration.fromEnvironment(bad) }
+        }
     }
 
     @Test func pkiAddressesAreHTTPEvenWhenThePagesAreHTTPS() throws {

@@ -18,7 +18,17 @@ struct PasswordResetTests {
             #expect(known.status == unknown.status)
             #expect(known.location == unknown.location)
             #expect(known.location == "/login?notice=reset_sent")
+            // the same work either way (finding: 6.1 vs 4.4 ms): one sealed row queued, nothing else, nothing in clear
+            let queued = try await PasswordResetRequestModel.query(on: t.db).all()
+            #expect(queued.count == 2 && !queued.contains { $0.sealed.contains("budi") || $0.sealed.contains("nobody") })
+            #expect(try await OutboxMessageModel.query(on: t.db).count() == 0)
+            #expect(try await AuditEntryModel.query(on: t.db).filter(\.$action == "account.password_reset_requested").count() == 0)
+            // the reset worker's pass mails the account's owner and audits both
+            #expect(try await AccountService(services: t.services, database: t.db).processPasswordResetRequests() == 2)
             #expect(try await OutboxMessageModel.query(on: t.db).count() == 1)
+            #expect(try await PasswordResetRequestModel.query(on: t.db).count() == 0)
+            let audited = try await AuditEntryModel.query(on: t.db).filter(\.$action == "account.password_reset_requested").all()
+            #expect(audited.map(\.outcome.rawValue).sorted() == ["failure", "success"])
         }
     }
 

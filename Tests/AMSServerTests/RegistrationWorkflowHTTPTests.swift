@@ -198,6 +198,8 @@ struct RegistrationWorkflowHTTPTests {
             // act
             let form = try await cast.agencyOperator.get("/requests/new")
             #expect(form.body.string.contains("action=\"/requests/new\"") && !form.body.string.contains("Diskominfo Provinsi Riau"))
+            // a signed-in operator is asked for no proof of work (that is the public form's)
+            #expect(!form.body.string.contains("data-work-challenge") && !form.body.string.contains("form-work.js"))
             let entered = try await cast.agencyOperator.postMultipart("/requests/new", fields: fields, files: RegistrationRequestTests.files(),
                                                                       from: "/requests/new")
             // check

@@ -10,7 +10,7 @@ import VaporTesting
 struct SlowClientTests {
     /// Sends `bytes` on a fresh connection, then waits up to `wait` seconds: "closed <seconds>" when the server
     /// closes it, "answered" when it answers, "open" when neither happens.
-    static func stall(port: Int, bytes: String, wait: Double) throws -> String {
+    static func stall(port: Int, bytes: String, wait: Double) async throws -> String {
         let script = """
         import socket, sys, time
         s = socket.create_connection(("127.0.0.1", \(port)))
@@ -23,7 +23,7 @@ struct SlowClientTests {
             print("open"); sys.exit()
         print("answered" if data else "closed %.1f" % (time.time() - start))
         """
-        let output = try ExternalTool.run(["python3", "-c", script, bytes])
+        let output = try await ExternalTool.runDetached(["python3", "-c", script, bytes])
         return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + output.stderr
     }
 
@@ -32,14 +32,126 @@ struct SlowClientTests {
             // setup
             let port = try await t.startLiveServer()
             // act, check: headers never finished, and an upload that stops after a few bytes, are both closed
-            let headers = try Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n", wait: 8)
+            let headers = try await Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n", wait: 8)
             #expect(headers.hasPrefix("closed"), "\(headers)")
-            let upload = try Self.stall(port: port, bytes: "POST /register HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: multipart/form-data; boundary=b\\r\\nContent-Length: 4000000\\r\\n\\r\\n--b\\r\\n", wait: 8)
+            let upload = try await Self.stall(port: port, bytes: "POST /register HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: multipart/form-data; boundary=b\\r\\nContent-Length: 4000000\\r\\n\\r\\n--b\\r\\n", wait: 8)
             #expect(upload.hasPrefix("closed"), "\(upload)")
             // a complete request on a fresh connection is still answered
-            let whole = try Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", wait: 8)
+            let whole = try await Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", wait: 8)
             #expect(whole == "answered", "\(whole)")
             await t.stopLiveServer()
+        }
+    }
+
+    /// Runs `script` (Python, given the port as its first argument) and returns what it printed.
+    static func python(_ script: String, port: Int) async throws -> String {
+        let output = try await ExternalTool.runDetached(["python3", "-c", script, String(port)])
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + output.stderr
+    }
+
+    /// The start of an upload to the public form from `address` (via X-Forwarded-For), announcing `length` bytes.
+    static let uploadStart = """
+    import socket, sys, time
+    PORT = int(sys.argv[1])
+    def upload(address, length=4000000):
+        s = socket.create_connection(("127.0.0.1", PORT))
+        s.sendall(("POST /register HTTP/1.1\\r\\nHost: x\\r\\nX-Forwarded-For: %s\\r\\n"
+                   "Content-Type: multipart/form-data; boundary=b\\r\\nContent-Length: %d\\r\\n\\r\\n" % (address, length)).encode())
+        time.sleep(0.2)
+        s.sendall(b"--b\\r\\n")
+        return s
+    def status(s, wait):
+        s.settimeout(wait)
+        try:
+            data = s.recv(64)
+        except socket.timeout:
+            return "open"
+        return data.split(b"\\r\\n")[0].decode() if data else "closed"
+    """
+
+    @Test func aTrickledBodyIsCutOffAtItsDeadline() async throws {
+        try await TestApp.with(.sqlite, tweak: { $0.httpIdleTimeout = 30; $0.bodyReads.seconds = 2; $0.trustForwardedFor = true }) { t in
+            let port = try await t.startLiveServer()
+            // act: a body that keeps coming, a few bytes every half second (never idle), far slower than it announced
+            let answer = try await Self.python(Self.uploadStart + "\n" + """
+            s = upload("198.51.100.20")
+            start = time.time()
+            s.settimeout(0.5)
+            while time.time() - start < 10:
+                try:
+                    data = s.recv(64)
+                    print(data.split(b"\\r\\n")[0].decode(), "%.1f" % (time.time() - start)); break
+                except socket.timeout:
+                    s.sendall(b"x" * 16)
+            else:
+                print("open")
+            """, port: port)
+            // check: 408 at the deadline (2 s), not an open connection; the slot it held is free once the socket goes
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            let seconds = Double(answer.split(separator: " ").last ?? "") ?? 99
+            #expect(seconds >= 1.5 && seconds < 6, "\(answer)")
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+            await t.stopLiveServer()
+        }
+    }
+
+    @Test func oneAddressMaySendAFewBodiesAtOnceAndAllTogetherAreBounded() async throws {
+        try await TestApp.with(.sqlite, tweak: {
+            $0.httpIdleTimeout = 30; $0.bodyReads.perAddress = 2; $0.bodyReads.inFlight = 3; $0.trustForwardedFor = true
+        }) { t in
+            let port = try await t.startLiveServer()
+            // act: two unfinished uploads from one address, a third from it; then one from a second address (the
+            // third body in all), and one from a third address over the global bound
+            let answers = try await Self.python(Self.uploadStart + "\n" + """
+            held = [upload("198.51.100.7"), upload("198.51.100.7")]
+            time.sleep(0.3)
+            third = upload("198.51.100.7")
+            print(status(third, 3))
+            other = upload("203.0.113.9")
+            print(status(other, 1))
+            fourth = upload("192.0.2.44")
+            print(status(fourth, 3))
+            # a page from the busy address is still answered: only bodies count
+            s = socket.create_connection(("127.0.0.1", PORT))
+            s.sendall(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\nX-Forwarded-For: 198.51.100.7\\r\\n\\r\\n")
+            print(status(s, 3))
+            # once the held uploads go away, the address may upload again
+            for h in held: h.close()
+            time.sleep(0.5)
+            print(status(upload("198.51.100.7"), 1))
+            """, port: port)
+            let lines = answers.split(separator: "\n").map(String.init)
+            // check
+            #expect(lines.count == 5, "\(answers)")
+            #expect(lines.first?.hasPrefix("HTTP/1.1 429") == true, "\(answers)")
+            #expect(lines.dropFirst().first == "open", "\(answers)")
+            #expect(lines.dropFirst(2).first?.hasPrefix("HTTP/1.1 503") == true, "\(answers)")
+            #expect(lines.dropFirst(3).first?.hasPrefix("HTTP/1.1 200") == true, "\(answers)")
+            #expect(lines.dropFirst(4).first == "open", "\(answers)")
+            await t.stopLiveServer()
+        }
+    }
+
+    @Test func aFloodOfSubmissionsOverTheSocketIsRefusedAndSignInStillAnswers() async throws {
+        try await TestApp.with(.sqlite, tweak: { $0.submissionLimits.perAddressPerHour = 3 }) { t in
+            let agency = try await t.agency()
+            try await t.user("budi", role: .caOperator)
+            let flooder = t.browser()
+            flooder.live = true
+            // act: six complete submissions from one address over a real socket
+            var answers: [HTTPStatus] = []
+            for index in 1...6 {
+                answers.append(try await flooder.postMultipart("/register", fields: SubmissionLimitTests.person(index, agency: agency),
+                                                               files: RegistrationRequestTests.files(), from: "/register").status)
+            }
+            // check: three taken, the rest refused; nothing of them stored or mailed; sign-in still works
+            #expect(answers.filter { $0 == .tooManyRequests }.count == 3, "\(answers)")
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 3)
+            #expect(try await t.mails(to: "pegawai6@sumbarprov.go.id").isEmpty)
+            let signIn = t.browser()
+            signIn.live = true
+            let answer = try await signIn.signIn("budi", TestApp.password)
+            #expect(answer.status == .ok && !answer.body.string.contains("Terlalu banyak"), "\(answer.status)")
         }
     }
 }

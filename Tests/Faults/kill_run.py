@@ -54,7 +54,7 @@ ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_DATABASE_URL=STORE.url, AMS_LISTEN
            AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none", AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3",
            AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1",
            # the load submits from one address far more often than the public form allows a person
-           AMS_REGISTER_PER_ADDRESS_HOUR="100000", AMS_REGISTER_GLOBAL_HOUR="100000", AMS_UPLOAD_DISK_FLOOR_MB="0",
+           AMS_REGISTER_PER_ADDRESS_HOUR="100000", AMS_REGISTER_GLOBAL_HOUR="100000", AMS_REGISTER_WORK_BITS="0", AMS_UPLOAD_DISK_FLOOR_MB="0",
            LOG_LEVEL=os.environ.get("AMS_FAULT_LOG_LEVEL", "warning"))
 FIGURES = {"requests sent": 0, "answers below 400": 0, "503 answers": 0, "connection failures": 0, "kills": 0, "restarts": 0,
            "SMTP outages": 0, "PostgreSQL restarts": 0}

@@ -17,7 +17,7 @@ struct APIController: RouteCollection {
     static func registerUploadRoute(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
         let limit = uploadMaxBytes * 2 + 64 * 1024
         routes.grouped("api", "v1").grouped(APIKeyAuthenticator())
-            .on(.POST, "requests", body: .collect(maxSize: ByteCount(value: limit)), use: APIController().create)
+            .on(.POST, "requests", bodyLimit: limit, use: APIController().create)
     }
 
     static func summary(_ request: RegistrationRequestModel) -> RequestSummary {

@@ -10,7 +10,7 @@ struct CertificateAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let api = routes.grouped("api", "v1", "certificates").grouped(APIKeyAuthenticator())
         api.get(use: list)
-        api.on(.POST, body: .collect(maxSize: "64kb"), use: create)
+        api.on(.POST, bodyLimit: 64 * 1024, use: create)
         api.get(":certificateID", use: read)
         api.post(":certificateID", "revoke", use: revoke)
     }

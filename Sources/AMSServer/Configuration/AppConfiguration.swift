@@ -42,6 +42,8 @@ public struct AppConfiguration: Sendable {
     /// A connection that sends and receives nothing this long is closed (`AMS_HTTP_IDLE_SECONDS`): half-sent headers
     /// and stalled uploads do not hold a file descriptor and their buffers forever.
     public var httpIdleTimeout: Double = 60
+    /// Bounds on reading request bodies: a deadline, and bodies at once per address and in all.
+    public var bodyReads = BodyReadLimits()
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
@@ -116,6 +118,13 @@ public struct AppConfiguration: Sendable {
             guard let text = value(key) else { return fallback }
             guard let parsed = Double(text), parsed >= 0 else { throw ConfigurationError("\(key) must be a number, 0 or more") }
             return parsed
+        }
+        func workBits() throws -> Int {
+            guard let text = value("AMS_REGISTER_WORK_BITS") else { return 20 }
+            guard let bits = Int(text), (0...28).contains(bits) else {
+                throw ConfigurationError("AMS_REGISTER_WORK_BITS must be a whole number from 0 (off) to 28")
+            }
+            return bits
         }
         func flag(_ key: String) throws -> Bool? {
             guard let text = value(key)?.lowercased() else { return nil }
@@ -194,14 +203,19 @@ public struct AppConfiguration: Sendable {
                 perAddressPerHour: Int(try number("AMS_REGISTER_PER_ADDRESS_HOUR", default: 5)),
                 globalPerHour: Int(try number("AMS_REGISTER_GLOBAL_HOUR", default: 300)),
                 openPerMailDomain: Int(try number("AMS_REGISTER_OPEN_PER_DOMAIN", default: 2000)),
-                freeDiskFloorBytes: Int64(try amount("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024)),
-                  httpIdleTimeout: max(1, try number("AMS_HTTP_IDLE_SECONDS", default: 60)))
+                freeDiskFloorBytes: Int64(try amount("AMS_UPLOAD_DISK_FLOOR_MB", default: 1024) * 1024 * 1024),
+                workBits: try workBits()),
+                  httpIdleTimeout: max(1, try number("AMS_HTTP_IDLE_SECONDS", default: 60)),
+                  bodyReads: BodyReadLimits(seconds: try number("AMS_HTTP_BODY_SECONDS", default: 120),
+                                            perAddress: Int(try number("AMS_UPLOADS_PER_ADDRESS", default: 8)),
+                                            inFlight: Int(try number("AMS_UPLOADS_IN_FLIGHT", default: 64))))
     }
 
-    private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double) -> AppConfiguration {
+    private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits) -> AppConfiguration {
         var copy = self
         copy.submissionLimits = submissionLimits
         copy.httpIdleTimeout = httpIdleTimeout
+        copy.bodyReads = bodyReads
         return copy
     }
 }

@@ -18,19 +18,15 @@ struct CertificateController: RouteCollection {
         certificates.get(use: list)
         let holders = certificates.grouped(RequirePermissionMiddleware { Permissions.canRequestCertificate(actor: $0) })
         holders.get("new", use: showNew)
-        let submit = holders.on(.POST, "new", body: .collect(maxSize: ByteCount(value: Self.formLimit)), use: submitNew)
-        submit.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
+        holders.on(.POST, "new", bodyLimit: Self.formLimit, use: submitNew)
         certificates.get(":certificateID", use: detail)
         certificates.get(":certificateID", "download", ":file", use: download)
-        let approveSelected = certificates.on(.POST, "approve", body: .collect(maxSize: ByteCount(value: Self.formLimit)),
-                                              use: approveSelected)
-        approveSelected.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
+        certificates.on(.POST, "approve", bodyLimit: Self.formLimit, use: approveSelected)
         certificates.post(":certificateID", "approve", use: approve)
         certificates.post(":certificateID", "reject", use: reject)
         certificates.post(":certificateID", "revoke", use: revoke)
         holders.get(":certificateID", "renew", use: showRenew)
-        let renew = holders.on(.POST, ":certificateID", "renew", body: .collect(maxSize: ByteCount(value: Self.formLimit)), use: submitRenew)
-        renew.userInfo[CSRFMiddleware.bodyLimitKey] = Self.formLimit
+        holders.on(.POST, ":certificateID", "renew", bodyLimit: Self.formLimit, use: submitRenew)
         holders.post(":certificateID", "replace", use: replace)
         holders.post(":certificateID", "confirm", use: confirmByHolder)
         holders.post(":certificateID", "decline", use: declineByHolder)

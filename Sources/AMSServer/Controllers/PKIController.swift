@@ -11,7 +11,7 @@ struct PKIController: RouteCollection {
         let pki = routes.grouped("pki")
         pki.get("crl", ":file", use: crl)
         pki.get("ca", ":file", use: caCertificate)
-        pki.on(.POST, "ocsp", body: .collect(maxSize: ByteCount(value: OCSPRequestParser.maximumSize)), use: ocspPost)
+        pki.on(.POST, "ocsp", bodyLimit: OCSPRequestParser.maximumSize, use: ocspPost)
         pki.get("ocsp", "**", use: ocspGet)
     }
 

@@ -14,16 +14,11 @@ struct RegistrationController: RouteCollection {
     /// The upload route, with its own body limit (registered from `routes(_:)` once the limit is known).
     static func registerUploadRoute(_ routes: any RoutesBuilder, uploadMaxBytes: Int) {
         let limit = uploadMaxBytes * 2 + 64 * 1024
-        let route = routes.on(.POST, "register", body: .collect(maxSize: ByteCount(value: limit)), use: RegistrationController().submit)
-        route.userInfo[CSRFMiddleware.bodyLimitKey] = limit
+        routes.on(.POST, "register", bodyLimit: limit, use: RegistrationController().submit)
         let agencyOperators = routes.grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canEnterRequestForApplicant(actor: $0) })
         agencyOperators.get("requests", "new", use: RegistrationController().showOperatorForm)
-        let entered = agencyOperators.on(.POST, "requests", "new", body: .collect(maxSize: ByteCount(value: limit)),
-                                         use: RegistrationController().submit)
-        entered.userInfo[CSRFMiddleware.bodyLimitKey] = limit
-        let resubmit = routes.on(.POST, "status", ":token", "resubmit", body: .collect(maxSize: ByteCount(value: limit)),
-                                 use: RegistrationController().resubmit)
-        resubmit.userInfo[CSRFMiddleware.bodyLimitKey] = limit
+        agencyOperators.on(.POST, "requests", "new", bodyLimit: limit, use: RegistrationController().submit)
+        routes.on(.POST, "status", ":token", "resubmit", bodyLimit: limit, use: RegistrationController().resubmit)
     }
 
     @Sendable func showForm(req: Request) async throws -> Response {
@@ -47,10 +42,14 @@ struct RegistrationController: RouteCollection {
         let agencies = try await agencyQuery.all()
         let options = [SelectOption(value: "", label: req.localized("register_choose_agency"), selected: (form["agencyID"] ?? "").isEmpty)]
             + agencies.map { SelectOption(value: $0.id!.uuidString, label: $0.name, selected: form["agencyID"] == $0.id!.uuidString) }
+        let isPublic = operatorEntering(req) == nil
+        let challenge = isPublic && req.ams.configuration.submissionLimits.workBits > 0
+            ? req.ams.formChallenge.issue(now: req.ams.clock.now, random: req.ams.random) : nil
         return try await req.renderPage("register", titleKey: "register_title",
-                                        page: FormPage(action: operatorEntering(req) == nil ? "/register" : "/requests/new",
+                                        page: FormPage(action: isPublic ? "/register" : "/requests/new",
                                                        intro: req.localized("register_intro", req.uploadMessageArguments), form: form,
-                                                       agencies: agencies.isEmpty ? [] : options, errors: errors), status: status)
+                                                       agencies: agencies.isEmpty ? [] : options, errors: errors, challenge: challenge),
+                                        status: status)
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
@@ -64,8 +63,9 @@ struct RegistrationController: RouteCollection {
                 let submitted = try await service.submit(input, enteredBy: enteredBy, context: req.auditContext)
                 return req.redirect(to: "/requests/\(submitted.request.id!.uuidString)?notice=request_created")
             }
+            let nonce = try Self.spendableChallenge(body, on: req)
             // the same answer whether a request was recorded or an open one exists (its owner was mailed)
-            _ = try await service.submitPublicly(input, context: req.auditContext)
+            _ = try await service.submitPublicly(input, challengeNonce: nonce, context: req.auditContext)
             return req.redirect(to: "/register/submitted")
         } catch let invalid as ValidationError {
             let errors = req.formErrors(invalid)
@@ -73,6 +73,17 @@ struct RegistrationController: RouteCollection {
                         "agencyID": input.agencyID, "unit": input.unit, "position": input.position]
             return try await renderForm(req, form: kept.mapValues { LogSafe.field($0, limit: 300) }, errors: errors,
                                         status: .unprocessableEntity)
+        }
+    }
+
+    /// The nonce of the public form's solved proof of work (``FormChallenge``), or nil when none is asked for.
+    private static func spendableChallenge(_ body: RegistrationRequestBody, on req: Request) throws -> String? {
+        guard req.ams.configuration.submissionLimits.workBits > 0 else { return nil }
+        switch req.ams.formChallenge.check(challenge: body.challenge, work: body.work, now: req.ams.clock.now) {
+        case .solved(let nonce, _): return nonce
+        case .missing: throw ValidationError(["challenge": "error_challenge_missing"])
+        case .expired: throw ValidationError(["challenge": "error_challenge_expired"])
+        case .forged, .unsolved: throw ValidationError(["challenge": "error_challenge_unsolved"])
         }
     }
 

@@ -14,6 +14,9 @@ struct RegistrationRequestBody: Content {
     var position: String?
     var recommendationLetter: File?
     var jobDecree: File?
+    /// The public form's proof of work (``FormChallenge``): the challenge served with the form and the counter found.
+    var challenge: String?
+    var work: String?
 
     /// The service's input, each field cut at its ``FieldLimit``.
     func input(agencyID: String, locale: AppLocale) -> RegistrationService.RequestInput {

@@ -5,8 +5,6 @@ import Vapor
 /// match this browser's binding.
 struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
-    /// `Route.userInfo` key for a route's body limit in bytes (set by routes that accept uploads).
-    static let bodyLimitKey = "ams.bodyLimit"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // The JSON API authenticates with bearer keys, never with cookies: a forged cross-site request carries no key.
@@ -15,11 +13,7 @@ struct CSRFMiddleware: AsyncMiddleware {
               !request.url.path.hasPrefix("/pki/") else {
             return try await next.respond(to: request)
         }
-        // A large body (an upload) arrives as a stream; collect it first, up to the route's own limit.
-        if request.body.data == nil {
-            let limit = request.route?.userInfo[Self.bodyLimitKey] as? Int ?? request.application.routes.defaultMaxBodySize.value
-            _ = try await request.body.collect(max: limit).get()
-        }
+        // A streamed body (an upload) was read by BodyReadGuardMiddleware, up to the route's own limit.
         let candidate = request.headers.first(name: "X-CSRF-Token")
             ?? (try? request.content.get(String.self, at: Self.fieldName))
         guard request.ams.csrf.isValid(candidate, binding: request.csrfBinding) else {

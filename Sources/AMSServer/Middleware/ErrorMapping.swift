@@ -64,8 +64,9 @@ struct ErrorMapping: Sendable {
              .certificateNotActive, .renewalNotOpen, .reverificationRequired, .identityNotVerified: .conflict
         // the input cannot be carried out as given
         case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus, .checklistIncomplete: .unprocessableEntity
-        case .caNotInitialized, .storageFull: .serviceUnavailable
-        case .tooManySubmissions: .tooManyRequests
+        case .caNotInitialized, .storageFull, .serverBusy: .serviceUnavailable
+        case .tooManySubmissions, .tooManyUploads: .tooManyRequests
+        case .bodyTooSlow: .requestTimeout
         case .mailDomainFull: .unprocessableEntity
         case .auditHeadMissing: .internalServerError
         default: .badRequest

@@ -52,5 +52,5 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     }
 
     /// Refusals that pass with time: when to try again.
-    private static let retryAfterSeconds: [DomainError.Code: Int] = [.tooManySubmissions: 3600, .storageFull: 600]
+    private static let retryAfterSeconds: [DomainError.Code: Int] = [.tooManySubmissions: 3600, .storageFull: 600, .tooManyUploads: 30, .serverBusy: 30]
 }

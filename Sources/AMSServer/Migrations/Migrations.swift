@@ -30,5 +30,9 @@ enum Migrations {
         CreateSubmissionLog(),
         // 012: the agency's name in certificates
         UpdateAgenciesAddCertificateName(),
+        // 013: the proof-of-work challenge each public-form submission spent
+        UpdateSubmissionLogAddChallenge(),
+        // 014: password-reset requests queued for the reset worker
+        CreatePasswordResetRequests(),
     ]
 }

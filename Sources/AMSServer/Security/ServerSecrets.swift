@@ -7,6 +7,8 @@ public struct ServerSecrets: Sendable {
     public let auditChainKey: SymmetricKey
     public let outboxSealingKey: SymmetricKey
     public let csrfKey: SymmetricKey
+    /// Signs the public form's proof-of-work challenges (``FormChallenge``).
+    public let formChallengeKey: SymmetricKey
 
     public init(masterKey: SymmetricKey) {
         func derive(_ purpose: String) -> SymmetricKey {
@@ -16,6 +18,7 @@ public struct ServerSecrets: Sendable {
         self.auditChainKey = derive("audit-chain")
         self.outboxSealingKey = derive("outbox-sealing")
         self.csrfKey = derive("csrf")
+        self.formChallengeKey = derive("form-challenge")
     }
 
     /// Reads the 32-byte key (64 hex digits) from `path`, creating it with mode 0600 on first use.

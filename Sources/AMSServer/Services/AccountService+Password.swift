@@ -1,5 +1,6 @@
 import AMSCore
 import Fluent
+import SQLKit
 import Foundation
 
 extension AccountService {
@@ -48,28 +49,62 @@ extension AccountService {
 
     static let resetLinksPerHour = 3
 
-    /// Starts a reset: mails a single-use link if the identifier names an active account. The caller answers the
-    /// same either way, so nobody learns whether an account exists.
+    /// Receives a reset request from the form: whatever was typed is queued, sealed, for the reset worker
+    /// (``processPasswordResetRequests(limit:)``). The form's answer does the same work, and so takes the same time,
+    /// whether or not the identifier names an account (one insert of one sealed row): nobody learns from it whether
+    /// an account exists.
     func requestPasswordReset(identifier raw: String, context: AuditContext) async throws {
+        let content = PasswordResetRequestModel.Content(identifier: String(raw.prefix(254)), clientAddress: context.clientAddress,
+                                                        requestID: context.requestID)
+        let id = UUID()
+        let sealed = try services.sealer.seal(value: content, binding: id.uuidString)
+        try await PasswordResetRequestModel(id: id, sealed: sealed, requestedAt: services.clock.now).create(on: database)
+    }
+
+    /// The reset worker's pass: for each queued request, oldest first, mails a single-use link if the identifier
+    /// names an active account (at most ``resetLinksPerHour`` per account), and audits the outcome. Each request is
+    /// taken out of the queue in the transaction that acts on it, so it is handled once even with several workers.
+    /// Returns how many requests were handled.
+    @discardableResult
+    func processPasswordResetRequests(limit: Int = 100) async throws -> Int {
+        let queued = try await PasswordResetRequestModel.query(on: database).sort(\.$requestedAt).limit(limit).all()
+        for row in queued {
+            let content = try? services.sealer.open(PasswordResetRequestModel.Content.self, row.sealed, binding: row.id!.uuidString)
+            let context = AuditContext(actorID: nil, actorName: "", actorRole: "anonymous",
+                                       clientAddress: content?.clientAddress ?? "", requestID: content?.requestID ?? "-")
+            try await mailResetLink(identifier: content?.identifier ?? "", request: row.id!, context: context)
+        }
+        return queued.count
+    }
+
+    /// One queued request: the link and its mail, or the audit entry saying why none was sent, in one transaction
+    /// with the request's removal from the queue.
+    private func mailResetLink(identifier raw: String, request: UUID, context: AuditContext) async throws {
         let identifier = String(raw.trimmingCharacters(in: .whitespaces).lowercased().prefix(254))
         let user = try await UserModel.query(on: database)
             .group(.or) { $0.filter(\.$username == identifier).filter(\.$email == identifier) }
             .first()
+        let now = services.clock.now
         guard let user, user.isActive else {
             // what was typed is not recorded: it may be anything (a password in the wrong field)
-            try await services.audit.appendAlone(.passwordResetRequested, outcome: .failure, context: context,
-                                                 targetType: "account", targetID: user?.username ?? "",
-                                                 details: ["reason": user == nil ? "unknown_account" : "account_disabled"], on: database)
+            try await WriteTransaction.run(on: database) { [services] db in
+                guard try await Self.dequeue(request, on: db) else { return }
+                try await services.audit.append(.passwordResetRequested, outcome: .failure, context: context,
+                                                targetType: "account", targetID: user?.username ?? "",
+                                                details: ["reason": user == nil ? "unknown_account" : "account_disabled"], on: db)
+            }
             return
         }
-        let now = services.clock.now
         let lifetime = services.configuration.tokenPolicy.passwordResetLifetime
         // At most three links per account per hour: a stranger cannot flood someone's mailbox.
         let recent = try await PasswordResetTokenModel.query(on: database).filter(\.$user.$id == user.id!)
             .filter(\.$createdAt > now.addingTimeInterval(-3600)).count()
         guard recent < Self.resetLinksPerHour else {
-            try await services.audit.appendAlone(.passwordResetRequested, outcome: .denied, context: context, targetType: "user",
-                                                 targetID: user.id!.uuidString, details: ["reason": "rate_limited"], on: database)
+            try await WriteTransaction.run(on: database) { [services] db in
+                guard try await Self.dequeue(request, on: db) else { return }
+                try await services.audit.append(.passwordResetRequested, outcome: .denied, context: context, targetType: "user",
+                                                targetID: user.id!.uuidString, details: ["reason": "rate_limited"], on: db)
+            }
             return
         }
         let token = services.newToken().value
@@ -77,6 +112,7 @@ extension AccountService {
         let message = services.mail.compose(to: user, template: "password_reset",
                                             arguments: ["username": user.username, "url": link, "minutes": String(Int(lifetime / 60))])
         try await WriteTransaction.run(on: database) { [self] db in
+            guard try await Self.dequeue(request, on: db) else { return }
             // Only the newest link works.
             try await PasswordResetTokenModel.query(on: db).filter(\.$user.$id == user.id!).filter(\.$usedAt == nil)
                 .set(\.$usedAt, to: now).update()
@@ -86,6 +122,14 @@ extension AccountService {
                                             targetID: user.id!.uuidString, on: db)
             try await services.outbox.enqueue(message, context: context, on: db)
         }
+    }
+
+    /// Takes a request out of the queue; false when another worker took it first (it then waited for that worker's
+    /// transaction on the row's lock and found it gone).
+    private static func dequeue(_ request: UUID, on db: any Database) async throws -> Bool {
+        // both engines AMS runs on are SQL databases
+        let removed = try await (db as! any SQLDatabase).delete(from: PasswordResetRequestModel.schema).where("id", .equal, request).returning("id").all()
+        return !removed.isEmpty
     }
 
     /// The reset link's account, if the link is still usable.

@@ -47,11 +47,16 @@ struct RegistrationService: Sendable {
     /// answers as for a new request).
     ///
     /// The form is bounded (``SubmissionLimits``): submissions per client address and in all per hour, and open
-    /// requests per mail domain; each accepted submission is logged with its address (not its content).
-    func submitPublicly(_ input: RequestInput, context: AuditContext) async throws -> Submitted? {
+    /// requests per mail domain; each accepted submission is logged with its address (not its content) and the
+    /// proof-of-work challenge it spent (`challengeNonce`, checked by the caller with ``FormChallenge``), which no
+    /// other submission may spend again. Log rows older than both the hour and a challenge's life are deleted.
+    func submitPublicly(_ input: RequestInput, challengeNonce: String?, context: AuditContext) async throws -> Submitted? {
         let limits = services.configuration.submissionLimits
         let now = services.clock.now
         let hourAgo = now.addingTimeInterval(-3600)
+        if let challengeNonce, try await SubmissionLogModel.query(on: database).filter(\.$challengeNonce == challengeNonce).count() > 0 {
+            throw invalid(["challenge": "error_challenge_spent"])
+        }
         let fromAddress = try await SubmissionLogModel.query(on: database).filter(\.$clientAddress == context.clientAddress)
             .filter(\.$occurredAt > hourAgo).count()
         let fromEveryone = try await SubmissionLogModel.query(on: database).filter(\.$occurredAt > hourAgo).count()
@@ -63,19 +68,24 @@ struct RegistrationService: Sendable {
         let openInDomain = try await RegistrationRequestModel.query(on: database).filter(\.$email ~= "@" + domain)
             .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested]).count()
         guard openInDomain < limits.openPerMailDomain else { throw DomainError(.mailDomainFull, "open requests of \(domain) at the cap") }
-        let logged = SubmissionLogModel(clientAddress: context.clientAddress, occurredAt: now)
+        let logged = SubmissionLogModel(clientAddress: context.clientAddress, occurredAt: now, challengeNonce: challengeNonce)
+        let forgetBefore = now.addingTimeInterval(-max(3600, limits.challengeLifetime))
+        let log: @Sendable (any Database) async throws -> Void = { db in
+            try await SubmissionLogModel.query(on: db).filter(\.$occurredAt < forgetBefore).delete()
+            try await logged.create(on: db)
+        }
         if let open = try await openRequest(nik: fields.nik, email: fields.email) {
             let notice = services.mail.compose(to: open.email, name: open.fullName, locale: open.language, template: "duplicate_request",
                                                arguments: ["tracking": open.trackingNumber])
             try await WriteTransaction.run(on: database) { [services] db in
-                try await logged.create(on: db)
+                try await log(db)
                 try await services.audit.append(.registrationSubmitted, outcome: .denied, context: context, targetType: "registration",
                                                 targetID: open.trackingNumber, details: ["reason": "open_request_exists"], on: db)
                 try await services.outbox.enqueue(notice, context: context, on: db)
             }
             return nil
         }
-        return try await record(input, fields, agency: agency, enteredBy: nil, context: context) { db in try await logged.create(on: db) }
+        return try await record(input, fields, agency: agency, enteredBy: nil, context: context, alsoInTransaction: log)
     }
 
     /// Refuses to store documents while the attachment folder's file system is under the free-space floor.

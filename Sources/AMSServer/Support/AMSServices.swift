@@ -34,6 +34,10 @@ package struct AMSServices: Sendable {
     var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }
     var sealer: MailSealer { MailSealer(key: secrets.outboxSealingKey) }
     var csrf: CSRFTokens { CSRFTokens(key: secrets.csrfKey) }
+    var formChallenge: FormChallenge {
+        FormChallenge(key: secrets.formChallengeKey, bits: configuration.submissionLimits.workBits,
+                      lifetime: configuration.submissionLimits.challengeLifetime)
+    }
     var initialPasswords: InitialPasswordGenerator { InitialPasswordGenerator(random: random) }
     var mail: MailComposer { MailComposer() }
     var outbox: Outbox {

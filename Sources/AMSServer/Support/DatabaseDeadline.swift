@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import NIOCore
 
 /// Bounds how long one piece of database work may take before its caller gets an error instead of an answer.
@@ -20,28 +19,9 @@ enum DatabaseDeadline {
 
     static func run<T: Sendable>(seconds: Double, on eventLoop: any EventLoop,
                                  _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        let outcome = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(nil)
-        let finish: @Sendable (Result<T, any Error>) -> Void = { result in
-            outcome.withLockedValue { continuation in
-                continuation?.resume(with: result)
-                continuation = nil
-            }
-        }
-        return try await withCheckedThrowingContinuation { continuation in
-            outcome.withLockedValue { $0 = continuation }
-            let timer = eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
-                finish(.failure(Exceeded(seconds: seconds)))
-            }
-            Task {
-                do {
-                    let value = try await operation()
-                    timer.cancel()
-                    finish(.success(value))
-                } catch {
-                    timer.cancel()
-                    finish(.failure(error))
-                }
-            }
+        switch try await Deadline.race(seconds: seconds, on: eventLoop, operation) {
+        case .finished(let value): return value
+        case .timedOut: throw Exceeded(seconds: seconds)
         }
     }
 }

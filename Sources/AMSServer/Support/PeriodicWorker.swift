@@ -66,6 +66,17 @@ extension PeriodicWorker {
         }
     }
 
+    /// Password-reset requests queued by the form: links made and mailed (into the outbox; delivered by the mail pass).
+    static func passwordResets(interval: Double) -> PeriodicWorker {
+        PeriodicWorker(name: "password resets", interval: interval) { application in
+            let service = AccountService(services: application.ams, database: application.db)
+            return {
+                let handled = try await service.processPasswordResetRequests()
+                return handled == 0 ? nil : ["handled": "\(handled)"]
+            }
+        }
+    }
+
     /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in

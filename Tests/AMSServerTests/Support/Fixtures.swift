@@ -51,7 +51,9 @@ extension TestApp {
         return try #require(try await service.load(submitted.request.id!))
     }
 
+    /// The outbox's mail to `recipient`, after a pass of the reset worker (what `ams serve` runs every two seconds).
     func mails(to recipient: String) async throws -> [MailMessage] {
+        try await AccountService(services: services, database: db).processPasswordResetRequests()
         let rows = try await OutboxMessageModel.query(on: db).filter(\.$recipient == recipient).sort(\.$createdAt, .descending).all()
         return try rows.compactMap { row in try row.sealedBody.map { try services.sealer.open($0, messageID: row.messageID) } }
     }

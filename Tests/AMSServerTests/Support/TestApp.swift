@@ -43,6 +43,8 @@ struct TestApp {
         configuration.databasePoolTimeout = 60
         // the machine's free disk space is not what the tests are about (one test sets a floor on purpose)
         configuration.submissionLimits.freeDiskFloorBytes = 0
+        // the public form's proof of work: the same code path at a few hundred hashes
+        configuration.submissionLimits.workBits = 8
         tweak(&configuration)
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),

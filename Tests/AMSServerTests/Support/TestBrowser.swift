@@ -1,4 +1,5 @@
 @testable import AMSServer
+import Crypto
 import Foundation
 import NIOHTTP1
 import Testing
@@ -53,7 +54,13 @@ final class TestBrowser: @unchecked Sendable {
         if let csrf {
             fields["_csrf"] = csrf
         } else {
-            fields["_csrf"] = Self.csrfToken(in: try await get(page ?? path).body.string)
+            let html = try await get(page ?? path).body.string
+            fields["_csrf"] = Self.csrfToken(in: html)
+            // what form-work.js does in a real browser, unless the test brings its own stamp
+            if fields["challenge"] == nil, let challenge = Self.attribute("data-work-challenge", in: html) {
+                fields["challenge"] = challenge
+                fields["work"] = Self.solve(challenge)
+            }
         }
         let boundary = "----amsboundary\(UUID().uuidString)"
         var body = ByteBuffer()
@@ -97,6 +104,21 @@ final class TestBrowser: @unchecked Sendable {
         guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
         let rest = html[range.upperBound...]
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    static func attribute(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: name + "=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    /// The counter that solves a proof-of-work challenge of the public form (``FormChallenge``).
+    static func solve(_ challenge: String) -> String {
+        let parts = challenge.split(separator: ".").map(String.init)
+        let bits = Int(parts[1])!
+        var counter = 0
+        while FormChallenge.leadingZeroBits(Array(SHA256.hash(data: Data("\(parts[2]):\(counter)".utf8)))) < bits { counter += 1 }
+        return String(counter)
     }
 
     static func encode(_ text: String) -> String {

@@ -10,6 +10,8 @@ extension RegistrationController {
         let form: [String: String]
         let agencies: [SelectOption]
         let errors: FormErrors
+        /// The public form's proof-of-work challenge (``FormChallenge``); nil on an operator's form.
+        let challenge: String?
     }
 
     struct SubmittedPage: Encodable {
