@@ -54,41 +54,72 @@ struct PKIController: RouteCollection {
     // The two OCSP routes are normally answered by OCSPFastPathResponder before the middleware chain; these
     // handlers give the same answers when a request reaches the router (and keep the routes in the route table).
     @Sendable func ocspPost(req: Request) async throws -> Response {
-        try await Self.ocspAnswer(req.body.data.map { Array($0.readableBytesView) } ?? [], cacheable: false, services: req.ams,
+        try await Self.ocspAnswer(req.body.data.map { Array($0.readableBytesView) } ?? [], get: nil, services: req.ams,
                                   database: req.db, on: req.eventLoop).get()
     }
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
     @Sendable func ocspGet(req: Request) async throws -> Response {
-        try await Self.ocspAnswer(Self.ocspRequest(get: req.parameters.getCatchall().joined(separator: "/")), cacheable: true,
+        try await Self.ocspAnswer(Self.ocspRequest(get: req.parameters.getCatchall().joined(separator: "/")), get: req.headers,
                                   services: req.ams, database: req.db, on: req.eventLoop).get()
     }
 
+    /// Any other method on the responder's URLs (answered by ``OCSPFastPathResponder``): 405 with the methods it takes.
+    static func ocspMethodNotAllowed() -> Response {
+        let response = Response(status: .methodNotAllowed)
+        response.headers.replaceOrAdd(name: .allow, value: "GET, POST")
+        return response
+    }
+
     /// The OCSP answer to a DER request (nil: a GET path part that is no request): made at once on `eventLoop` when
-    /// nothing must be awaited, otherwise in one task that reads the database.
-    static func ocspAnswer(_ body: [UInt8]?, cacheable: Bool, services: AMSServices, database: any Database,
+    /// nothing must be awaited, otherwise in one task that reads the database. `get` holds a GET request's headers
+    /// (its answer may be cached by HTTP caches, RFC 5019 §6.2); nil for a POST.
+    static func ocspAnswer(_ body: [UInt8]?, get: HTTPHeaders?, services: AMSServices, database: any Database,
                            on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
-        guard let body else { return eventLoop.makeSucceededFuture(ocspResponse(OCSPResponseBuilder.malformedRequest, cacheable: false)) }
+        let now = services.clock.now
+        guard let body else {
+            return eventLoop.makeSucceededFuture(ocspResponse(.uncacheable(OCSPResponseBuilder.malformedRequest), get: get, now: now))
+        }
         let responder = OCSPResponder(services: services)
         switch responder.answerAtOnce(body) {
-        case .answered(let bytes):
-            return eventLoop.makeSucceededFuture(ocspResponse(bytes, cacheable: cacheable))
+        case .answered(let answer):
+            return eventLoop.makeSucceededFuture(ocspResponse(answer, get: get, now: now))
         case .needsDatabase(let request):
-            return eventLoop.makeFutureWithTask { ocspResponse(await responder.respond(to: request, on: database), cacheable: cacheable) }
+            return eventLoop.makeFutureWithTask { ocspResponse(await responder.respond(to: request, on: database), get: get, now: now) }
         }
     }
 
-    /// The DER request of a GET path part; nil when it cannot be one.
+    /// The DER request of a GET path part; nil when it cannot be one. Base64 as RFC 6960 has it, and also base64url
+    /// and base64 without its padding, which some clients send.
     static func ocspRequest(get encoded: String) -> [UInt8]? {
-        let text = encoded.removingPercentEncoding ?? encoded
-        guard text.utf8.count <= OCSPRequestParser.maximumSize * 2, let data = Data(base64Encoded: text) else { return nil }
-        return Array(data)
+        var text = (encoded.removingPercentEncoding ?? encoded).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard text.utf8.count <= OCSPRequestParser.maximumSize * 2 else { return nil }
+        if text.utf8.count % 4 != 0 { text += String(repeating: "=", count: 4 - text.utf8.count % 4) }
+        return Data(base64Encoded: text).map(Array.init)
     }
 
-    static func ocspResponse(_ bytes: [UInt8], cacheable: Bool) -> Response {
-        let response = Response(status: .ok, body: .init(data: Data(bytes)))
-        response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response")
-        response.headers.replaceOrAdd(name: .cacheControl, value: cacheable ? "public, max-age=300, no-transform" : "no-store")
+    /// How long an HTTP cache may keep a GET answer at most (a revocation reaches clients behind caches within it).
+    static let ocspMaxAge: TimeInterval = 300
+
+    /// The HTTP response of an OCSP answer. A GET answer that caches may keep carries, as RFC 5019 §6.2 recommends,
+    /// `Last-Modified` (thisUpdate), `Expires` (nextUpdate), an `ETag` of the response and a `max-age` that never
+    /// outlives nextUpdate; a matching `If-None-Match` gets 304. Everything else is `no-store`.
+    static func ocspResponse(_ answer: OCSPResponder.Answer, get: HTTPHeaders?, now: Date) -> Response {
+        guard let get, let window = answer.cacheableUntil else {
+            let response = Response(status: .ok, body: .init(data: Data(answer.bytes)))
+            response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response")
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        }
+        let tag = "\"" + TokenDigest.sha256Hex(answer.bytes).prefix(32) + "\""
+        let notModified = get[.ifNoneMatch].contains { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == tag } }
+        let response = notModified ? Response(status: .notModified) : Response(status: .ok, body: .init(data: Data(answer.bytes)))
+        if !notModified { response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response") }
+        let maxAge = max(0, Int(min(ocspMaxAge, window.upperBound.timeIntervalSince(now))))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
+        response.headers.replaceOrAdd(name: .lastModified, value: window.lowerBound.rfc1123)
+        response.headers.replaceOrAdd(name: .expires, value: window.upperBound.rfc1123)
+        response.headers.replaceOrAdd(name: .eTag, value: tag)
         return response
     }
 }

@@ -26,7 +26,7 @@ struct OCSPFastPathResponder: Responder {
         if request.method == .POST, path == Self.postPath {
             route = Self.postPath
             answer = request.body.collect(max: OCSPRequestParser.maximumSize).flatMap { buffer in
-                PKIController.ocspAnswer(buffer.map { Array($0.readableBytesView) } ?? [], cacheable: false, services: services,
+                PKIController.ocspAnswer(buffer.map { Array($0.readableBytesView) } ?? [], get: nil, services: services,
                                          database: database, on: request.eventLoop)
             }.flatMapErrorThrowing { error in
                 // the only failure of collecting: more than an OCSP request can be
@@ -35,8 +35,11 @@ struct OCSPFastPathResponder: Responder {
             }
         } else if request.method == .GET, path.hasPrefix(Self.getPrefix) {
             route = Self.getPrefix + "**"
-            answer = PKIController.ocspAnswer(PKIController.ocspRequest(get: String(path.dropFirst(Self.getPrefix.count))), cacheable: true,
+            answer = PKIController.ocspAnswer(PKIController.ocspRequest(get: String(path.dropFirst(Self.getPrefix.count))), get: request.headers,
                                               services: services, database: database, on: request.eventLoop)
+        } else if path == Self.postPath || path.hasPrefix(Self.getPrefix), ![.GET, .POST, .HEAD].contains(request.method) {
+            route = path == Self.postPath ? Self.postPath : Self.getPrefix + "**"
+            answer = request.eventLoop.makeSucceededFuture(PKIController.ocspMethodNotAllowed())
         } else {
             return next.respond(to: request)
         }

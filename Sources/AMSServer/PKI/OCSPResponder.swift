@@ -11,9 +11,19 @@ import SQLKit
 struct OCSPResponder: Sendable {
     let services: AMSServices
 
+    /// A response to send, and whether HTTP caches may keep it.
+    struct Answer: Sendable {
+        let bytes: [UInt8]
+        /// thisUpdate and nextUpdate of a successful response without a nonce (the same for every client asking);
+        /// nil for an error or a response to one client's nonce, which no cache may keep.
+        let cacheableUntil: ClosedRange<Date>?
+
+        static func uncacheable(_ bytes: [UInt8]) -> Answer { Answer(bytes: bytes, cacheableUntil: nil) }
+    }
+
     /// An answer ready at once, or the parsed request whose answer needs the database (``respond(to:on:)``).
     enum Step: Sendable {
-        case answered([UInt8])
+        case answered(Answer)
         case needsDatabase(OCSPRequestContent)
     }
 
@@ -24,46 +34,50 @@ struct OCSPResponder: Sendable {
         do {
             request = try OCSPRequestParser.parse(body)
         } catch {
-            return .answered(OCSPResponseBuilder.malformedRequest)
+            return .answered(.uncacheable(OCSPResponseBuilder.malformedRequest))
         }
         // an RSA signature takes milliseconds: not on an event loop (the task path signs it)
         guard let loaded = services.caKeys.loadedIfAny, !loaded.responder.key.algorithm.isRSA,
               let statuses = services.ocspStatuses.statuses(of: request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial.hexString))
         else { return .needsDatabase(request) }
-        return .answered((try? answer(request, loaded: loaded, statuses: statuses)) ?? OCSPResponseBuilder.internalError)
+        return .answered((try? answer(request, loaded: loaded, statuses: statuses)) ?? .uncacheable(OCSPResponseBuilder.internalError))
     }
 
-    func respond(to request: OCSPRequestContent, on database: any Database) async -> [UInt8] {
+    func respond(to request: OCSPRequestContent, on database: any Database) async -> Answer {
         let loaded: LoadedAuthorities
         do {
             loaded = try await services.caKeys.current(on: database)
         } catch {
-            return OCSPResponseBuilder.tryLater
+            return .uncacheable(OCSPResponseBuilder.tryLater)
         }
         do {
             let statuses = try await statuses(of: request.queries.filter { loaded.ocsp.isForThisIssuer($0) }.map(\.serial),
                                               issuerID: loaded.issuingID, on: database)
             return try answer(request, loaded: loaded, statuses: statuses)
         } catch {
-            return OCSPResponseBuilder.internalError
+            return .uncacheable(OCSPResponseBuilder.internalError)
         }
     }
 
     /// Signs the answer (or reuses a signed one: a single query without a nonce, same status, still fresh).
     private func answer(_ request: OCSPRequestContent, loaded: LoadedAuthorities,
-                        statuses: [String: OCSPCertificateStatus]) throws -> [UInt8] {
+                        statuses: [String: OCSPCertificateStatus]) throws -> Answer {
         let answers = request.queries.map { query in
             (query: query, status: loaded.ocsp.isForThisIssuer(query) ? statuses[query.serial.hexString] ?? .unknown : .unknown)
         }
         let now = services.clock.now
+        let validity = loaded.ocsp.validity
         if request.nonce == nil, answers.count == 1 {
             let key = OCSPResponseCache.Key(certID: answers[0].query.certIDDER, status: answers[0].status)
-            if let cached = services.ocspCache.response(for: key, now: now) { return cached }
+            if let cached = services.ocspCache.response(for: key, now: now) {
+                return Answer(bytes: cached.response, cacheableUntil: cached.producedAt...cached.producedAt.addingTimeInterval(validity))
+            }
             let response = try loaded.ocsp.successful(answers: answers, nonce: nil, producedAt: now)
             services.ocspCache.store(response, for: key, producedAt: now)
-            return response
+            return Answer(bytes: response, cacheableUntil: now...now.addingTimeInterval(validity))
         }
-        return try loaded.ocsp.successful(answers: answers, nonce: request.nonce, producedAt: now)
+        let response = try loaded.ocsp.successful(answers: answers, nonce: request.nonce, producedAt: now)
+        return Answer(bytes: response, cacheableUntil: request.nonce == nil ? now...now.addingTimeInterval(validity) : nil)
     }
 
     /// ``lookUp(_:issuerID:on:)`` through the statuses this process keeps (``OCSPStatusCache``).

@@ -10,7 +10,7 @@ final class OCSPResponseCache: Sendable {
         let status: OCSPCertificateStatus
     }
 
-    private struct Entry: Sendable {
+    struct Entry: Sendable {
         let response: [UInt8]
         let producedAt: Date
     }
@@ -24,11 +24,11 @@ final class OCSPResponseCache: Sendable {
         self.capacity = capacity
     }
 
-    func response(for key: Key, now: Date) -> [UInt8]? {
+    func response(for key: Key, now: Date) -> Entry? {
         entries.withLockedValue { entries in
             guard let entry = entries[key] else { return nil }
             let age = now.timeIntervalSince(entry.producedAt)
-            return age >= 0 && age < refreshAfter ? entry.response : nil
+            return age >= 0 && age < refreshAfter ? entry : nil
         }
     }
 
