@@ -36,6 +36,15 @@ struct RegistrationPermissionsTests {
         case .caOperator: #expect(!agencyOperator && caOperator)
         case .applicant: #expect(!agencyOperator && !caOperator)
         case .eitherOperator: #expect(agencyOperator && !caOperator)  // before confirmation: the agency's turn
+        case .responsibleOperator: #expect(agencyOperator && !caOperator)  // a submitted request lies with the agency
+        }
+    }
+
+    @Test func aRequestIsClosedByTheOperatorsItLiesWith() {
+        for status in RegistrationStatus.allCases where !status.isClosed {
+            let agencyMay = Permissions.canApply(.close, actor: actor(.agencyOperator, agency: agency), request: request(status))
+            let caMay = Permissions.canApply(.close, actor: actor(.caOperator), request: request(status))
+            #expect(agencyMay == !status.liesWithCA && caMay == status.liesWithCA, "\(status)")
         }
     }
 

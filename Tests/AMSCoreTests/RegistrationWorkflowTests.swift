@@ -5,16 +5,17 @@ import Testing
 struct RegistrationWorkflowTests {
     /// The complete table: for every status, the events it accepts and where each leads. Everything else is refused.
     static let allowed: [RegistrationStatus: [RegistrationEvent: RegistrationStatus]] = [
-        .submitted: [.forwardToCA: .forwardedToCA, .returnToApplicant: .returnedByAgency, .withdraw: .withdrawn],
-        .returnedByAgency: [.resubmit: .submitted, .withdraw: .withdrawn],
-        .forwardedToCA: [.registerIdentity: .activationSent, .requestNewRequest: .newRequestRequested, .withdraw: .withdrawn],
+        .submitted: [.forwardToCA: .forwardedToCA, .returnToApplicant: .returnedByAgency, .withdraw: .withdrawn, .close: .closed],
+        .returnedByAgency: [.resubmit: .submitted, .withdraw: .withdrawn, .close: .closed],
+        .forwardedToCA: [.registerIdentity: .activationSent, .requestNewRequest: .newRequestRequested, .withdraw: .withdrawn, .close: .closed],
         .newRequestRequested: [:],
-        .activationSent: [.resendActivation: .activationSent, .completeData: .dataSubmitted, .withdraw: .withdrawn],
-        .dataSubmitted: [.confirmData: .agencyConfirmed, .returnData: .dataReturned, .withdraw: .withdrawn],
-        .agencyConfirmed: [.verify: .verified, .returnData: .dataReturned, .withdraw: .withdrawn],
-        .dataReturned: [.completeData: .dataSubmitted, .withdraw: .withdrawn],
+        .activationSent: [.resendActivation: .activationSent, .completeData: .dataSubmitted, .withdraw: .withdrawn, .close: .closed],
+        .dataSubmitted: [.confirmData: .agencyConfirmed, .returnData: .dataReturned, .withdraw: .withdrawn, .close: .closed],
+        .agencyConfirmed: [.verify: .verified, .returnData: .dataReturned, .withdraw: .withdrawn, .close: .closed],
+        .dataReturned: [.completeData: .dataSubmitted, .withdraw: .withdrawn, .close: .closed],
         .verified: [:],
         .withdrawn: [:],
+        .closed: [:],
     ]
 
     @Test func tableCoversEveryStatus() {
@@ -39,7 +40,7 @@ struct RegistrationWorkflowTests {
 
     @Test(arguments: RegistrationEvent.allCases.filter(\.needsReason))
     func eventsThatTheApplicantMustUnderstandNeedAReason(event: RegistrationEvent) {
-        let from: RegistrationStatus = event == .returnData ? .dataSubmitted : (event == .returnToApplicant ? .submitted : .forwardedToCA)
+        let from: RegistrationStatus = event == .returnData ? .dataSubmitted : (event == .requestNewRequest ? .forwardedToCA : .submitted)
         var workflow = RegistrationWorkflow(status: from)
         #expect(throws: WorkflowError.reasonRequired(event)) { try workflow.apply(event, reason: "  \n") }
         #expect(throws: WorkflowError.reasonRequired(event)) { try workflow.apply(event) }
@@ -69,6 +70,31 @@ struct RegistrationWorkflowTests {
         #expect(workflow.status == .returnedByAgency)
         #expect(try workflow.apply(.resubmit).contains(.startStep(.agencyCheck)))
         #expect(workflow.status == .submitted)
+    }
+
+    @Test func closingEndsTheStepVoidsLinksAndTellsTheApplicant() throws {
+        var workflow = RegistrationWorkflow(status: .activationSent)
+        #expect(try workflow.apply(.close, reason: "account_exists") == [.voidActivationLinks, .endStep(.applicantData),
+                                                                           .notifyApplicant(template: "request_closed")])
+        #expect(workflow.status == .closed && workflow.status.isClosed && workflow.allowedEvents.isEmpty)
+    }
+
+    @Test(arguments: RegistrationEvent.allCases.filter(\.needsReason))
+    func eachReasonedEventOffersItsStagesReasonsAndOtherNeedsAnExplanation(event: RegistrationEvent) {
+        let codes = ReasonCatalogue.codes(for: event)
+        #expect(codes.last == ReasonCatalogue.other && codes.count >= 3)
+        #expect(ReasonCatalogue.problem(event: event, code: codes[0], explanation: "") == nil)
+        #expect(ReasonCatalogue.problem(event: event, code: ReasonCatalogue.other, explanation: " \n") == .explanationRequired)
+        #expect(ReasonCatalogue.problem(event: event, code: nil, explanation: "") == .explanationRequired)
+        #expect(ReasonCatalogue.problem(event: event, code: ReasonCatalogue.other, explanation: "Nomor telepon tidak aktif") == nil)
+        #expect(ReasonCatalogue.problem(event: event, code: "no_such_reason", explanation: "x") == .unknownCode)
+    }
+
+    @Test func aDataStageReturnOffersDataReasonsNotDocumentReasons() {
+        #expect(ReasonCatalogue.codes(for: .returnToApplicant).contains("letter_unsigned"))
+        #expect(!ReasonCatalogue.codes(for: .returnData).contains("letter_unsigned"))
+        #expect(ReasonCatalogue.codes(for: .returnData).contains("birth_data_mismatch"))
+        #expect(ReasonCatalogue.codes(for: .forwardToCA).isEmpty)
     }
 
     @Test func resendingTheActivationVoidsTheOldLink() throws {

@@ -50,7 +50,7 @@ struct APITests {
             #expect(try list.content.decode(APIController.Page.self).total == 1)
             let detail = try await t.callAPI(.GET, "/api/v1/requests/\(summary.id.uuidString)", key: key)
             let decoded = try detail.content.decode(APIController.RequestDetail.self)
-            #expect(Set(decoded.allowedEvents) == ["forward_to_ca", "return_to_applicant"])
+            #expect(Set(decoded.allowedEvents) == ["forward_to_ca", "return_to_applicant", "close"])
             // the agency's checklist binds the API as it binds the web form: forwarding with an item missing is refused
             let unchecked = try await t.callAPI(.POST, "/api/v1/requests/\(summary.id.uuidString)/actions", key: key,
                                                 json: #"{"event":"forward_to_ca","version":1,"checklist":["letter_signed","email_official"]}"#)

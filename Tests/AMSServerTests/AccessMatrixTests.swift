@@ -106,6 +106,7 @@ struct AccessMatrixTests {
         "POST /reverifications/:userID": "---+-+--",
         "GET /status/:token": "********",
         "POST /status/:token/resubmit": "********",
+        "GET /status/:token/withdraw": "********",
         "POST /status/:token/withdraw": "********",
     ]
 

@@ -70,12 +70,19 @@ struct RegistrationWorkflowHTTPTests {
             #expect(returned.status == .seeOther)
             let status = try await t.browser().get(statusPath)
             #expect(status.body.string.contains("Surat rekomendasi belum ditandatangani kepala unit: Mohon tanda tangan basah"))
-            // the applicant resubmits with a new letter; the first one is kept
+            // a resubmission that changes nothing (the same fields, the same letter again) is refused and records nothing
             let applicant = t.browser()
+            let unchanged = try await applicant.postMultipart(statusPath + "/resubmit",
+                fields: ["phone": "081234567890", "unit": "Bidang Persandian", "position": "Pranata Komputer Ahli Muda"],
+                files: ["recommendationLetter": ("surat-lagi.pdf", SampleDocuments.pdf())], from: statusPath)
+            #expect(unchanged.status == .unprocessableEntity && unchanged.body.string.contains("Belum ada yang diubah"))
+            #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 2)
+            // the applicant resubmits with a new letter; the first one is kept, and a notice confirms it
             let resubmitted = try await applicant.postMultipart(statusPath + "/resubmit",
                 fields: ["phone": "081234567890", "unit": "Bidang Persandian", "position": "Pranata Komputer Ahli Muda"],
                 files: ["recommendationLetter": ("surat-bertanda-tangan.pdf", SampleDocuments.pdf("Ditandatangani"))], from: statusPath)
-            #expect(resubmitted.status == .seeOther)
+            #expect(resubmitted.status == .seeOther && resubmitted.headers.first(name: .location) == statusPath + "?notice=request_resubmitted")
+            #expect(try await applicant.get(statusPath + "?notice=request_resubmitted").body.string.contains("Perbaikan Anda terkirim"))
             #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 3)
             let resubmission = try #require(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "resubmit").first())
             #expect(resubmission.note == "recommendation_letter: r2")
@@ -168,6 +175,57 @@ struct RegistrationWorkflowHTTPTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func reasonsFitTheStageOtherNeedsAnExplanationAndEachReaderSeesTheirLanguage(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, statusPath) = try await submit(t, agency: cast.agency)
+            // the document-stage return offers document reasons only
+            let page = try await cast.agencyOperator.get("/requests/\(request.id!.uuidString)").body.string
+            let returnForm = try #require(page.range(of: "reasonCode-return_to_applicant").map { String(page[$0.upperBound...].prefix(2000)) })
+            #expect(returnForm.contains("value=\"letter_unsigned\"") && !returnForm.contains("value=\"birth_data_mismatch\""))
+            // act: "other" without an explanation, a data-stage reason at the document stage: both refused, nothing changes
+            let bare = try await act(cast.agencyOperator, t, .returnToApplicant, reasonCode: "other", reason: " ")
+            #expect(bare.status == .unprocessableEntity && bare.body.string.contains("Lainnya"))
+            let wrongStage = try await act(cast.agencyOperator, t, .returnToApplicant, reasonCode: "birth_data_mismatch", reason: "x")
+            #expect(wrongStage.status == .unprocessableEntity)
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
+            // a picked reason with an explanation is taken: the code is stored, the words follow each reader's language
+            #expect(try await act(cast.agencyOperator, t, .returnToApplicant, reasonCode: "letter_unsigned", reason: "Belum ada tanda tangan basah")
+                .status == .seeOther)
+            let stored = try #require(try await RegistrationRequestModel.find(request.id, on: t.db))
+            #expect(stored.lastReasonCode == "letter_unsigned" && stored.lastReason == "Belum ada tanda tangan basah")
+            let applicant = t.browser()
+            #expect(try await applicant.get(statusPath).body.string.contains("Surat rekomendasi belum ditandatangani kepala unit: Belum ada tanda tangan basah"))
+            _ = try await applicant.get("/lang/en?next=%2F")
+            #expect(try await applicant.get(statusPath).body.string.contains("The recommendation letter is not signed by the head of unit"))
+            let mail = try #require(try await t.mails(to: request.email).first { $0.template == "request_returned" })
+            #expect(mail.body.contains("Surat rekomendasi belum ditandatangani kepala unit: Belum ada tanda tangan basah"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func withdrawingAsksForConfirmationFirst(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let cast = try await cast(t)
+            let (request, statusPath) = try await submit(t, agency: cast.agency)
+            let applicant = t.browser()
+            // the status page offers a link to a confirmation page, not a one-click form
+            let status = try await applicant.get(statusPath).body.string
+            #expect(status.contains("href=\"\(statusPath)/withdraw\"") && !status.contains("action=\"\(statusPath)/withdraw\""))
+            let confirmation = try await applicant.get(statusPath + "/withdraw")
+            #expect(confirmation.status == .ok && confirmation.body.string.contains("tidak dapat dibatalkan"))
+            #expect(confirmation.body.string.contains("action=\"\(statusPath)/withdraw\"") && !confirmation.body.string.contains("<script"))
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
+            // act: confirmed
+            let done = try await applicant.post(statusPath + "/withdraw", form: ["version": String(request.version)], from: statusPath + "/withdraw")
+            // check
+            #expect(done.location == statusPath + "?notice=request_withdrawn")
+            #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .withdrawn)
+            #expect(try await applicant.get(statusPath + "/withdraw").status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func wrongRolesOtherAgenciesAndMissingReasonsAreRefused(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let cast = try await cast(t)
@@ -179,7 +237,7 @@ struct RegistrationWorkflowHTTPTests {
             // a return without a reason is refused with a clear message
             let noReason = try await act(cast.agencyOperator, t, .returnToApplicant)
             #expect(noReason.status == .unprocessableEntity)
-            #expect(noReason.body.string.contains("Tuliskan alasan"))
+            #expect(noReason.body.string.contains("Pilih alasan yang sesuai"))
             // an operator cannot act on a request about themself
             let selfRequest = try #require(try await RegistrationRequestModel.find(request.id, on: t.db))
             selfRequest.email = "op.sumbar@sumbarprov.go.id"

@@ -9,6 +9,7 @@ extension Permissions {
         case .agencyOperator: return .agency
         case .caOperator: return .ca
         case .eitherOperator: return status == .agencyConfirmed ? .ca : .agency
+        case .responsibleOperator: return status.liesWithCA ? .ca : .agency
         case .applicant: return nil
         }
     }

@@ -24,6 +24,8 @@ public enum RegistrationEvent: String, CaseIterable, Sendable {
     case verify
     /// Applicant withdraws the request.
     case withdraw
+    /// The operator the request lies with closes it with a reason (a request that cannot go on).
+    case close
 
     /// Who may cause the event.
     public var actorKind: ActorKind {
@@ -32,6 +34,7 @@ public enum RegistrationEvent: String, CaseIterable, Sendable {
         case .registerIdentity, .requestNewRequest, .resendActivation, .verify: return .caOperator
         case .resubmit, .completeData, .withdraw: return .applicant
         case .returnData: return .eitherOperator
+        case .close: return .responsibleOperator
         }
     }
 
@@ -41,8 +44,10 @@ public enum RegistrationEvent: String, CaseIterable, Sendable {
         case caOperator
         /// Agency operator before its confirmation, CA operator after it.
         case eitherOperator
+        /// The CA operator while the request lies with the CA (``RegistrationStatus/liesWithCA``), else the agency operator.
+        case responsibleOperator
     }
 
     /// Whether the event needs a reason the applicant will see.
-    public var needsReason: Bool { [.returnToApplicant, .requestNewRequest, .returnData].contains(self) }
+    public var needsReason: Bool { [.returnToApplicant, .requestNewRequest, .returnData, .close].contains(self) }
 }

@@ -22,6 +22,15 @@ public enum RegistrationStatus: String, Codable, CaseIterable, Sendable {
     case verified
     /// The applicant withdrew the request.
     case withdrawn
+    /// An operator closed the request with a reason (it could not go on, e.g. the person already has an account).
+    case closed
 
-    public var isClosed: Bool { [.newRequestRequested, .verified, .withdrawn].contains(self) }
+    /// The statuses in which a request is over.
+    public static let closedStatuses: [RegistrationStatus] = [.newRequestRequested, .verified, .withdrawn, .closed]
+
+    public var isClosed: Bool { Self.closedStatuses.contains(self) }
+
+    /// Whether the CA's operators are the ones to act next (the rest of an open request lies with the agency or the
+    /// applicant, and an operator who closes it is the agency's).
+    public var liesWithCA: Bool { [.forwardedToCA, .activationSent, .agencyConfirmed].contains(self) }
 }

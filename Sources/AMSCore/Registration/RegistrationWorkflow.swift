@@ -48,6 +48,10 @@ public struct RegistrationWorkflow: Sendable, Equatable {
             var closing: [RegistrationEffect] = [.voidActivationLinks]
             if let step = WorkflowStep.current(for: current) { closing.append(.endStep(step)) }
             (next, effects) = (.withdrawn, closing + [.notifyApplicant(template: "request_withdrawn")])
+        case (let current, .close) where !current.isClosed:
+            var closing: [RegistrationEffect] = [.voidActivationLinks]
+            if let step = WorkflowStep.current(for: current) { closing.append(.endStep(step)) }
+            (next, effects) = (.closed, closing + [.notifyApplicant(template: "request_closed")])
         default:
             throw WorkflowError.notAllowed(event, from: status)
         }

@@ -28,7 +28,7 @@ public enum WorkflowStep: String, CaseIterable, Codable, Sendable {
         case .forwardedToCA: return .caRegistration
         case .activationSent, .dataReturned: return .applicantData
         case .dataSubmitted, .agencyConfirmed: return .verification
-        case .returnedByAgency, .newRequestRequested, .verified, .withdrawn: return nil
+        case .returnedByAgency, .newRequestRequested, .verified, .withdrawn, .closed: return nil
         }
     }
 }

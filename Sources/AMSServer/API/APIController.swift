@@ -50,10 +50,10 @@ struct APIController: RouteCollection {
     @Sendable func detail(req: Request) async throws -> RequestDetail {
         let (request, key) = try await load(req)
         let facts = RegistrationService.facts(request)
-        return RequestDetail(request: Self.summary(request), lastReason: request.lastReason,
+        return RequestDetail(request: Self.summary(request), lastReasonCode: request.lastReasonCode, lastReason: request.lastReason,
                              timeline: request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
                                  TimelineItem(event: $0.event, fromStatus: $0.fromStatus, toStatus: $0.toStatus, level: $0.level,
-                                              reason: $0.reason, occurredAt: $0.occurredAt)
+                                              reasonCode: $0.reasonCode, reason: $0.reason, occurredAt: $0.occurredAt)
                              },
                              allowedEvents: request.workflow.allowedEvents.filter { Permissions.canApply($0, actor: key.actor, request: facts) }
                                 .map(\.rawValue))
@@ -67,7 +67,8 @@ struct APIController: RouteCollection {
         }
         try await RegistrationService(services: req.ams, database: req.db).transition(
             request, .init(event: event, reason: body.reason.map { String($0.prefix(FieldLimit.reason)) }, note: body.note.map { String($0.prefix(FieldLimit.reason)) },
-                           expectedVersion: body.version, checklist: Set((body.checklist ?? []).compactMap(AgencyChecklistItem.init(rawValue:)))),
+                           expectedVersion: body.version, checklist: Set((body.checklist ?? []).compactMap(AgencyChecklistItem.init(rawValue:))),
+                           reasonCode: body.reasonCode),
             by: .apiClient(key), context: req.auditContext.actingAsAPI(key))
         let fresh = try await RegistrationService(services: req.ams, database: req.db).load(request.id!)!
         return try await Self.summary(fresh).encodeResponse(status: .ok, for: req)

@@ -8,6 +8,7 @@ struct ApplicantController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("activate", ":token", use: showActivation)
         routes.post("activate", ":token", use: activate)
+        routes.get("status", ":token", "withdraw", use: confirmWithdrawal)
         routes.post("status", ":token", "withdraw", use: withdraw)
     }
 
@@ -96,12 +97,23 @@ struct ApplicantController: RouteCollection {
         req.ams.certificateProfile.subjectRule == .naturalPerson
     }
 
+    /// The confirmation page of a withdrawal: what it means, and the button that does it (no script).
+    @Sendable func confirmWithdrawal(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let request = try await RegistrationService(services: req.ams, database: req.db).request(forStatusToken: token),
+              !request.status.isClosed else { throw DomainError.notFound }
+        return try await req.renderPage("status-withdraw", titleKey: "withdraw_title",
+                                        page: WithdrawPage(token: token, version: request.version,
+                                                           body: req.localized("withdraw_body", ["tracking": request.trackingNumber])))
+    }
+
     @Sendable func withdraw(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         let service = RegistrationService(services: req.ams, database: req.db)
         guard let request = try await service.request(forStatusToken: token) else { throw DomainError.notFound }
-        try await service.transition(request, .init(event: .withdraw, reason: nil, note: nil, expectedVersion: request.version),
+        let version = (try? req.content.get(Int.self, at: "version")) ?? request.version
+        try await service.transition(request, .init(event: .withdraw, reason: nil, note: nil, expectedVersion: version),
                                      by: .applicant, context: req.auditContext)
-        return req.redirect(to: "/status/\(token)")
+        return req.redirect(to: "/status/\(token)?notice=request_withdrawn")
     }
 }

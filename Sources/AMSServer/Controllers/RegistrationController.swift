@@ -107,12 +107,15 @@ struct RegistrationController: RouteCollection {
                               errors: FormErrors, status: HTTPStatus) async throws -> Response {
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
             TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
-                          level: req.localized("level_\($0.level)"), reason: $0.reason)
+                          level: req.localized("level_\($0.level)"),
+                          reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale))
         }
         let page = StatusPage(token: token, canResubmit: request.status == .returnedByAgency, canWithdraw: !request.status.isClosed,
                               form: form, errors: errors, trackingNumber: request.trackingNumber,
                               statusLabel: req.localized("status_\(request.status.rawValue)"),
-                              status: request.status.rawValue, reason: request.lastReason, agency: request.agency.name,
+                              status: request.status.rawValue,
+                              reason: ReasonText.words(code: request.lastReasonCode, explanation: request.lastReason, locale: req.locale),
+                              agency: request.agency.name,
                               timeline: timeline)
         return try await req.renderPage("status", titleKey: "status_title", page: page, status: status)
     }
@@ -127,7 +130,7 @@ struct RegistrationController: RouteCollection {
                                                         recommendationLetter: RegistrationService.UploadedFile(form.recommendationLetter), jobDecree: RegistrationService.UploadedFile(form.jobDecree))
         do {
             try await service.resubmit(request, correction: correction, context: req.auditContext)
-            return req.redirect(to: "/status/\(token)")
+            return req.redirect(to: "/status/\(token)?notice=request_resubmitted")
         } catch let invalid as ValidationError {
             let errors = req.formErrors(invalid)
             let kept = ["phone": correction.phone, "unit": correction.unit, "position": correction.position].mapValues { LogSafe.field($0, limit: 300) }

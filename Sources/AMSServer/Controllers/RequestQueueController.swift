@@ -28,7 +28,7 @@ struct RequestQueueController: RouteCollection {
         let overdueOnly = req.query[String.self, at: "overdue"] == "1"
         let now = req.ams.clock.now
         var query = Self.visible(to: user, on: req.db).with(\.$agency)
-        if let status { query = query.filter(\.$status == status) } else { query = query.filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested]) }
+        if let status { query = query.filter(\.$status == status) } else { query = query.filter(\.$status !~ RegistrationStatus.closedStatuses) }
         if !text.isEmpty {
             query = query.group(.or) {
                 $0.filter(\.$trackingNumber == text.uppercased()).filter(\.$nip == text).filter(\.$fullName ~~ text)
@@ -85,12 +85,7 @@ struct RequestQueueController: RouteCollection {
         guard let event = form.event.flatMap(RegistrationEvent.init(rawValue:)), let version = form.version else {
             throw Abort(.badRequest)
         }
-        var reason: String?
-        if event.needsReason {
-            let picked = form.reasonCode.flatMap { code in RequestPage.reasonCodes.contains(code) ? req.localized("reason_\(code)") : nil }
-            let free = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            reason = [picked, free.isEmpty ? nil : String(free.prefix(1000))].compactMap { $0 }.joined(separator: ": ")
-        }
+        let reason = form.reason.map { String($0.prefix(FieldLimit.reason)) }
         let service = RegistrationService(services: req.ams, database: req.db)
         let refusal: ErrorMapping
         do {
@@ -99,7 +94,8 @@ struct RequestQueueController: RouteCollection {
             let ticked: [(String?, AgencyChecklistItem)] = [(form.checkLetterSigned, .letterSigned), (form.checkDecreeMatches, .decreeMatches),
                                                             (form.checkEmailOfficial, .emailOfficial)]
             try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version,
-                                                        checklist: Set(ticked.filter { $0.0 == "yes" }.map(\.1))),
+                                                        checklist: Set(ticked.filter { $0.0 == "yes" }.map(\.1)),
+                                                        reasonCode: form.reasonCode.flatMap { $0.isEmpty ? nil : $0 }),
                                          by: .operatorAccount(user), context: req.auditContext)
             return req.redirect(to: "/requests/\(request.id!.uuidString)?notice=request_updated")
         } catch let error as DomainError where [.staleVersion, .accountExists, .checklistIncomplete].contains(error.code) {

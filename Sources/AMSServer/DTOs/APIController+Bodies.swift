@@ -21,12 +21,15 @@ extension APIController {
         let fromStatus: RegistrationStatus?
         let toStatus: RegistrationStatus
         let level: String
+        /// The picked reason's code (``AMSCore/ReasonCatalogue``) and the operator's explanation.
+        let reasonCode: String?
         let reason: String?
         let occurredAt: Date
     }
 
     struct RequestDetail: Content {
         let request: RequestSummary
+        let lastReasonCode: String?
         let lastReason: String?
         let timeline: [TimelineItem]
         let allowedEvents: [String]
@@ -42,6 +45,9 @@ extension APIController {
     struct ActionBody: Content {
         let event: String
         let version: Int
+        /// For events that need a reason: a code of ``AMSCore/ReasonCatalogue`` for the event, and/or an explanation
+        /// (required with `other` or without a code).
+        let reasonCode: String?
         let reason: String?
         let note: String?
         /// SOP step 2's checklist items the agency confirms (`forward_to_ca` needs all of them).

@@ -34,5 +34,7 @@ enum Migrations {
         UpdateSubmissionLogAddChallenge(),
         // 014: password-reset requests queued for the reset worker
         CreatePasswordResetRequests(),
+        // 015: reasons as codes beside the operator's explanation
+        UpdateRegistrationAddReasonCodes(),
     ]
 }

@@ -18,7 +18,9 @@ final class RegistrationEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "actor_nik") var actorNIK: String?
     /// `applicant`, `agency` or `ca`.
     @Field(key: "level") var level: String
+    /// The operator's explanation; the picked reason is ``reasonCode`` (``AMSCore/ReasonCatalogue``).
     @OptionalField(key: "reason") var reason: String?
+    @OptionalField(key: "reason_code") var reasonCode: String?
     @OptionalField(key: "note") var note: String?
     @Field(key: "occurred_at") var occurredAt: Date
 

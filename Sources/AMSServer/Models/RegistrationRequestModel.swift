@@ -27,7 +27,9 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     /// SHA-256 of the private status link's token.
     @Field(key: "status_token_hash") var statusTokenHash: String
     /// The reason of the last return or rejection, shown to the applicant.
+    /// The explanation and the code of the reason of the last return or refusal, shown to the applicant.
     @OptionalField(key: "last_reason") var lastReason: String?
+    @OptionalField(key: "last_reason_code") var lastReasonCode: String?
     @OptionalField(key: "current_step") var currentStep: WorkflowStep?
     @OptionalField(key: "step_started_at") var stepStartedAt: Date?
     // step 3b data

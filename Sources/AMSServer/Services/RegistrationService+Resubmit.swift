@@ -13,7 +13,9 @@ extension RegistrationService {
     }
 
     /// Resubmits a returned request: new document revisions (earlier ones are kept) and corrected fields, in the
-    /// transition's transaction; documents that fail the checks leave everything as it was.
+    /// transition's transaction; documents that fail the checks leave everything as it was. A document the same as
+    /// the current one (same SHA-256) is no new revision, and a resubmission that changes nothing is refused: the
+    /// agency would only see the request it returned.
     func resubmit(_ request: RegistrationRequestModel, correction: Correction, context: AuditContext) async throws {
         var problems: [String: String] = [:]
         let phone = Self.normalisedPhone(correction.phone)
@@ -21,10 +23,12 @@ extension RegistrationService {
         let unit = Self.unitName(correction.unit, problems: &problems)
         let position = Self.plainText(correction.position, range: 2...200)
         if position == nil { problems["position"] = "error_invalid_text" }
+        let current = Dictionary(request.attachments.map { ($0.kind, $0) }, uniquingKeysWith: { $0.revision > $1.revision ? $0 : $1 })
         let files: [(RegistrationAttachmentModel.Kind, String, UploadedFile)] = [
             (.recommendationLetter, "recommendationLetter", correction.recommendationLetter),
             (.jobDecree, "jobDecree", correction.jobDecree),
         ].compactMap { kind, field, file in file.map { (kind, field, $0) } }
+            .filter { kind, _, file in current[kind]?.sha256 != TokenDigest.sha256Hex(file.bytes) }
         for (_, field, file) in files {
             switch PDFSniffer.inspect(file.bytes, maximumSize: services.configuration.uploadMaxBytes) {
             case .pdf: break
@@ -33,6 +37,9 @@ extension RegistrationService {
             }
         }
         guard problems.isEmpty, let phone, let unit, let position else { throw invalid(problems) }
+        if files.isEmpty, phone == request.phone, unit == request.unit, position == request.position {
+            throw invalid(["form": "error_resubmission_unchanged"])
+        }
         if !files.isEmpty { try await ensureRoomForDocuments() }
         var stored: [RegistrationAttachmentModel] = []
         let now = services.clock.now

@@ -7,12 +7,15 @@ extension RegistrationService {
     /// What an operator or applicant asks for.
     struct Action: Sendable {
         var event: RegistrationEvent
+        /// The operator's explanation of the reason (required with ``ReasonCatalogue/other`` or without a code).
         var reason: String?
         var note: String?
         /// The version the actor saw; the transition only happens if it is still current.
         var expectedVersion: Int
         /// What the agency operator confirmed of SOP step 2's checklist (forwarding needs every item).
         var checklist: Set<AgencyChecklistItem> = []
+        /// The reason picked from ``ReasonCatalogue/codes(for:)``, for events that need one.
+        var reasonCode: String? = nil
     }
 
     /// Who acts: a signed-in operator, or the applicant holding one of the request's private links.
@@ -91,8 +94,12 @@ extension RegistrationService {
         }
         var workflow = request.workflow
         let from = request.status
-        let reason = action.reason.map { LogSafe.field($0.trimmingCharacters(in: .whitespacesAndNewlines), limit: 1000) }
-        let effects = try workflow.apply(action.event, reason: reason)
+        let reason = action.reason.map { LogSafe.field($0.trimmingCharacters(in: .whitespacesAndNewlines), limit: 1000) }.flatMap { $0.isEmpty ? nil : $0 }
+        let reasonCode = action.event.needsReason ? action.reasonCode : nil
+        if ReasonCatalogue.problem(event: action.event, code: reasonCode, explanation: reason ?? "") != nil {
+            throw WorkflowError.reasonRequired(action.event)
+        }
+        let effects = try workflow.apply(action.event, reason: reasonCode ?? reason)
         let now = services.clock.now
         var currentStep = request.currentStep, stepStartedAt = request.stepStartedAt
         var endedSteps: [WorkflowStep] = []
@@ -109,7 +116,9 @@ extension RegistrationService {
         let to = workflow.status
         let (newStep, newStepStartedAt, stepsToEnd) = (currentStep, stepStartedAt, endedSteps)
         let (eventActorID, eventActorName, eventActorNIK, eventLevel) = (actorID, actorName, actorNIK, level)
-        let lastReason = action.event.needsReason ? reason : (to == .submitted || to == .dataSubmitted ? nil : request.lastReason)
+        let keepsReason = !(to == .submitted || to == .dataSubmitted)
+        let lastReason = action.event.needsReason ? reason : (keepsReason ? request.lastReason : nil)
+        let lastReasonCode = action.event.needsReason ? reasonCode : (keepsReason ? request.lastReasonCode : nil)
         try await WriteTransaction.run(on: database) { [services] db in
             let sql = db as! any SQLDatabase
             let updated = try await sql.update("registration_requests")
@@ -117,6 +126,7 @@ extension RegistrationService {
                 .set("version", to: SQLRaw("version + 1"))
                 .set("updated_at", to: now)
                 .set("last_reason", to: lastReason)
+                .set("last_reason_code", to: lastReasonCode)
                 .set("current_step", to: newStep?.rawValue)
                 .set("step_started_at", to: newStepStartedAt)
                 .where("id", .equal, request.id!)
@@ -127,6 +137,7 @@ extension RegistrationService {
             request.status = to
             request.version = action.expectedVersion + 1
             request.lastReason = lastReason
+            request.lastReasonCode = lastReasonCode
             request.currentStep = newStep
             request.stepStartedAt = newStepStartedAt
             if let updates {
@@ -139,6 +150,7 @@ extension RegistrationService {
                                                actorName: eventActorName, level: eventLevel, reason: reason,
                                                note: action.note.map { LogSafe.field($0, limit: 1000) }, occurredAt: now)
             entry.actorNIK = eventActorNIK
+            entry.reasonCode = reasonCode
             try await entry.create(on: db)
             for step in stepsToEnd {
                 try await StepTimingModel.query(on: db).filter(\.$request.$id == request.id!).filter(\.$step == step)
@@ -175,7 +187,7 @@ extension RegistrationService {
             try await services.audit.append(.registrationTransition, context: context, targetType: "registration",
                                             targetID: request.trackingNumber,
                                             details: ["event": action.event.rawValue, "from": from.rawValue, "to": to.rawValue,
-                                                      "reason": reason ?? ""], on: db)
+                                                      "reason_code": reasonCode ?? "", "reason": reason ?? ""], on: db)
         }
         return to
     }
@@ -212,7 +224,8 @@ extension RegistrationService {
         return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template, text: "registration_notice",
                               arguments: [
                                   "tracking": request.trackingNumber, "status": Localizer.text("status_\(request.status.rawValue)", locale),
-                                  "reason": request.lastReason.map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",
+                                  "reason": ReasonText.words(code: request.lastReasonCode, explanation: request.lastReason, locale: locale)
+                                      .map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",
                               ])
     }
 }

@@ -55,10 +55,27 @@ extension RegistrationService {
     }
 
     /// The open request (not verified, withdrawn or closed) for this NIK or e-mail address, if there is one.
+    /// The account a request would collide with at its last step (SOP step 5), if any: one whose user name is the
+    /// NIP or whose e-mail is the request's (any role: either blocks the new account), or an applicant account with
+    /// the same NIK (the person has one already).
+    func existingAccount(nip: String, nik: String, email: String) async throws -> UserModel? {
+        try await UserModel.query(on: database)
+            .group(.or) { either in
+                either.filter(\.$username == nip).filter(\.$email == email)
+                    .group(.and) { $0.filter(\.$nik == nik).filter(\.$role == .applicant) }
+            }
+            .first()
+    }
+
+    /// The form field that names `account`: its NIP, else its NIK, else the e-mail address.
+    static func matchingField(of account: UserModel, nip: String, nik: String) -> String {
+        account.username == nip ? "nip" : (account.nik == nik ? "nik" : "email")
+    }
+
     func openRequest(nik: String, email: String) async throws -> RegistrationRequestModel? {
         try await RegistrationRequestModel.query(on: database)
             .group(.or) { $0.filter(\.$nik == nik).filter(\.$email == email) }
-            .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested])
+            .filter(\.$status !~ RegistrationStatus.closedStatuses)
             .first()
     }
 

@@ -38,6 +38,9 @@ struct RegistrationService: Sendable {
     /// e-mail address with an open request is refused by name), then records the request (``record(_:_:agency:enteredBy:context:)``).
     func submit(_ input: RequestInput, enteredBy: UserModel?, context: AuditContext) async throws -> Submitted {
         let (fields, agency) = try await validate(input)
+        if let account = try await existingAccount(nip: fields.nip, nik: fields.nik, email: fields.email) {
+            throw invalid([Self.matchingField(of: account, nip: fields.nip, nik: fields.nik): "error_account_exists_use_reset"])
+        }
         guard try await openRequest(nik: fields.nik, email: fields.email) == nil else { throw invalid(["nik": "error_open_request_exists"]) }
         return try await record(input, fields, agency: agency, enteredBy: enteredBy, context: context)
     }
@@ -66,8 +69,22 @@ struct RegistrationService: Sendable {
         let (fields, agency) = try await validate(input)
         let domain = fields.email.split(separator: "@").last.map(String.init) ?? ""
         let openInDomain = try await RegistrationRequestModel.query(on: database).filter(\.$email ~= "@" + domain)
-            .filter(\.$status !~ [.verified, .withdrawn, .newRequestRequested]).count()
+            .filter(\.$status !~ RegistrationStatus.closedStatuses).count()
         guard openInDomain < limits.openPerMailDomain else { throw DomainError(.mailDomainFull, "open requests of \(domain) at the cap") }
+        if let account = try await existingAccount(nip: fields.nip, nik: fields.nik, email: fields.email) {
+            // nothing recorded; the account's owner is told at the account's own address (never the one typed)
+            let notice = services.mail.compose(to: account, template: "account_exists",
+                                               arguments: ["username": account.username,
+                                                           "url": services.configuration.publicBaseURL + "/password/forgot"])
+            let logged = SubmissionLogModel(clientAddress: context.clientAddress, occurredAt: now, challengeNonce: challengeNonce)
+            try await WriteTransaction.run(on: database) { [services] db in
+                try await logged.create(on: db)
+                try await services.audit.append(.registrationSubmitted, outcome: .denied, context: context, targetType: "user",
+                                                targetID: account.id!.uuidString, details: ["reason": "account_exists"], on: db)
+                try await services.outbox.enqueue(notice, context: context, on: db)
+            }
+            return nil
+        }
         let logged = SubmissionLogModel(clientAddress: context.clientAddress, occurredAt: now, challengeNonce: challengeNonce)
         let forgetBefore = now.addingTimeInterval(-max(3600, limits.challengeLifetime))
         let log: @Sendable (any Database) async throws -> Void = { db in

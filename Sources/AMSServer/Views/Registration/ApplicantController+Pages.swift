@@ -4,6 +4,13 @@ import Vapor
 
 /// The page contexts ``ApplicantController`` renders.
 extension ApplicantController {
+    /// The confirmation page of a withdrawal.
+    struct WithdrawPage: Encodable {
+        let token: String
+        let version: Int
+        let body: String
+    }
+
     struct ActivationPage: Encodable {
         let valid: Bool
         let intro: String

@@ -24,6 +24,8 @@ struct RequestPage: Encodable {
         let label: String
         let needsReason: Bool
         let danger: Bool
+        /// The reasons offered for this event (its stage's, ``AMSCore/ReasonCatalogue``).
+        let reasons: [SelectOption]
     }
 
     struct TimelineEntry: Encodable {
@@ -45,17 +47,17 @@ struct RequestPage: Encodable {
     let checks: [Check]
     let documents: [Document]
     let actions: [ActionButton]
-    let reasonOptions: [SelectOption]
     let timeline: [TimelineEntry]
     var problem: String?
-
-    static let reasonCodes = ["letter_unsigned", "decree_mismatch", "email_not_official", "data_mismatch", "unreadable", "identity_mismatch", "other"]
 
     static func make(_ request: RegistrationRequestModel, for user: UserModel, on req: Request) async throws -> RequestPage {
         let facts = RegistrationService.facts(request)
         let actions = request.workflow.allowedEvents.filter { Permissions.canApply($0, actor: user.operatorActor, request: facts) }
-            .map { ActionButton(event: $0.rawValue, label: req.localized("action_\($0.rawValue)"), needsReason: $0.needsReason,
-                                danger: $0.needsReason) }
+            .map { event in
+                ActionButton(event: event.rawValue, label: req.localized("action_\(event.rawValue)"), needsReason: event.needsReason,
+                             danger: event.needsReason,
+                             reasons: ReasonCatalogue.codes(for: event).map { SelectOption(value: $0, label: req.localized("reason_\($0)")) })
+            }
         let nip = NIP(request.nip), nik = NIK(request.nik)
         let domains = try await request.agency.$domains.get(on: req.db).compactMap { EmailDomain($0.domain) }
         let email = EmailAddress(request.email)
@@ -72,7 +74,8 @@ struct RequestPage: Encodable {
         }
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
             TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
-                          actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))", reason: $0.reason, note: $0.note)
+                          actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))",
+                          reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale), note: $0.note)
         }
         let fields = [
             SelectOption(value: request.fullName, label: req.localized("register_full_name")),
@@ -90,8 +93,8 @@ struct RequestPage: Encodable {
         ].compactMap { $0 }
         return RequestPage(id: request.id!.uuidString, trackingNumber: request.trackingNumber, version: request.version,
                            status: request.status.rawValue, statusLabel: req.localized("status_\(request.status.rawValue)"),
-                           reason: request.lastReason, fields: fields, checks: checks, documents: documents, actions: actions,
-                           reasonOptions: reasonCodes.map { SelectOption(value: $0, label: req.localized("reason_\($0)")) },
+                           reason: ReasonText.words(code: request.lastReasonCode, explanation: request.lastReason, locale: req.locale),
+                           fields: fields, checks: checks, documents: documents, actions: actions,
                            timeline: timeline, problem: nil)
     }
 }
