@@ -108,13 +108,46 @@ struct RegistrationRequestTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func namesAreStoredComposedAndTheSameFileTwiceIsRefused(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            var fields = Self.fields
+            fields["agencyID"] = agency.id!.uuidString
+            // the same PDF as letter and decree: refused, with the reason beside the decree
+            let same = try await t.browser().postMultipart("/register", fields: fields,
+                                                           files: Self.files(letter: SampleDocuments.pdf(), decree: SampleDocuments.pdf()), from: "/register")
+            #expect(same.status == .unprocessableEntity && same.body.string.contains("berkas yang sama persis"))
+            #expect(try await RegistrationRequestModel.query(on: t.db).count() == 0)
+            // a name and unit typed with combining accents (NFD) are stored precomposed (NFC)
+            fields["fullName"] = "Ni Luh Pute\u{0301} Sri\u{0301}"
+            fields["unit"] = "Bidang Persandian Dinas Kominfo Bali\u{0301}"
+            #expect(try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register").status == .seeOther)
+            let stored = try #require(try await RegistrationRequestModel.query(on: t.db).first())
+            #expect(stored.fullName.unicodeScalars.elementsEqual("Ni Luh Put\u{00E9} Sr\u{00ED}".unicodeScalars))
+            #expect(stored.unit.unicodeScalars.contains("\u{00ED}") && !stored.unit.unicodeScalars.contains("\u{0301}"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func badIdentityFieldsGetClearErrors(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let agency = try await t.agency()
             let cases: [(String, String, String)] = [
-                ("nip", "19900505201503200", "NIP harus 18 angka"),
-                ("nik", "1371013205900002", "NIK harus 16 angka"),
-                ("nik", "1371010505900002", "tidak sama dengan NIP"),
+                // NIK and NIP refusals name the part that is wrong and what was read there
+                ("nip", "19900505201503200", "NIP harus 18 angka (yang tertulis: 17 karakter)"),
+                ("nip", "199013452015032001", "Angka ke-1 sampai ke-8 NIP (19901345)"),
+                ("nip", "199005052015132001", "Angka ke-9 sampai ke-14 NIP (201513)"),
+                ("nip", "199005051999032001", "Tahun TMT CPNS pada NIP (1999) kurang dari 15 tahun"),
+                ("nip", "199005052015033001", "Angka ke-15 NIP (3) harus 1"),
+                ("nip", "199005052015032000", "Tiga angka terakhir NIP (nomor urut) tidak boleh 000"),
+                ("nik", "137101450590002", "NIK harus 16 angka (yang tertulis: 15 karakter)"),
+                ("nik", "9971014505900002", "Dua angka pertama NIK (99) bukan kode provinsi"),
+                ("nik", "1300014505900002", "kode kabupaten/kota"),
+                ("nik", "1371004505900002", "kode kecamatan"),
+                ("nik", "1371013205900002", "Angka ke-7 sampai ke-12 NIK (320590)"),
+                ("nik", "1371014505900000", "Empat angka terakhir NIK"),
+                ("nik", "1371014605900002", "Tanggal lahir pada NIK (06-05-90) tidak sama dengan pada NIP (05-05-1990)"),
+                ("nik", "1371010505900002", "Jenis kelamin pada NIK"),
                 ("email", "siti@gmail.com", "domain dinas instansi"),
                 ("email", "siti@@sumbarprov.go.id", "Alamat surel tidak sah"),
                 ("phone", "12345", "Nomor telepon Indonesia"),
@@ -158,7 +191,7 @@ struct RegistrationRequestTests {
                 .input(agencyID: agency.id!.uuidString, locale: .id)
             var withDocuments = input
             withDocuments.recommendationLetter = .init(filename: "a.pdf", bytes: SampleDocuments.pdf())
-            withDocuments.jobDecree = .init(filename: "b.pdf", bytes: SampleDocuments.pdf())
+            withDocuments.jobDecree = .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan"))
             let refusal = await #expect(throws: ValidationError.self) {
                 try await service.submit(withDocuments, enteredBy: nil, context: .system())
             }

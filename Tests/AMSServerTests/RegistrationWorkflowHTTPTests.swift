@@ -93,9 +93,15 @@ struct RegistrationWorkflowHTTPTests {
             #expect(try await act(cast.caOperator, t, .registerIdentity).status == .seeOther)
             let activationMail = try #require(try await t.mails(to: request.email).first { $0.template == "activation_link" })
             let activationPath = try #require(Self.path(after: "/activate/", in: activationMail.body))
-            // step 3b: the applicant completes the data
+            // step 3b: the applicant completes the data; the office address may take several lines, and a refusal
+            // says the limits the field has
+            let tooLong = try await applicant.post(activationPath, form: [
+                "birthPlace": "Padang", "birthDate": "1990-05-05", "address": String(repeating: "Jl. Sudirman ", count: 30), "acceptTerms": "yes"])
+            #expect(tooLong.status == .unprocessableEntity && tooLong.body.string.contains("Isi 5–300 karakter, paling banyak 6 baris"))
+            #expect(tooLong.body.string.contains("maxlength=\"300\""))
             let done = try await applicant.post(activationPath, form: [
-                "birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Jl. Jend. Sudirman No. 51, Padang", "acceptTerms": "yes"])
+                "birthPlace": "Padang", "birthDate": "1990-05-05", "address": "Kantor Gubernur Sumatera Barat\r\nJl. Jend. Sudirman No. 51\r\n\r\nPadang 25121",
+                "acceptTerms": "yes"])
             #expect(done.status == .ok)
             #expect(done.body.string.contains("Data Anda terkirim"))
             #expect(try await t.browser().get(activationPath).status == .notFound)  // single use
@@ -104,6 +110,7 @@ struct RegistrationWorkflowHTTPTests {
             #expect(try await act(cast.caOperator, t, .verify).status == .seeOther)
             let stored = try #require(try await RegistrationRequestModel.query(on: t.db).first())
             #expect(stored.status == .verified && stored.birthPlace == "Padang")
+            #expect(stored.address == "Kantor Gubernur Sumatera Barat\nJl. Jend. Sudirman No. 51\nPadang 25121")
             let account = try #require(try await UserModel.query(on: t.db).filter(\.$username == request.nip).first())
             #expect(account.role == .applicant && account.$agency.id == cast.agency.id && account.nik == request.nik)
             #expect(account.identityVerifiedAt != nil && account.position == "Pranata Komputer Ahli Muda" && account.mayBeIssuedCertificate)

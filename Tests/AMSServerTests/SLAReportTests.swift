@@ -14,7 +14,7 @@ struct SLAReportTests {
         let submitted = try await service.submit(.init(fullName: "Pegawai Uji", nip: nip, nik: nik, email: email, phone: "081234567890",
                                                        agencyID: agency.id!.uuidString, unit: "Bidang Uji", position: "Analis",
                                                        recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-                                                       jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf())),
+                                                       jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan"))),
                                                  enteredBy: nil, context: .system())
         let id = submitted.request.id!
         func step(_ event: RegistrationEvent, by user: UserModel?, after step: WorkflowStep?) async throws {
@@ -82,7 +82,7 @@ struct SLAReportTests {
                 .init(fullName: "Pegawai Uji", nip: "199005052015032001", nik: "1371014505900002", email: "siti@sumbarprov.go.id",
                       phone: "081234567890", agencyID: agency.id!.uuidString, unit: "Bidang Uji", position: "Analis",
                       recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-                      jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf())), enteredBy: nil, context: .system())
+                      jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan"))), enteredBy: nil, context: .system())
             let browser = t.browser()
             try await browser.signIn("op.sumbar", TestApp.password)
             #expect(!(try await browser.get("/requests").body.string.contains("Lewat baku mutu")))

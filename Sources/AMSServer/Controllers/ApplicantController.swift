@@ -46,15 +46,17 @@ struct ApplicantController: RouteCollection {
         }
         let form = try req.content.decode(ActivationForm.self)
         var errors = FormErrors()
-        let birthPlace = RegistrationService.plainText(form.birthPlace ?? "", range: 2...100)
-        if birthPlace == nil { errors.fields["birthPlace"] = req.localized("error_invalid_text") }
+        let birthPlace = RegistrationService.plainText(form.birthPlace ?? "", range: 2...FieldLimit.birthPlace)
+        if birthPlace == nil { errors.fields["birthPlace"] = req.localized("error_text_range", ["min": "2", "max": String(FieldLimit.birthPlace)]) }
         let birthDate = (form.birthDate ?? "").trimmingCharacters(in: .whitespaces)
         if let nip = NIP(request.nip) {
             let expected = String(format: "%04d-%02d-%02d", nip.birthYear, nip.birthMonth, nip.birthDay)
             if birthDate != expected { errors.fields["birthDate"] = req.localized("error_birth_date_mismatch") }
         }
-        let address = RegistrationService.plainText(form.address ?? "", range: 5...300)
-        if address == nil { errors.fields["address"] = req.localized("error_invalid_text") }
+        let address = RegistrationService.multilineText(form.address ?? "", range: 5...FieldLimit.address, lines: Self.addressLines)
+        if address == nil {
+            errors.fields["address"] = req.localized("error_address", ["min": "5", "max": String(FieldLimit.address), "lines": String(Self.addressLines)])
+        }
         // given name and surname, when the profile names them: at least one; each a name of at most 64 characters
         let asksNameParts = Self.asksNameParts(req)
         var givenName: String?, surname: String?
@@ -91,6 +93,9 @@ struct ApplicantController: RouteCollection {
         return try await req.renderPage("activate", titleKey: "activate_title", page: ActivationPage(
             valid: true, intro: "", action: "", form: [:], errors: FormErrors(), done: true))
     }
+
+    /// Lines an office address may have (street, building, district, city, province, postcode).
+    static let addressLines = 6
 
     /// Whether holders' certificates name given name and surname (the ETSI natural-person profile).
     static func asksNameParts(_ req: Request) -> Bool {

@@ -36,6 +36,12 @@ extension RegistrationService {
             default: problems[field] = "error_file_not_pdf"
             }
         }
+        // the letter and the decree as they would stand after this resubmission must be two different files
+        var standing = current.mapValues(\.sha256)
+        for (kind, _, file) in files { standing[kind] = TokenDigest.sha256Hex(file.bytes) }
+        if problems.isEmpty, let letter = standing[.recommendationLetter], letter == standing[.jobDecree] {
+            problems[files.contains { $0.0 == .jobDecree } ? "jobDecree" : "recommendationLetter"] = "error_same_file_twice"
+        }
         guard problems.isEmpty, let phone, let unit, let position else { throw invalid(problems) }
         if files.isEmpty, phone == request.phone, unit == request.unit, position == request.position {
             throw invalid(["form": "error_resubmission_unchanged"])

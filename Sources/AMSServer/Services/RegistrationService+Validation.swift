@@ -18,12 +18,19 @@ extension RegistrationService {
     /// Checks every field and both documents; collects all problems at once so the form shows them together.
     func validate(_ input: RequestInput) async throws -> (ValidFields, AgencyModel) {
         var problems: [String: String] = [:]
+        // NIK and NIP refusals name the part that is wrong, with what was read there
+        var numberProblems: [String: ValidationError.Message] = [:]
         let name = Self.holderName(input.fullName, problems: &problems)
-        let nip = NIP(input.nip)
-        if nip == nil { problems["nip"] = "error_invalid_nip" }
-        let nik = NIK(input.nik)
-        if nik == nil { problems["nik"] = "error_invalid_nik_structure" }
-        if let nip, let nik, !nip.agrees(with: nik) { problems["nik"] = "error_nik_nip_disagree" }
+        var nip: NIP?, nik: NIK?
+        switch NIP.parse(input.nip) {
+        case .success(let number): nip = number
+        case .failure(let problem): numberProblems["nip"] = problem.message
+        }
+        switch NIK.parse(input.nik) {
+        case .success(let number): nik = number
+        case .failure(let problem): numberProblems["nik"] = problem.message
+        }
+        if let nip, let nik, let disagreement = nip.disagreement(with: nik) { numberProblems["nik"] = disagreement.message }
         let email = EmailAddress(input.email)
         if email == nil { problems["email"] = "error_invalid_email" }
         let phone = Self.normalisedPhone(input.phone)
@@ -47,8 +54,12 @@ extension RegistrationService {
             case .notPDF, .truncated: problems[field] = "error_file_not_pdf"
             }
         }
-        guard problems.isEmpty, let name, let nip, let nik, let email, let phone, let unit, let position, let agency else {
-            throw invalid(problems)
+        if problems["jobDecree"] == nil, let letter = input.recommendationLetter?.bytes, letter == input.jobDecree?.bytes {
+            problems["jobDecree"] = "error_same_file_twice"
+        }
+        guard problems.isEmpty, numberProblems.isEmpty, let name, let nip, let nik, let email, let phone, let unit, let position,
+              let agency else {
+            throw ValidationError(fields: invalid(problems).fields.merging(numberProblems) { $1 })
         }
         return (ValidFields(fullName: name.value, nip: nip.value, nik: nik.value, email: email.value, phone: phone,
                             unit: unit, position: position), agency)
@@ -122,9 +133,21 @@ extension RegistrationService {
         return unit
     }
 
-    /// Free text on one line: trimmed, within the length range, no control characters.
+    /// Free text of up to `lines` lines (an address): each line as ``plainText(_:range:)`` would take it, blank
+    /// lines dropped, line breaks stored as `\n`; the length counts the whole text.
+    static func multilineText(_ raw: String, range: ClosedRange<Int>, lines: Int) -> String? {
+        let kept = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard (1...lines).contains(kept.count), kept.allSatisfy({ plainText($0, range: 1...range.upperBound) != nil }) else { return nil }
+        let text = kept.joined(separator: "\n")
+        return range.contains(text.count) ? text : nil
+    }
+
+    /// Free text on one line: trimmed, in Unicode normalisation form C, within the length range, no control characters.
     static func plainText(_ raw: String, range: ClosedRange<Int>) -> String? {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespaces)
         guard range.contains(text.count), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             return nil
         }

@@ -47,7 +47,7 @@ extension TestApp {
             fullName: fields["fullName"]!, nip: fields["nip"]!, nik: fields["nik"]!, email: fields["email"]!, phone: "081234567890",
             agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
             recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-            jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf()), locale: locale), enteredBy: nil, context: .system())
+            jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan")), locale: locale), enteredBy: nil, context: .system())
         return try #require(try await service.load(submitted.request.id!))
     }
 
