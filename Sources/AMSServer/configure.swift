@@ -87,6 +87,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     app.middleware.use(BodyReadGuardMiddleware(slots: BodyReadSlots()))
     app.middleware.use(LocaleMiddleware())
     app.middleware.use(SessionMiddleware())
+    app.middleware.use(ReaderTimeZoneMiddleware())
     app.middleware.use(CSRFMiddleware())
     // OCSP is answered before the chain above; everything else goes through it to the router.
     app.responder.use { app in OCSPFastPathResponder(next: app.responder.default, securityHeaders: securityHeaders) }

@@ -153,7 +153,7 @@ class Browser:
             # early gets "finishing, then sending", a test waits so it reads the page that answers the form
             started = time.time()
             WebDriverWait(self.driver, 120).until(lambda _: form.find_element(By.NAME, "work").get_attribute("value"))
-            CHECKS["proof of work waited (ms)"] = int((time.time() - started) * 1000)
+            CHECKS["proof of work waited (ms)"] = max(CHECKS.get("proof of work waited (ms)", 0), int((time.time() - started) * 1000))
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         return self.page()
 
@@ -375,8 +375,9 @@ def main():
             for secret in SECRETS:
                 check(secret.encode() not in data, "a secret (%s…) appears in clear in %s" % (secret[:3], name))
         print("browser run: %d pages checked and saved, %d bad submissions refused with errors, %d mails read, "
-              "%d secrets searched in %d stores: none found" % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"],
-                                                               len(SECRETS), len(haystacks)))
+              "%d secrets searched in %d stores: none found; the public form's proof of work kept the test waiting %d ms at most"
+              % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"], len(SECRETS), len(haystacks),
+                 CHECKS.get("proof of work waited (ms)", 0)))
     finally:
         for browser in browsers:
             browser.quit()

@@ -9,9 +9,11 @@ struct AgencyUpdateCommand: AsyncCommand {
         @Option(name: "name", help: "New full name (default: unchanged)") var name: String?
         @Option(name: "certificate-name", help: "The name certificates carry, at most 64 characters (\"\" to use the full name)")
         var certificateName: String?
+        @Option(name: "time-zone", help: "WIB, WITA or WIT: the time zone the agency's pages and mails show (default: unchanged)")
+        var timeZone: String?
     }
 
-    var help: String { "Renames an agency or sets the name its certificates carry." }
+    var help: String { "Renames an agency, sets the name its certificates carry or its time zone." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -22,8 +24,8 @@ struct AgencyUpdateCommand: AsyncCommand {
         do {
             try await AgencyService(services: app.ams, database: app.db).update(
                 agency, name: signature.name ?? agency.name, certificateName: signature.certificateName ?? agency.certificateName ?? "",
-                context: .system("cli"))
-            context.console.print("Updated agency \(agency.code): certificates name it \"\(agency.nameInCertificates)\".")
+                timeZone: signature.timeZone ?? agency.timeZone.abbreviation, context: .system("cli"))
+            context.console.print("Updated agency \(agency.code): certificates name it \"\(agency.nameInCertificates)\"; times in \(agency.timeZone.abbreviation).")
         } catch let invalid as ValidationError {
             throw CommandFailure(invalid)
         }

@@ -17,7 +17,8 @@ struct AdminAPIKeyController: RouteCollection {
         let agencies = try await AgencyModel.query(on: req.db).sort(\.$name).all()
         let page = ListPage(keys: keys.map {
             KeyRow(id: $0.id!.uuidString, name: $0.name, agency: $0.agency.name, prefix: $0.keyPrefix,
-                   createdAt: DisplayFormat.timestamp($0.createdAt), lastUsedAt: $0.lastUsedAt.map(DisplayFormat.timestamp),
+                   createdAt: DisplayFormat.timestamp($0.createdAt, in: req.readerTimeZone),
+                   lastUsedAt: $0.lastUsedAt.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) },
                    revoked: $0.revokedAt != nil)
         }, agencies: agencies.map { SelectOption(value: $0.id!.uuidString, label: $0.name) }, newKey: newKey, errors: errors)
         return try await req.renderPage("admin-api-keys", titleKey: "apikeys_title", page: page, status: status)

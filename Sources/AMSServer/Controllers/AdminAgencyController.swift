@@ -34,7 +34,8 @@ struct AdminAgencyController: RouteCollection {
         let form = try req.content.decode(AgencyForm.self)
         let input = AgencyService.AgencyInput(code: form.code.clipped(FieldLimit.agencyCode), name: form.name.clipped(FieldLimit.agencyName),
                                               domains: form.domains.clipped(FieldLimit.agencyDomains),
-                                              certificateName: form.certificateName.clipped(FieldLimit.agencyName))
+                                              certificateName: form.certificateName.clipped(FieldLimit.agencyName),
+                                              timeZone: form.timeZone.clipped(FieldLimit.identifier))
         do {
             _ = try await AgencyService(services: req.ams, database: req.db).create(input, context: req.auditContext)
             return req.redirect(to: "/admin/agencies?notice=agency_created")
@@ -42,7 +43,9 @@ struct AdminAgencyController: RouteCollection {
             let errors = req.formErrors(invalid)
             return try await req.renderPage("admin-agency-new", titleKey: "agencies_new",
                                             page: NewPage(code: input.code, name: input.name, domains: input.domains,
-                                                          certificateName: input.certificateName, errors: errors),
+                                                          certificateName: input.certificateName,
+                                                          timeZones: NewPage.zones(selected: AgencyTimeZone(named: input.timeZone) ?? .default),
+                                                          errors: errors),
                                             status: .unprocessableEntity)
         }
     }
@@ -57,22 +60,24 @@ struct AdminAgencyController: RouteCollection {
         let agency = try await agency(req)
         return try await req.renderPage("admin-agency-new", titleKey: "agencies_edit", page: NewPage(
             code: agency.code, name: agency.name, domains: agency.domains.map(\.domain).sorted().joined(separator: ", "),
-            certificateName: agency.certificateName ?? "", action: "/admin/agencies/\(agency.id!.uuidString)", editing: true,
-            errors: FormErrors()))
+            certificateName: agency.certificateName ?? "", timeZones: NewPage.zones(selected: agency.timeZone),
+            action: "/admin/agencies/\(agency.id!.uuidString)", editing: true, errors: FormErrors()))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
         let agency = try await agency(req)
         let form = try req.content.decode(AgencyForm.self)
         let (name, certificateName) = (form.name.clipped(FieldLimit.agencyName), form.certificateName.clipped(FieldLimit.agencyName))
+        let zone = form.timeZone.clipped(FieldLimit.identifier)
         do {
             try await AgencyService(services: req.ams, database: req.db).update(agency, name: name, certificateName: certificateName,
-                                                                                 context: req.auditContext)
+                                                                                 timeZone: zone, context: req.auditContext)
             return req.redirect(to: "/admin/agencies?notice=agency_updated")
         } catch let invalid as ValidationError {
             return try await req.renderPage("admin-agency-new", titleKey: "agencies_edit", page: NewPage(
                 code: agency.code, name: name, domains: agency.domains.map(\.domain).sorted().joined(separator: ", "),
-                certificateName: certificateName, action: "/admin/agencies/\(agency.id!.uuidString)", editing: true,
+                certificateName: certificateName, timeZones: NewPage.zones(selected: AgencyTimeZone(named: zone) ?? agency.timeZone),
+                action: "/admin/agencies/\(agency.id!.uuidString)", editing: true,
                 errors: req.formErrors(invalid)), status: .unprocessableEntity)
         }
     }

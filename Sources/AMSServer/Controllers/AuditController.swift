@@ -109,7 +109,7 @@ struct AuditController: RouteCollection {
         let details = AuditRecord.details(fromJSON: entry.details).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: ", ")
         let target = entry.targetType.isEmpty ? "" : "\(entry.targetType) \(entry.targetID)"
-        return EntryRow(sequence: entry.sequence, time: DisplayFormat.timestampSeconds(entry.occurredAt), actor: entry.actorName,
+        return EntryRow(sequence: entry.sequence, time: DisplayFormat.timestampSeconds(entry.occurredAt, in: req.readerTimeZone), actor: entry.actorName,
                         role: entry.actorRole, action: entry.action, target: target, outcome: entry.outcome.rawValue,
                         outcomeLabel: req.localized("audit_outcome_\(entry.outcome.rawValue)"), address: entry.clientAddress,
                         details: details)

@@ -43,7 +43,8 @@ struct AuthController: RouteCollection {
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
                 return response
             case .locked(let until):
-                let time = ISO8601DateFormatter().string(from: until).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
+                // nobody is signed in yet: the default zone, named
+                let time = DisplayFormat.timestampSeconds(until, in: .default)
                 let response = try await fail(req.localized("error_locked", ["time": time]), status: .tooManyRequests)
                 response.headers.replaceOrAdd(name: .retryAfter, value: String(Self.wholeSeconds(until.timeIntervalSince(now))))
                 return response

@@ -21,7 +21,7 @@ struct DashboardController: RouteCollection {
             welcome: req.localized("dashboard_welcome", ["name": user.fullName]),
             roleBody: req.localized("dashboard_\(user.role.rawValue)_body"), username: user.username, email: user.email,
             roleLabel: req.localized("role_\(user.role.rawValue)"), agencyName: agency?.name,
-            passwordChangedAt: user.passwordChangedAt.map(DisplayFormat.timestamp), tiles: tiles)
+            passwordChangedAt: user.passwordChangedAt.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) }, tiles: tiles)
         return try await req.renderPage("dashboard", titleKey: "dashboard_title", page: page)
     }
 }

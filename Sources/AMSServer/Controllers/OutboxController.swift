@@ -33,7 +33,8 @@ struct OutboxController: RouteCollection {
     private func row(_ message: OutboxMessageModel, _ req: Request) -> MessageRow {
         MessageRow(id: message.id!.uuidString, recipient: message.recipient, subject: message.subject,
                    statusLabel: req.localized("outbox_status_\(message.status.rawValue)"), status: message.status.rawValue,
-                   createdAt: DisplayFormat.timestamp(message.createdAt), sentAt: message.sentAt.map(DisplayFormat.timestamp),
+                   createdAt: DisplayFormat.timestamp(message.createdAt, in: req.readerTimeZone),
+                   sentAt: message.sentAt.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) },
                    attempts: message.attempts, lastError: message.lastError)
     }
 }

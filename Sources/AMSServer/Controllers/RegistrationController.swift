@@ -106,7 +106,7 @@ struct RegistrationController: RouteCollection {
     private func renderStatus(_ req: Request, _ request: RegistrationRequestModel, token: String, form: [String: String],
                               errors: FormErrors, status: HTTPStatus) async throws -> Response {
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
-            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
+            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt, in: request.agency.timeZone), label: req.localized("event_\($0.event)"),
                           level: req.localized("level_\($0.level)"),
                           reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale))
         }

@@ -9,5 +9,6 @@ extension AdminAgencyController {
         var name: String?
         var domains: String?
         var certificateName: String?
+        var timeZone: String?
     }
 }

@@ -1,3 +1,4 @@
+import AMSCore
 import Foundation
 import Vapor
 
@@ -44,5 +45,16 @@ extension Request {
     func requireUser() throws -> UserModel {
         guard let user = signedInUser else { throw Abort(.unauthorized) }
         return user
+    }
+}
+
+extension Request {
+    private struct ReaderTimeZoneKey: StorageKey { typealias Value = AgencyTimeZone }
+
+    /// The time zone this reader sees times in: their agency's when signed in (``ReaderTimeZoneMiddleware``), else
+    /// the default (WIB). Pages about one request show its agency's instead.
+    var readerTimeZone: AgencyTimeZone {
+        get { storage[ReaderTimeZoneKey.self] ?? .default }
+        set { storage[ReaderTimeZoneKey.self] = newValue }
     }
 }

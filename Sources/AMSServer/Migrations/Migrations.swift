@@ -36,5 +36,7 @@ enum Migrations {
         CreatePasswordResetRequests(),
         // 015: reasons as codes beside the operator's explanation
         UpdateRegistrationAddReasonCodes(),
+        // 016: each agency's time zone
+        UpdateAgenciesAddTimeZone(),
     ]
 }

@@ -1,3 +1,4 @@
+import AMSCore
 import Fluent
 import Foundation
 
@@ -15,6 +16,8 @@ package final class AgencyModel: Model, @unchecked Sendable {
     @Field(key: "name") package var name: String
     /// The name certificates carry (organizationName, at most 64 characters) when the full name is longer.
     @OptionalField(key: "certificate_name") var certificateName: String?
+    /// An ``AgencyTimeZone`` identifier; nil: the default (WIB).
+    @OptionalField(key: "time_zone") var timeZoneIdentifier: String?
 
     // relationships
     @Children(for: \.$agency) var domains: [AgencyDomainModel]
@@ -32,4 +35,13 @@ package final class AgencyModel: Model, @unchecked Sendable {
 extension AgencyModel {
     /// What certificates name the agency: its certificate name, else its full name.
     var nameInCertificates: String { certificateName ?? name }
+
+    /// The time zone the agency's people read times in.
+    var timeZone: AgencyTimeZone { timeZoneIdentifier.flatMap(AgencyTimeZone.init(rawValue:)) ?? .default }
+
+    /// The time zone of the agency with `id` (the default when there is none, e.g. the CA's own staff).
+    static func timeZone(of id: UUID?, on database: any Database) async throws -> AgencyTimeZone {
+        guard let id else { return .default }
+        return try await AgencyModel.find(id, on: database)?.timeZone ?? .default
+    }
 }

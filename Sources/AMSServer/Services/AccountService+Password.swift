@@ -170,8 +170,9 @@ extension AccountService {
                                                then: @escaping @Sendable (any Database) async throws -> T = { _ in () }) async throws -> T {
         let hash = try await services.passwordHashing.hash(password)
         let now = services.clock.now
+        let zone = try await AgencyModel.timeZone(of: user.$agency.id, on: database)
         let notice = services.mail.compose(to: user, template: "password_changed",
-                                           arguments: ["username": user.username, "time": ISO8601DateFormatter().string(from: now)])
+                                           arguments: ["username": user.username, "time": DisplayFormat.timestamp(now, in: zone)])
         return try await WriteTransaction.run(on: database) { [self] db in
             try await first?(db)
             user.passwordHash = hash

@@ -15,6 +15,19 @@ struct AgencyService: Sendable {
         var domains: String
         /// The name for certificates when `name` is longer than X.520 allows there (64); empty: the name itself.
         var certificateName: String = ""
+        /// `WIB`, `WITA` or `WIT` (or the zone's identifier); empty: WIB.
+        var timeZone: String = ""
+    }
+
+    /// The time zone named in a form or command; empty is the default, anything else unknown is a problem.
+    static func timeZone(_ raw: String, problems: inout [String: ValidationError.Message]) -> AgencyTimeZone {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .default }
+        guard let zone = AgencyTimeZone(named: text) else {
+            problems["timeZone"] = .init("error_invalid_time_zone")
+            return .default
+        }
+        return zone
     }
 
     func create(_ input: AgencyInput, context: AuditContext) async throws -> AgencyModel {
@@ -23,6 +36,7 @@ struct AgencyService: Sendable {
         let codeAllowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         if !(2...32).contains(code.count) || !code.allSatisfy(codeAllowed.contains) { problems["code"] = .init("error_invalid_agency_code") }
         let (name, certificateName) = Self.names(input, problems: &problems)
+        let zone = Self.timeZone(input.timeZone, problems: &problems)
         let rawDomains = input.domains.split(whereSeparator: { $0.isNewline || $0 == "," || $0 == " " }).map(String.init)
         var domains: [EmailDomain] = []
         for raw in rawDomains where EmailDomain(raw) == nil && problems["domains"] == nil {
@@ -39,6 +53,7 @@ struct AgencyService: Sendable {
         }
         let agency = AgencyModel(code: code, name: name, createdAt: services.clock.now)
         agency.certificateName = certificateName
+        agency.timeZoneIdentifier = zone.rawValue
         let uniqueDomains = domains
         try await WriteTransaction.run(on: database) { [services] db in
             try await agency.create(on: db)
@@ -46,26 +61,30 @@ struct AgencyService: Sendable {
                 try await AgencyDomainModel(agencyID: agency.id!, domain: domain.value).create(on: db)
             }
             try await services.audit.append(.agencyCreated, context: context, targetType: "agency", targetID: agency.id!.uuidString,
-                                            details: ["code": code, "domains": uniqueDomains.map(\.value).joined(separator: " ")], on: db)
+                                            details: ["code": code, "domains": uniqueDomains.map(\.value).joined(separator: " "),
+                                                      "time_zone": zone.abbreviation], on: db)
         }
         return agency
     }
 
-    /// Renames an agency and sets the name its certificates carry (certificates issued before keep theirs).
-    func update(_ agency: AgencyModel, name rawName: String, certificateName rawCertificateName: String,
+    /// Renames an agency, sets the name its certificates carry (certificates issued before keep theirs) and the time
+    /// zone its people read times in.
+    func update(_ agency: AgencyModel, name rawName: String, certificateName rawCertificateName: String, timeZone rawZone: String,
                 context: AuditContext) async throws {
         var problems: [String: ValidationError.Message] = [:]
         let (name, certificateName) = Self.names(AgencyInput(code: agency.code, name: rawName, domains: "",
                                                              certificateName: rawCertificateName), problems: &problems)
+        let zone = Self.timeZone(rawZone, problems: &problems)
         guard problems.isEmpty else { throw ValidationError(fields: problems) }
-        let before = (agency.name, agency.certificateName ?? "")
+        let before = (agency.name, agency.certificateName ?? "", agency.timeZone.abbreviation)
         agency.name = name
         agency.certificateName = certificateName
+        agency.timeZoneIdentifier = zone.rawValue
         try await WriteTransaction.run(on: database) { [services] db in
             try await agency.update(on: db)
             try await services.audit.append(.agencyUpdated, context: context, targetType: "agency", targetID: agency.id!.uuidString,
-                                            details: ["code": agency.code, "from": "\(before.0) | \(before.1)",
-                                                      "to": "\(name) | \(certificateName ?? "")"], on: db)
+                                            details: ["code": agency.code, "from": "\(before.0) | \(before.1) | \(before.2)",
+                                                      "to": "\(name) | \(certificateName ?? "") | \(zone.abbreviation)"], on: db)
         }
     }
 

@@ -105,11 +105,14 @@ extension CertificateService {
         let ders = try certificates.map { try $0.derBytes }
         var messages: [MailMessage] = []
         var entries: [AuditLog.Entry] = []
+        var zones: [UUID: AgencyTimeZone] = [:]
         for (job, certificate) in zip(jobs, certificates) {
             let serial = job.serial.hexString
+            let agencyID = job.holder.$agency.id
+            if let agencyID, zones[agencyID] == nil { zones[agencyID] = try await AgencyModel.timeZone(of: agencyID, on: database) }
             messages.append(services.mail.compose(to: job.holder, template: "certificate_issued", arguments: [
                 "serial": serial, "subject": job.subject, "url": detailURL(job.record),
-                "not_after": DisplayFormat.timestamp(certificate.notValidAfter),
+                "not_after": DisplayFormat.timestamp(certificate.notValidAfter, in: agencyID.flatMap { zones[$0] } ?? .default),
             ]))
             entries.append(.init(action: .certificateIssued, context: context, targetType: "certificate", targetID: job.record.id!.uuidString,
                                  details: ["serial": serial, "subject": job.subject, "not_after": certificate.notValidAfter.ISO8601Format(),

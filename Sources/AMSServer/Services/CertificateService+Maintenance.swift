@@ -71,7 +71,8 @@ extension CertificateService {
             let holder = record.holder
             let mail = services.mail.compose(to: holder, template: "certificate_expiry_reminder", text: "certificate_expiry", arguments: [
                 "serial": record.serialHex ?? "", "days": String(policy.daysLeft(notAfter: notAfter, now: now)),
-                "not_after": DisplayFormat.timestamp(notAfter), "url": detailURL(record),
+                "not_after": DisplayFormat.timestamp(notAfter, in: try await AgencyModel.timeZone(of: holder.$agency.id, on: database)),
+                "url": detailURL(record),
             ])
             let version = record.version
             do {

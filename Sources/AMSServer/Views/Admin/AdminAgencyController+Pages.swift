@@ -24,8 +24,14 @@ extension AdminAgencyController {
         let name: String
         let domains: String
         var certificateName = ""
+        /// The three zones, the agency's selected.
+        var timeZones: [SelectOption] = NewPage.zones(selected: .default)
         var action = "/admin/agencies"
         var editing = false
         let errors: FormErrors
+
+        static func zones(selected: AgencyTimeZone) -> [SelectOption] {
+            AgencyTimeZone.allCases.map { SelectOption(value: $0.abbreviation, label: $0.abbreviation, selected: $0 == selected) }
+        }
     }
 }

@@ -50,7 +50,8 @@ struct CertificatePage: Encodable {
         Row(id: record.id!.uuidString, subject: record.subject, holder: record.$holder.value?.username ?? "",
             serial: record.serialHex ?? "—", status: record.status.rawValue,
             statusLabel: req.localized("certificate_status_\(record.status.rawValue)"),
-            notAfter: record.notAfter.map(DisplayFormat.timestamp) ?? "—", requestedAt: DisplayFormat.timestamp(record.requestedAt),
+            notAfter: record.notAfter.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) } ?? "—",
+            requestedAt: DisplayFormat.timestamp(record.requestedAt, in: req.readerTimeZone),
             selection: selectable ? "\(record.id!.uuidString):\(record.version)" : nil)
     }
 
@@ -68,7 +69,7 @@ struct CertificatePage: Encodable {
         guard record.requestedVia == "api" else { return req.localized("certificate_via_web") }
         let started = req.localized("certificate_via_api", ["name": record.requestedBy])
         guard let confirmed = record.holderConfirmedAt else { return started }
-        return started + " · " + req.localized("certificate_confirmed_by_holder_at", ["time": DisplayFormat.timestamp(confirmed)])
+        return started + " · " + req.localized("certificate_confirmed_by_holder_at", ["time": DisplayFormat.timestamp(confirmed, in: req.readerTimeZone)])
     }
 
     static func make(_ record: CertificateModel, for user: UserModel, _ req: Request, errors: FormErrors = FormErrors(),
@@ -82,21 +83,21 @@ struct CertificatePage: Encodable {
             Fact(label: req.localized("certificate_serial"), value: record.serialHex ?? "—"),
             Fact(label: req.localized("certificate_algorithm"), value: KeyAlgorithm(rawValue: record.keyAlgorithm)?.displayName ?? record.keyAlgorithm),
             Fact(label: req.localized("certificate_method"), value: req.localized("certificate_method_\(record.method.rawValue)")),
-            Fact(label: req.localized("certificate_requested_at"), value: DisplayFormat.timestamp(record.requestedAt)),
+            Fact(label: req.localized("certificate_requested_at"), value: DisplayFormat.timestamp(record.requestedAt, in: req.readerTimeZone)),
             Fact(label: req.localized("certificate_requested_via"), value: origin(record, req)),
         ]
         if let notBefore = record.notBefore, let notAfter = record.notAfter {
             facts.append(Fact(label: req.localized("certificate_validity"),
-                              value: "\(DisplayFormat.timestamp(notBefore)) – \(DisplayFormat.timestamp(notAfter))"))
+                              value: "\(DisplayFormat.timestamp(notBefore, in: req.readerTimeZone)) – \(DisplayFormat.timestamp(notAfter, in: req.readerTimeZone))"))
         }
         if let note = record.decisionNote { facts.append(Fact(label: req.localized("certificate_decision_note"), value: note)) }
         if let revokedAt = record.revokedAt, record.status == .revoked {
             let reason = record.revocationReason.flatMap(RevocationReason.init(rawValue:)) ?? .unspecified
             facts.append(Fact(label: req.localized("certificate_revoked_at"),
-                              value: "\(DisplayFormat.timestamp(revokedAt)) · \(req.localized("revocation_reason_\(reason.name)"))"))
+                              value: "\(DisplayFormat.timestamp(revokedAt, in: req.readerTimeZone)) · \(req.localized("revocation_reason_\(reason.name)"))"))
         }
         if let invalidity = record.invalidityDate {
-            facts.append(Fact(label: req.localized("certificate_invalidity_date"), value: DisplayFormat.timestamp(invalidity)))
+            facts.append(Fact(label: req.localized("certificate_invalidity_date"), value: DisplayFormat.timestamp(invalidity, in: req.readerTimeZone)))
         }
         if let replaces = record.replacesID {
             facts.append(Fact(label: req.localized("certificate_replaces"), value: replaces.uuidString))

@@ -73,7 +73,7 @@ struct RequestPage: Encodable {
                      revision: $0.revision)
         }
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
-            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt), label: req.localized("event_\($0.event)"),
+            TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt, in: request.agency.timeZone), label: req.localized("event_\($0.event)"),
                           actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))",
                           reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale), note: $0.note)
         }

@@ -1,13 +1,16 @@
+import AMSCore
 import Foundation
 
-/// How times, durations and sizes are shown: UTC, minutes, unambiguous (`2026-11-25 08:30 UTC`).
+/// How times, durations and sizes are shown: in the reader's time zone, named, to the minute
+/// (`2026-11-25 15:30 WIB`).
 enum DisplayFormat {
-    static func timestamp(_ date: Date) -> String {
-        wholeSecond(date).formatted(minutes) + " UTC"
+    static func timestamp(_ date: Date, in zone: AgencyTimeZone) -> String {
+        wholeSecond(date).formatted(minutes[zone]!) + " " + zone.abbreviation
     }
 
-    static func timestampSeconds(_ date: Date) -> String {
-        wholeSecond(date).formatted(seconds)
+    /// To the second (the audit log).
+    static func timestampSeconds(_ date: Date, in zone: AgencyTimeZone) -> String {
+        wholeSecond(date).formatted(seconds[zone]!) + " " + zone.abbreviation
     }
 
     /// The second a moment falls in (rounded down, as in DER times; Foundation's formatter rounds to milliseconds
@@ -32,13 +35,17 @@ enum DisplayFormat {
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
-    /// `yyyy-MM-dd HH:mm` in UTC, Gregorian.
-    private static let minutes = Date.VerbatimFormatStyle(
-        format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-        timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
+    /// `yyyy-MM-dd HH:mm` in each zone, Gregorian.
+    private static let minutes = Dictionary(uniqueKeysWithValues: AgencyTimeZone.allCases.map { zone in
+        (zone, Date.VerbatimFormatStyle(
+            format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            timeZone: zone.timeZone, calendar: Calendar(identifier: .gregorian)))
+    })
 
-    /// `yyyy-MM-dd HH:mm:ss` in UTC, Gregorian.
-    private static let seconds = Date.VerbatimFormatStyle(
-        format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
-        timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
+    /// `yyyy-MM-dd HH:mm:ss` in each zone, Gregorian.
+    private static let seconds = Dictionary(uniqueKeysWithValues: AgencyTimeZone.allCases.map { zone in
+        (zone, Date.VerbatimFormatStyle(
+            format: "\(year: .padded(4))-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
+            timeZone: zone.timeZone, calendar: Calendar(identifier: .gregorian)))
+    })
 }
