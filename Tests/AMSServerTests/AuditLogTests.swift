@@ -113,6 +113,37 @@ struct AuditLogTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func entriesReadInWordsInTheReadersLanguage(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: a request forwarded to the CA (its audit entry names the event and both statuses by code)
+            let agency = try await t.agency()
+            let request = try await t.submittedRequest(agency: agency)
+            let desk = try await t.user("op.sumbar", role: .agencyOperator, agency: agency, nik: "1371010101800001")
+            try await RegistrationService(services: t.services, database: t.db).transition(
+                request, .init(event: .forwardToCA, reason: nil, note: nil, expectedVersion: request.version, checklist: Set(AgencyChecklistItem.allCases)),
+                by: .operatorAccount(desk), context: .system())
+            try await t.user("ani", role: .auditor)
+            let auditor = t.browser()
+            try await auditor.signIn("ani", TestApp.password)
+            // act
+            let page = try await auditor.get("/audit?action=registration.transition").body.string
+            // check: the action, detail names and the codes of statuses and events in words
+            #expect(page.contains(">Tahap permohonan berubah</td>"))
+            #expect(page.contains("peristiwa: Diteruskan ke CA") && page.contains("dari: Diajukan") && page.contains("ke: Diteruskan ke CA"))
+            #expect(!page.contains("from=submitted") && !page.contains("event=forward_to_ca"))
+            _ = try await auditor.get("/lang/en?next=%2F")
+            let english = try await auditor.get("/audit?action=registration.transition").body.string
+            #expect(english.contains(">Request moved on</td>") && english.contains("event: Forwarded to the CA"))
+            // the filter lists actions by their words too, and every action has words in both languages
+            #expect(english.contains(">Signed in</option>"))
+            for action in AuditAction.allCases {
+                #expect(AuditText.action(action.rawValue, locale: .id) != action.rawValue && AuditText.action(action.rawValue, locale: .en) != action.rawValue,
+                        "\(action.rawValue)")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func auditorFiltersAndExportsCSV(db: TestDatabase) async throws {
         try await TestApp.with(db, tweak: { $0.trustForwardedFor = true }) { t in
             // setup: some sign-ins, one failed from a forged-looking forwarded address (typed user names of accounts
@@ -128,8 +159,9 @@ struct AuditLogTests {
             let csv = try await auditor.get("/audit/export.csv?action=auth.sign_in.succeeded")
             // check
             #expect(page.status == .ok)
-            #expect(page.body.string.contains("auth.sign_in.failed"))
-            #expect(!page.body.string.contains("<code>auth.sign_in.succeeded</code>"))
+            // actions in words, their codes on hover; only the filtered action
+            #expect(page.body.string.contains("title=\"auth.sign_in.failed\">Masuk gagal</td>"))
+            #expect(!page.body.string.contains("title=\"auth.sign_in.succeeded\""))
             #expect(csv.headers.contentType?.subType == "csv")
             #expect(csv.headers.first(name: .contentDisposition)?.contains("attachment") == true)
             let lines = csv.body.string.split(separator: "\r\n")

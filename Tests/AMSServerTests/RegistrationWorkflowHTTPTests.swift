@@ -85,9 +85,18 @@ struct RegistrationWorkflowHTTPTests {
             #expect(try await applicant.get(statusPath + "?notice=request_resubmitted").body.string.contains("Perbaikan Anda terkirim"))
             #expect(try await RegistrationAttachmentModel.query(on: t.db).count() == 3)
             let resubmission = try #require(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "resubmit").first())
-            #expect(resubmission.note == "recommendation_letter: r2")
+            #expect(resubmission.note == nil && resubmission.changes?.contains("\"recommendation_letter\"") == true)
             // forward to the CA
             #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
+            // the timeline says what changed and what the checklist confirmed in the reader's words, not in codes
+            let requestPage = "/requests/\(request.id!.uuidString)"
+            let inIndonesian = try await cast.agencyOperator.get(requestPage).body.string
+            #expect(inIndonesian.contains("Surat rekomendasi: versi 2") && !inIndonesian.contains("recommendation_letter: r2"))
+            #expect(inIndonesian.contains("Daftar periksa lengkap: SK Jabatan sesuai"))
+            _ = try await cast.agencyOperator.get("/lang/en?next=%2F")
+            let inEnglish = try await cast.agencyOperator.get(requestPage).body.string
+            #expect(inEnglish.contains("Recommendation letter: revision 2") && inEnglish.contains("Checklist complete: "))
+            _ = try await cast.agencyOperator.get("/lang/id?next=%2F")
             // step 3: the CA operator registers the identity; the activation link is mailed
             #expect(try await cast.caOperator.get("/requests").body.string.contains(request.trackingNumber))
             #expect(try await act(cast.caOperator, t, .registerIdentity).status == .seeOther)
@@ -299,7 +308,7 @@ struct RegistrationWorkflowHTTPTests {
             #expect(try await RegistrationRequestModel.find(request.id, on: t.db)?.status == .submitted)
             #expect(try await act(cast.agencyOperator, t, .forwardToCA).status == .seeOther)
             let event = try #require(try await RegistrationEventModel.query(on: t.db).filter(\.$event == "forward_to_ca").first())
-            #expect(event.note == "Daftar periksa lengkap")
+            #expect(event.checklist == "decree_matches,email_official,letter_signed" && event.note == nil)
         }
     }
 

@@ -66,7 +66,9 @@ struct AuditController: RouteCollection {
         let entries = try await filter.apply(AuditEntryModel.query(on: req.db)).sort(\.$sequence, .descending)
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
         let actions = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.action == nil)]
-            + AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == filter.action) }
+            + AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: AuditText.action($0.rawValue, locale: req.locale),
+                                                      selected: $0.rawValue == filter.action) }
+                .sorted { $0.label < $1.label }
         let outcomes = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.outcome == nil)]
             + AuditOutcome.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("audit_outcome_\($0.rawValue)"), selected: $0 == filter.outcome) }
         let exportQuery = "?" + filter.queryItems.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
@@ -106,11 +108,11 @@ struct AuditController: RouteCollection {
     }
 
     private func row(_ entry: AuditEntryModel, _ req: Request) -> EntryRow {
-        let details = AuditRecord.details(fromJSON: entry.details).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            .joined(separator: ", ")
+        let details = AuditRecord.details(fromJSON: entry.details).sorted { $0.key < $1.key }
+            .map { AuditText.detail($0.key, $0.value, locale: req.locale) }.joined(separator: ", ")
         let target = entry.targetType.isEmpty ? "" : "\(entry.targetType) \(entry.targetID)"
         return EntryRow(sequence: entry.sequence, time: DisplayFormat.timestampSeconds(entry.occurredAt, in: req.readerTimeZone), actor: entry.actorName,
-                        role: entry.actorRole, action: entry.action, target: target, outcome: entry.outcome.rawValue,
+                        role: entry.actorRole, action: AuditText.action(entry.action, locale: req.locale), actionCode: entry.action, target: target, outcome: entry.outcome.rawValue,
                         outcomeLabel: req.localized("audit_outcome_\(entry.outcome.rawValue)"), address: entry.clientAddress,
                         details: details)
     }

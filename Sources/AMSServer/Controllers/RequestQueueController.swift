@@ -89,8 +89,7 @@ struct RequestQueueController: RouteCollection {
         let service = RegistrationService(services: req.ams, database: req.db)
         let refusal: ErrorMapping
         do {
-            let note = event == .forwardToCA ? [req.localized("request_checklist_done"), form.note].compactMap { $0?.isEmpty == false ? $0 : nil }
-                .joined(separator: " — ") : form.note
+            let note = form.note.flatMap { $0.isEmpty ? nil : String($0.prefix(FieldLimit.reason)) }
             let ticked: [(String?, AgencyChecklistItem)] = [(form.checkLetterSigned, .letterSigned), (form.checkDecreeMatches, .decreeMatches),
                                                             (form.checkEmailOfficial, .emailOfficial)]
             try await service.transition(request, .init(event: event, reason: reason, note: note, expectedVersion: version,

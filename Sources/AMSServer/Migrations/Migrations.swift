@@ -38,5 +38,7 @@ enum Migrations {
         UpdateRegistrationAddReasonCodes(),
         // 016: each agency's time zone
         UpdateAgenciesAddTimeZone(),
+        // 017: resubmission changes and checklist confirmations as data
+        UpdateRegistrationEventsAddChangesAndChecklist(),
     ]
 }

@@ -21,7 +21,12 @@ final class RegistrationEventModel: Model, @unchecked Sendable {
     /// The operator's explanation; the picked reason is ``reasonCode`` (``AMSCore/ReasonCatalogue``).
     @OptionalField(key: "reason") var reason: String?
     @OptionalField(key: "reason_code") var reasonCode: String?
+    /// The operator's own note.
     @OptionalField(key: "note") var note: String?
+    /// What a resubmission changed: JSON of ``AMSCore/RequestChange`` values.
+    @OptionalField(key: "changes") var changes: String?
+    /// The checklist items an agency operator confirmed when forwarding (``AMSCore/AgencyChecklistItem`` codes, comma-separated).
+    @OptionalField(key: "checklist") var checklist: String?
     @Field(key: "occurred_at") var occurredAt: Date
 
     init() {}

@@ -59,12 +59,11 @@ extension RegistrationService {
             }
             let newAttachments = stored
             // The timeline keeps what changed (earlier values stay readable there; earlier documents stay as revisions).
-            var changes: [String] = []
+            var changes: [RequestChange] = []
             for (field, old, new) in [("phone", request.phone, phone), ("unit", request.unit, unit), ("position", request.position, position)]
-            where old != new { changes.append("\(field): \(old) → \(new)") }
-            for attachment in newAttachments { changes.append("\(attachment.kind.rawValue): r\(attachment.revision)") }
-            let note = changes.isEmpty ? nil : changes.joined(separator: "; ")
-            try await transition(request, .init(event: .resubmit, reason: nil, note: note, expectedVersion: request.version),
+            where old != new { changes.append(.field(field, from: old, to: new)) }
+            for attachment in newAttachments { changes.append(.document(attachment.kind.rawValue, revision: attachment.revision)) }
+            try await transition(request, .init(event: .resubmit, reason: nil, note: nil, expectedVersion: request.version, changes: changes),
                                  by: .applicant, context: context, updates: { request in
                                      request.phone = phone
                                      request.unit = unit

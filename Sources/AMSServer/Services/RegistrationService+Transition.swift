@@ -16,6 +16,8 @@ extension RegistrationService {
         var checklist: Set<AgencyChecklistItem> = []
         /// The reason picked from ``ReasonCatalogue/codes(for:)``, for events that need one.
         var reasonCode: String? = nil
+        /// What a resubmission changed.
+        var changes: [RequestChange] = []
     }
 
     /// Who acts: a signed-in operator, or the applicant holding one of the request's private links.
@@ -151,6 +153,10 @@ extension RegistrationService {
                                                note: action.note.map { LogSafe.field($0, limit: 1000) }, occurredAt: now)
             entry.actorNIK = eventActorNIK
             entry.reasonCode = reasonCode
+            if !action.changes.isEmpty { entry.changes = String(decoding: try JSONEncoder().encode(action.changes), as: UTF8.self) }
+            if action.event == .forwardToCA {
+                entry.checklist = action.checklist.map(\.rawValue).sorted().joined(separator: ",")
+            }
             try await entry.create(on: db)
             for step in stepsToEnd {
                 try await StepTimingModel.query(on: db).filter(\.$request.$id == request.id!).filter(\.$step == step)

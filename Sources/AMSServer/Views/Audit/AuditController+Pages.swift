@@ -9,7 +9,9 @@ extension AuditController {
         let time: String
         let actor: String
         let role: String
+        /// The action in words, and its code (shown on hover; the filter and the CSV use codes).
         let action: String
+        let actionCode: String
         let target: String
         let outcome: String
         let outcomeLabel: String

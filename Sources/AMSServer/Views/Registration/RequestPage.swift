@@ -75,7 +75,8 @@ struct RequestPage: Encodable {
         let timeline = request.events.sorted { $0.occurredAt < $1.occurredAt }.map {
             TimelineEntry(time: DisplayFormat.timestamp($0.occurredAt, in: request.agency.timeZone), label: req.localized("event_\($0.event)"),
                           actor: "\($0.actorName) (\(req.localized("level_\($0.level)")))",
-                          reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale), note: $0.note)
+                          reason: ReasonText.words(code: $0.reasonCode, explanation: $0.reason, locale: req.locale),
+                          note: TimelineText.note($0, locale: req.locale))
         }
         let fields = [
             SelectOption(value: request.fullName, label: req.localized("register_full_name")),
