@@ -14,6 +14,16 @@ extension Permissions {
         }
     }
 
+    /// The statuses in which a request waits for an operator of `role` (the queue's "waiting for me"): agency
+    /// operators check (step 2) and confirm data (step 4); CA operators register identities (step 3) and verify.
+    public static func statusesAwaiting(_ role: Role) -> [RegistrationStatus] {
+        switch role {
+        case .agencyOperator: return [.submitted, .dataSubmitted]
+        case .caOperator: return [.forwardedToCA, .agencyConfirmed]
+        default: return []
+        }
+    }
+
     /// Whether a signed-in operator may see a request (``VisibilityScope/registrationRequests(for:)``).
     public static func canView(actor: Actor, request: RegistrationFacts) -> Bool {
         VisibilityScope.registrationRequests(for: actor).admits(ownerID: nil, agencyID: request.agencyID, status: request.status)

@@ -9,6 +9,29 @@ struct DashboardController: RouteCollection {
         routes.grouped(RequireSignedInMiddleware()).get("dashboard", use: dashboard)
     }
 
+    /// Operators: how many requests wait for them and how many are overdue. Holders: "request a certificate" until
+    /// they have one, then their certificates.
+    private func nextStep(for user: UserModel, _ req: Request) async throws -> NextStep? {
+        switch user.role {
+        case .agencyOperator, .caOperator:
+            let counts = try await RequestQueueController.awaitingCounts(for: user, now: req.ams.clock.now, on: req)
+            return NextStep(title: req.localized("queue_mine", ["count": String(counts.waiting)]),
+                            body: counts.waiting == 0 ? req.localized("dashboard_nothing_waiting")
+                                : req.localized("dashboard_waiting_body", ["count": String(counts.waiting), "overdue": String(counts.overdue)]),
+                            href: "/requests", label: req.localized("dashboard_open_queue"), urgent: counts.overdue > 0)
+        case .applicant:
+            let active = try await CertificateModel.query(on: req.db).filter(\.$holder.$id == user.id!)
+                .filter(\.$status ~~ [.awaitingHolder, .pending, .issuing, .issued]).count()
+            return active == 0
+                ? NextStep(title: req.localized("dashboard_request_certificate_title"), body: req.localized("dashboard_request_certificate_body"),
+                           href: "/certificates/new", label: req.localized("dashboard_request_certificate"), urgent: false)
+                : NextStep(title: req.localized("dashboard_your_certificates_title"), body: req.localized("dashboard_your_certificates_body"),
+                           href: "/certificates", label: req.localized("dashboard_your_certificates"), urgent: false)
+        default:
+            return nil
+        }
+    }
+
     @Sendable func root(req: Request) async throws -> Response {
         req.redirect(to: req.signedInUser == nil ? "/login" : "/dashboard")
     }
@@ -21,7 +44,8 @@ struct DashboardController: RouteCollection {
             welcome: req.localized("dashboard_welcome", ["name": user.fullName]),
             roleBody: req.localized("dashboard_\(user.role.rawValue)_body"), username: user.username, email: user.email,
             roleLabel: req.localized("role_\(user.role.rawValue)"), agencyName: agency?.name,
-            passwordChangedAt: user.passwordChangedAt.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) }, tiles: tiles)
+            passwordChangedAt: user.passwordChangedAt.map { DisplayFormat.timestamp($0, in: req.readerTimeZone) }, tiles: tiles,
+            nextStep: try await nextStep(for: user, req))
         return try await req.renderPage("dashboard", titleKey: "dashboard_title", page: page)
     }
 }

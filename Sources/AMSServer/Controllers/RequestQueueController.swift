@@ -1,5 +1,6 @@
 import AMSCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Operators' side of the SOP: the queue (agency operators: their agency; CA operators: what reached the CA),
@@ -26,9 +27,13 @@ struct RequestQueueController: RouteCollection {
         let text = req.searchText()
         let status = req.query[String.self, at: "status"].flatMap(RegistrationStatus.init(rawValue:))
         let overdueOnly = req.query[String.self, at: "overdue"] == "1"
+        // operators start on what waits for them; "all" shows every open request they may see
+        let awaiting = Permissions.statusesAwaiting(user.role)
+        let mineOnly = !awaiting.isEmpty && req.query[String.self, at: "all"] != "1" && status == nil
         let now = req.ams.clock.now
         var query = Self.visible(to: user, on: req.db).with(\.$agency)
         if let status { query = query.filter(\.$status == status) } else { query = query.filter(\.$status !~ RegistrationStatus.closedStatuses) }
+        if mineOnly { query = query.filter(\.$status ~~ awaiting) }
         if !text.isEmpty {
             query = query.group(.or) {
                 $0.filter(\.$trackingNumber == text.uppercased()).filter(\.$nip == text).filter(\.$fullName ~~ text)
@@ -42,16 +47,46 @@ struct RequestQueueController: RouteCollection {
                 }
             }
         }
+        let counts = try await Self.awaitingCounts(for: user, now: now, on: req)
         let total = try await query.count()
         let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
-                                    baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : ""])
-        let rows = try await query.sort(\.$stepStartedAt).sort(\.$createdAt)
+                                    baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : "",
+                                                "all": mineOnly || awaiting.isEmpty ? "" : "1"])
+        // overdue first, then the longest waiting
+        let rows = try await query.sort(.custom(Self.overdueFirst(now: now, standards: req.ams.configuration.timeStandards)))
+            .sort(\.$stepStartedAt).sort(\.$createdAt)
             .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
         let statuses = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
-        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, now: now, req) }, statuses: statuses, query: text, overdueOnly: overdueOnly,
-                             pagination: pagination)
+        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, now: now, req) },
+                             statuses: statuses, query: text, overdueOnly: overdueOnly, pagination: pagination,
+                             hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
+                             mineLabel: req.localized("queue_mine", ["count": String(counts.waiting)]),
+                             overdueLabel: counts.overdue > 0 ? req.localized("queue_mine_overdue", ["count": String(counts.overdue)]) : nil)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
+    }
+
+    /// `0` for a request past its step's time standard, `1` otherwise: a sort key that needs no date arithmetic in SQL
+    /// (the cut-off of each step is a bound value), so it reads the same on SQLite and PostgreSQL.
+    static func overdueFirst(now: Date, standards: TimeStandards) -> SQLQueryString {
+        let conditions = WorkflowStep.allCases.map { step -> SQLQueryString in
+            "(\(ident: "current_step") = \(bind: step.rawValue) AND \(ident: "step_started_at") < \(bind: now.addingTimeInterval(-standards.limit(for: step))))"
+        }
+        return "CASE WHEN " + conditions.joined(separator: " OR ") + " THEN 0 ELSE 1 END"
+    }
+
+    /// How many requests wait for `user`, and how many of them are past their time standard.
+    static func awaitingCounts(for user: UserModel, now: Date, on req: Request) async throws -> (waiting: Int, overdue: Int) {
+        let awaiting = Permissions.statusesAwaiting(user.role)
+        guard !awaiting.isEmpty else { return (0, 0) }
+        let waiting = try await visible(to: user, on: req.db).filter(\.$status ~~ awaiting).count()
+        let overdue = try await visible(to: user, on: req.db).filter(\.$status ~~ awaiting).group(.or) { group in
+            for step in WorkflowStep.allCases {
+                let limit = req.ams.configuration.timeStandards.limit(for: step)
+                group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-limit)) }
+            }
+        }.count()
+        return (waiting, overdue)
     }
 
     func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {

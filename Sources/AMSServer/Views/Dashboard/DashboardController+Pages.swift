@@ -18,5 +18,15 @@ extension DashboardController {
         let agencyName: String?
         let passwordChangedAt: String?
         let tiles: [Tile]
+        /// The one thing this reader most likely came to do: an operator's waiting requests, a holder's certificate.
+        let nextStep: NextStep?
+    }
+
+    struct NextStep: Encodable {
+        let title: String
+        let body: String
+        let href: String
+        let label: String
+        let urgent: Bool
     }
 }

@@ -23,5 +23,10 @@ extension RequestQueueController {
         let query: String
         let overdueOnly: Bool
         let pagination: Pagination
+        /// Whether this reader has a "waiting for me" view, whether it is shown, and its tab's words with the counts.
+        let hasMine: Bool
+        let mineOnly: Bool
+        let mineLabel: String
+        let overdueLabel: String?
     }
 }
