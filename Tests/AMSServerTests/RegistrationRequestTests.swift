@@ -33,6 +33,9 @@ struct RegistrationRequestTests {
             let response = try await t.browser().postMultipart("/register", fields: fields, files: Self.files(), from: "/register")
             // check: a stored request with a tracking number, both documents with their hashes
             #expect(response.location == "/register/submitted")
+            // the answer page says what happens next and offers no sign-in to someone who has no account yet
+            let submitted = try await t.browser().get("/register/submitted").body.string
+            #expect(submitted.contains("Yang terjadi berikutnya") && !submitted.contains("href=\"/login\""))
             let request = try #require(try await RegistrationRequestModel.query(on: t.db).with(\.$attachments).first())
             #expect(request.status == .submitted && request.version == 1 && request.phone == "+6281234567890")
             #expect(request.trackingNumber.hasPrefix("AMS-"))

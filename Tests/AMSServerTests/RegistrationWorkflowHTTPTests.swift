@@ -70,6 +70,12 @@ struct RegistrationWorkflowHTTPTests {
             #expect(returned.status == .seeOther)
             let status = try await t.browser().get(statusPath)
             #expect(status.body.string.contains("Surat rekomendasi belum ditandatangani kepala unit: Mohon tanda tangan basah"))
+            // the stepper: the agency check is the stage in progress and it is the applicant's turn, said in words;
+            // the progress mail carries the status link itself
+            #expect(status.body.string.contains("<li class=\"stage-current\" aria-current=\"step\"><span class=\"stage-label\">Pemeriksaan operator instansi"))
+            #expect(status.body.string.contains("Giliran Anda: perbaiki permohonan"))
+            let returnedMail = try #require(try await t.mails(to: request.email).first { $0.template == "request_returned" })
+            #expect(returnedMail.body.contains(t.services.configuration.publicBaseURL + statusPath))
             // a resubmission that changes nothing (the same fields, the same letter again) is refused and records nothing
             let applicant = t.browser()
             let unchanged = try await applicant.postMultipart(statusPath + "/resubmit",
@@ -119,6 +125,9 @@ struct RegistrationWorkflowHTTPTests {
             #expect(try await act(cast.caOperator, t, .verify).status == .seeOther)
             let stored = try #require(try await RegistrationRequestModel.query(on: t.db).first())
             #expect(stored.status == .verified && stored.birthPlace == "Padang")
+            // the status page now shows every stage done and a way to sign in
+            let verifiedStatus = try await t.browser().get(statusPath).body.string
+            #expect(verifiedStatus.contains("href=\"/login\">Masuk ke AMS</a>") && !verifiedStatus.contains("stage-current"))
             #expect(stored.address == "Kantor Gubernur Sumatera Barat\nJl. Jend. Sudirman No. 51\nPadang 25121")
             let account = try #require(try await UserModel.query(on: t.db).filter(\.$username == request.nip).first())
             #expect(account.role == .applicant && account.$agency.id == cast.agency.id && account.nik == request.nik)

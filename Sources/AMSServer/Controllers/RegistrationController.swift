@@ -116,8 +116,29 @@ struct RegistrationController: RouteCollection {
                               status: request.status.rawValue,
                               reason: ReasonText.words(code: request.lastReasonCode, explanation: request.lastReason, locale: req.locale),
                               agency: request.agency.name,
-                              timeline: timeline)
+                              timeline: timeline, stages: Self.stages(request.status, req), nextStep: Self.nextStep(request.status, req),
+                              canSignIn: request.status == .verified)
         return try await req.renderPage("status", titleKey: "status_title", page: page, status: status)
+    }
+
+    /// The SOP's stages for the stepper, each with its time standard.
+    static func stages(_ status: RegistrationStatus, _ req: Request) -> [Stage] {
+        let progress = RequestProgress(status)
+        return RequestProgress.Stage.allCases.map { stage in
+            let state = progress.done.contains(stage) ? "done" : (progress.current == stage ? "current" : "todo")
+            let standard = stage.step.map {
+                req.localized("status_stage_standard", ["duration": DisplayFormat.duration(req.ams.configuration.timeStandards.limit(for: $0), locale: req.locale)])
+            }
+            return Stage(label: req.localized("status_stage_\(stage.rawValue)"), state: state, standard: standard)
+        }
+    }
+
+    /// What happens next, and who does it, in words; nil when the request is over.
+    static func nextStep(_ status: RegistrationStatus, _ req: Request) -> String? {
+        guard let current = RequestProgress(status).current else { return nil }
+        let key = RequestProgress(status).applicantsTurn ? "status_next_yours_\(status.rawValue)" : "status_next_\(current.rawValue)"
+        let standard = current.step.map { DisplayFormat.duration(req.ams.configuration.timeStandards.limit(for: $0), locale: req.locale) } ?? ""
+        return req.localized(key, ["duration": standard])
     }
 
     @Sendable func resubmit(req: Request) async throws -> Response {

@@ -40,5 +40,7 @@ enum Migrations {
         UpdateAgenciesAddTimeZone(),
         // 017: resubmission changes and checklist confirmations as data
         UpdateRegistrationEventsAddChangesAndChecklist(),
+        // 018: the status link's token sealed, for progress mails
+        UpdateRegistrationRequestsAddSealedStatusToken(),
     ]
 }

@@ -26,6 +26,9 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     @Field(key: "position") var position: String
     /// SHA-256 of the private status link's token.
     @Field(key: "status_token_hash") var statusTokenHash: String
+    /// The status token sealed under the server key (AES-GCM, bound to the request id), so progress mails carry the
+    /// link; nil for requests made before it was kept.
+    @OptionalField(key: "status_token_sealed") var statusTokenSealed: String?
     /// The reason of the last return or rejection, shown to the applicant.
     /// The explanation and the code of the reason of the last return or refusal, shown to the applicant.
     @OptionalField(key: "last_reason") var lastReason: String?

@@ -225,6 +225,13 @@ extension RegistrationService {
                                      text: "activation", arguments: ["tracking": request.trackingNumber, "url": link, "days": days])
     }
 
+    /// The private status link of a request, from its sealed token (nil for requests made before it was kept).
+    func statusLink(_ request: RegistrationRequestModel) -> String? {
+        guard let sealed = request.statusTokenSealed,
+              let token = try? services.sealer.open(String.self, sealed, binding: request.id!.uuidString) else { return nil }
+        return services.configuration.publicBaseURL + "/status/" + token
+    }
+
     func noticeMail(_ request: RegistrationRequestModel, template: String) -> MailMessage {
         let locale = request.language
         return services.mail.compose(to: request.email, name: request.fullName, locale: locale, template: template, text: "registration_notice",
@@ -232,6 +239,8 @@ extension RegistrationService {
                                   "tracking": request.trackingNumber, "status": Localizer.text("status_\(request.status.rawValue)", locale),
                                   "reason": ReasonText.words(code: request.lastReasonCode, explanation: request.lastReason, locale: locale)
                                       .map { Localizer.text("mail_reason_line", locale, ["reason": $0]) } ?? "",
+                                  "link": statusLink(request).map { Localizer.text("mail_status_link_line", locale, ["url": $0]) }
+                                      ?? Localizer.text("mail_status_link_first_mail", locale),
                               ])
     }
 }

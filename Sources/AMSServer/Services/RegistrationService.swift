@@ -141,6 +141,7 @@ struct RegistrationService: Sendable {
             request.unit = fields.unit
             request.position = fields.position
             request.statusTokenHash = TokenDigest.hex(statusToken)
+            request.statusTokenSealed = try services.sealer.seal(value: statusToken, binding: request.id!.uuidString)
             request.$enteredBy.id = enteredBy?.id
             request.createdAt = now
             request.updatedAt = now

@@ -37,5 +37,17 @@ extension RegistrationController {
         let reason: String?
         let agency: String
         let timeline: [TimelineEntry]
+        /// The stepper: the SOP's stages with their state and time standard, the next step in words, and whether the
+        /// account exists (then a sign-in button).
+        let stages: [Stage]
+        let nextStep: String?
+        let canSignIn: Bool
+    }
+
+    struct Stage: Encodable {
+        let label: String
+        /// `done`, `current` or `todo`.
+        let state: String
+        let standard: String?
     }
 }
