@@ -135,10 +135,15 @@ struct CertificateIssuanceTests {
             let empty = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password], files: [:], from: "/certificates/new")
             #expect(empty.status == .unprocessableEntity)
             #expect(try await CertificateModel.query(on: t.db).count() == 0)
-            // accepted: a P-256 CSR, issued without waiting, for the CSR's key
+            // the form leads with the passphrase; the CSR is under "advanced", and a CSR pasted there is what is used
+            let form = try await browser.get("/certificates/new").body.string
+            #expect(form.contains("<details class=\"advanced\">") && form.contains("data-busy=") && form.contains("/js/busy.js"))
+            #expect(try #require(form.range(of: "name=\"passphrase\"")).lowerBound < (try #require(form.range(of: "name=\"csrText\""))).lowerBound)
+            // accepted: a P-256 CSR pasted under "advanced" (no method chosen), issued without waiting, for the CSR's key
             let request = try csr(["ec", "-pkeyopt", "ec_paramgen_curve:P-256"])
-            let accepted = try await browser.postMultipart("/certificates/new", fields: ["method": "csr", "password": TestApp.password],
-                                                           files: ["csrFile": ("request.csr", request)], from: "/certificates/new")
+            let accepted = try await browser.postMultipart("/certificates/new", fields: ["password": TestApp.password,
+                                                                                         "csrText": String(decoding: request, as: UTF8.self)],
+                                                           files: [:], from: "/certificates/new")
             #expect(accepted.status == .seeOther && accepted.headers.first(name: .location)?.hasSuffix("notice=certificate_issued") == true)
             let record = try #require(try await CertificateModel.query(on: t.db).first())
             #expect(record.status == .issued && record.method == .csr && record.wrappedKey == nil)

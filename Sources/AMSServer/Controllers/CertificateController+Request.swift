@@ -20,16 +20,18 @@ extension CertificateController {
     func renderNew(_ req: Request, action: String, renewal: Bool, form: CertificateRequestBody, errors: FormErrors, status: HTTPStatus) async throws -> Response {
         try await req.renderPage("certificate-new", titleKey: renewal ? "certificate_renew_title" : "certificate_new_title", page: CertificateRequestFormPage(
             action: action, renewal: renewal, approvalRequired: req.ams.configuration.certificates.approvalRequired,
-            method: form.method == "csr" ? "csr" : "generated", csrText: form.csrText.clipped(CSRInspector.maximumSize),
+            method: form.method == "csr" || !(form.csrText ?? "").isEmpty ? "csr" : "generated", csrText: form.csrText.clipped(CSRInspector.maximumSize),
             errors: errors), status: status)
     }
 
+    /// The key the holder chose: a CSR when one is given (under "advanced"; or `method=csr`), else a key AMS makes
+    /// under the passphrase. Nil when `method=csr` comes without a CSR.
     static func keySource(_ form: CertificateRequestBody) -> CertificateService.KeySource? {
-        if form.method == "csr" {
-            if let file = form.csrFile, file.data.readableBytes > 0 { return .csr(Array(file.data.readableBytesView)) }
-            let text = form.csrText ?? ""
-            return text.isEmpty ? nil : .csr(Array(text.utf8))
-        }
+        let csr: [UInt8]? = if let file = form.csrFile, file.data.readableBytes > 0 { Array(file.data.readableBytesView) }
+            else if let text = form.csrText?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty { Array(text.utf8) }
+            else { nil }
+        if let csr { return .csr(csr) }
+        if form.method == "csr" { return nil }
         return .passphrase(form.passphrase ?? "", confirmation: form.passphraseConfirmation ?? "")
     }
 

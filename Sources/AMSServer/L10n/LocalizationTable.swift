@@ -455,6 +455,8 @@ enum LocalizationTable {
         e("error_transition_not_allowed", "Tindakan ini tidak dapat dilakukan pada tahap permohonan saat ini.", "This action is not possible at the request's current stage."),
         e("error_reason_required", "Pilih alasan yang sesuai untuk tahap ini; untuk \u{201C}Lainnya\u{201D}, tuliskan penjelasan yang akan dibaca pemohon.", "Pick a reason that fits this stage; for \u{201C}Other\u{201D}, write the explanation the applicant will read."),
         e("error_account_exists", "Sudah ada akun dengan NIP atau surel ini.", "An account with this NIP or e-mail already exists."),
+        e("certificate_advanced", "Lanjutan: saya sudah punya pasangan kunci sendiri (CSR)", "Advanced: I have a key pair of my own (CSR)"),
+        e("certificate_busy", "Membuat kunci dan mengirim permintaan… ini dapat memakan beberapa detik.", "Making the key and sending the request… this can take a few seconds."),
         e("dashboard_nothing_waiting", "Tidak ada permohonan yang menunggu Anda saat ini.", "No request is waiting for you right now."),
         e("dashboard_waiting_body", "{count} permohonan menunggu tindakan Anda; {overdue} di antaranya lewat batas waktu SOP.", "{count} requests wait for your action; {overdue} of them are past the SOP's time standard."),
         e("dashboard_open_queue", "Buka antrean", "Open the queue"),
