@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: RegistrationController())
     try app.register(collection: ApplicantController())
     try app.register(collection: LegalController())
+    try app.register(collection: BrandController())
     try app.register(collection: ProfileController())
     try app.register(collection: RequestQueueController())
     try app.register(collection: SLAReportController())

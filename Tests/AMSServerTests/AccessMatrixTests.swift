@@ -93,6 +93,7 @@ struct AccessMatrixTests {
         "GET /register": "********",
         "POST /register": "********",
         "GET /register/submitted": "********",
+        "GET /brand/logo": "********",
         "GET /reports/sla": "---+++++",
         "GET /reports/sla.csv": "---+++++",
         "GET /requests": "---+++++",

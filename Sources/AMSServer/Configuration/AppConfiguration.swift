@@ -44,6 +44,8 @@ public struct AppConfiguration: Sendable {
     public var httpIdleTimeout: Double = 60
     /// Bounds on reading request bodies: a deadline, and bodies at once per address and in all.
     public var bodyReads = BodyReadLimits()
+    /// The authority's name, helpdesk contact and logo on every page and mail.
+    public var branding = Branding()
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
@@ -208,11 +210,14 @@ public struct AppConfiguration: Sendable {
                   httpIdleTimeout: max(1, try number("AMS_HTTP_IDLE_SECONDS", default: 60)),
                   bodyReads: BodyReadLimits(seconds: try number("AMS_HTTP_BODY_SECONDS", default: 120),
                                             perAddress: Int(try number("AMS_UPLOADS_PER_ADDRESS", default: 8)),
-                                            inFlight: Int(try number("AMS_UPLOADS_IN_FLIGHT", default: 64))))
+                                            inFlight: Int(try number("AMS_UPLOADS_IN_FLIGHT", default: 64))),
+                  branding: try Branding.fromEnvironment(value))
     }
 
-    private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits) -> AppConfiguration {
+    private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits,
+                      branding: Branding) -> AppConfiguration {
         var copy = self
+        copy.branding = branding
         copy.submissionLimits = submissionLimits
         copy.httpIdleTimeout = httpIdleTimeout
         copy.bodyReads = bodyReads

@@ -18,6 +18,8 @@ enum LocalizationTable {
         e("app_tagline", "Sertifikat elektronik untuk tanda tangan elektronik aparatur", "Electronic certificates for civil servants' electronic signatures"),
         e("lang_switch", "English", "Bahasa Indonesia"),
         e("skip_to_content", "Langsung ke isi", "Skip to content"),
+        e("footer_helpdesk", "Bantuan:", "Help:"),
+        e("mail_helpdesk", "Bantuan: {contact}", "Help: {contact}"),
         e("footer_text", "Setiap tindakan dicatat dalam log audit.", "Every action is recorded in the audit log."),
 
         // navigation

@@ -31,7 +31,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
         // Static assets and the public PKI files (CRLs, CA certificates, OCSP) set their own caching.
-        if !["/css/", "/img/", "/pki/"].contains(where: path.hasPrefix) {
+        if !["/css/", "/img/", "/js/", "/brand/", "/pki/"].contains(where: path.hasPrefix) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
     }

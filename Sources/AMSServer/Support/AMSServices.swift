@@ -39,7 +39,7 @@ package struct AMSServices: Sendable {
                       lifetime: configuration.submissionLimits.challengeLifetime)
     }
     var initialPasswords: InitialPasswordGenerator { InitialPasswordGenerator(random: random) }
-    var mail: MailComposer { MailComposer() }
+    var mail: MailComposer { MailComposer(branding: configuration.branding) }
     var outbox: Outbox {
         Outbox(sealer: sealer, audit: audit, clock: clock,
                messageIDDomain: URL(string: configuration.publicBaseURL)?.host ?? "ams.localhost")

@@ -24,6 +24,10 @@ struct LayoutContext: Encodable {
     let nav: [NavItem]
     let notice: String?
     let showAccountLinks: Bool
+    /// The installation's authority name, helpdesk contact and logo address (``Branding``).
+    let authorityName: String?
+    let helpdesk: String?
+    let logo: String
 }
 
 /// The context of one rendered page: the localisation table as `t`, the layout, and the page's own data.
@@ -76,7 +80,9 @@ extension Request {
         }
         return LayoutContext(locale: locale.rawValue, title: Localizer.text(titleKey, locale), csrf: csrfToken,
                              languageSwitchURL: switchURL, user: signedIn, nav: nav, notice: notice,
-                             showAccountLinks: user != nil)
+                             showAccountLinks: user != nil, authorityName: ams.configuration.branding.authorityName,
+                             helpdesk: ams.configuration.branding.helpdesk,
+                             logo: ams.configuration.branding.logo == nil ? "/img/logo.svg" : "/brand/logo")
     }
 
     /// Form errors for fields the controller checked itself (field → localisation key).
