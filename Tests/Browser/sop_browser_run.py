@@ -37,6 +37,9 @@ OUT = os.path.join(ROOT, "test-output", "browser")
 WORK = tempfile.mkdtemp(prefix="ams-browser-")
 SECRETS = []          # every password, passphrase, token and key used
 CHECKS = {"pages": 0, "bad_submissions": 0, "mails": 0}
+AGENCY_NAME = "Dinas Komunikasi, Informatika dan Statistik Provinsi Sumatera Barat"
+AGENCY_CERTIFICATE_NAME = "Diskominfotik Provinsi Sumatera Barat"
+PHONE_WIDTH = 375
 
 
 
@@ -192,6 +195,26 @@ class Browser:
         self.submit("form[action='/password/change']")
         check("/password/change" not in self.driver.current_url, "password change refused for %s" % username)
 
+    def fits_phone(self, path, selector):
+        """At 375 px, every element matching `selector` is shown and lies within the screen's width."""
+        self.driver.set_window_size(PHONE_WIDTH, 812)
+        try:
+            self.driver.get(BASE + path)
+            width = self.driver.execute_script("return document.documentElement.clientWidth")
+            scrolls = self.driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth")
+            check(not scrolls, "the page scrolls sideways at phone width: " + path)
+            elements = self.driver.find_elements(By.CSS_SELECTOR, selector)
+            check(elements, "nothing matches %s at phone width on %s" % (selector, path))
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", elements[0])
+            self.page("phone-" + re.sub(r"[^a-z0-9]+", "-", path.split("?")[0].strip("/").lower()))
+            for element in elements:
+                rect = element.rect
+                check(element.is_displayed() and rect["x"] >= 0 and rect["x"] + rect["width"] <= width,
+                      "%s is hidden or cut off at phone width on %s (%s)" % (selector, path, rect))
+            CHECKS["phone_pages"] = CHECKS.get("phone_pages", 0) + 1
+        finally:
+            self.driver.set_window_size(1280, 1600)
+
     def cookies(self):
         return "; ".join("%s=%s" % (c["name"], c["value"]) for c in self.driver.get_cookies())
 
@@ -224,8 +247,9 @@ def main():
                 time.sleep(0.1)
         else:
             fail("ams serve did not start")
-        ams("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", "Diskominfo Provinsi Sumatera Barat",
-            "--domains", "sumbarprov.go.id")
+        # the real, 67-character name of the agency: certificates carry its shorter certificate name
+        ams("agency", "create", "--code", "DISKOMINFO-SUMBAR", "--name", AGENCY_NAME,
+            "--certificate-name", AGENCY_CERTIFICATE_NAME, "--domains", "sumbarprov.go.id")
         ams("user", "create", "--username", "op.sumbar", "--email", "op.sumbar@sumbarprov.go.id", "--name", "Operator Diskominfo",
             "--role", "agency_operator", "--agency", "DISKOMINFO-SUMBAR", "--nik", "1371011203850003")
         ams("user", "create", "--username", "op.bsre", "--email", "op.bsre@bssn.go.id", "--name", "Operator BSrE", "--role", "ca_operator",
@@ -314,6 +338,15 @@ def main():
         pem = applicant.download(certificate_url.replace(BASE, "") + "/download/certificate.pem")
         chain = applicant.download(certificate_url.replace(BASE, "") + "/download/chain.pem")
         check(pem.startswith(b"-----BEGIN CERTIFICATE-----"), "the certificate did not download")
+        subject = subprocess.run(["openssl", "x509", "-noout", "-subject", "-nameopt", "utf8"], input=pem, capture_output=True).stdout.decode()
+        check(len(AGENCY_NAME) == 67 and "O=" + AGENCY_CERTIFICATE_NAME in subject.replace(" = ", "="),
+              "the certificate does not name the 67-character agency by its certificate name: " + subject)
+
+        # at phone width the queue, the certificates and the time standards still show each row's status
+        for browser, path, selector in [(agency_op, "/requests?status=verified", "table.cards td .pill"),
+                                        (ca_op, "/certificates", "table.cards td .pill"),
+                                        (ca_op, "/reports/sla", "table.cards td .pill")]:
+            browser.fits_phone(path, selector)
 
         # 9. the holder revokes it (a wrong password first)
         applicant.fill({"reason": "keyCompromise", "password": "bukan kata sandi saya"})
@@ -375,9 +408,9 @@ def main():
             for secret in SECRETS:
                 check(secret.encode() not in data, "a secret (%s…) appears in clear in %s" % (secret[:3], name))
         print("browser run: %d pages checked and saved, %d bad submissions refused with errors, %d mails read, "
-              "%d secrets searched in %d stores: none found; the public form's proof of work kept the test waiting %d ms at most"
-              % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"], len(SECRETS), len(haystacks),
-                 CHECKS.get("proof of work waited (ms)", 0)))
+              "%d secrets searched in %d stores: none found; %d pages fit a phone; the public form's proof of work kept the "
+              "test waiting %d ms at most" % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"], len(SECRETS), len(haystacks),
+                                             CHECKS.get("phone_pages", 0), CHECKS.get("proof of work waited (ms)", 0)))
     finally:
         for browser in browsers:
             browser.quit()

@@ -5,6 +5,10 @@ import Vapor
 /// The time standards (*Mutu Baku*) as SLAs: per step, per agency and per operator, the count, median and 90th
 /// percentile of completed steps and the share within the standard; with a chart and a CSV export.
 struct SLAReportController: RouteCollection {
+    /// The chart's geometry: one row per step (label line, bar, standard), bars up to this many units wide.
+    static let chartRow = 64
+    static let chartBarMax = 540
+
     func boot(routes: any RoutesBuilder) throws {
         let reports = routes.grouped("reports")
             .grouped(RequireSignedInMiddleware(), RequirePermissionMiddleware { Permissions.canReadReports(actor: $0) })
@@ -59,7 +63,8 @@ struct SLAReportController: RouteCollection {
             .map { ($0.id!, $0.username) })
         let overall = rows(timings, groupBy: { _ in req.localized("report_all") }, req)
         let standards = req.ams.configuration.timeStandards
-        // Chart: median per step against its standard, on one scale (the largest of both).
+        // Chart: median per step against its standard, on one scale (the largest of both). Each step's label has a
+        // line of its own above its bar, so a long label (or a narrow screen) never clips it.
         var bars: [Bar] = []
         var durations: [WorkflowStep: [TimeInterval]] = [:]
         for timing in timings { if let ended = timing.endedAt { durations[timing.step, default: []].append(ended.timeIntervalSince(timing.startedAt)) } }
@@ -68,15 +73,16 @@ struct SLAReportController: RouteCollection {
         }.max() ?? 1
         for (index, step) in WorkflowStep.allCases.enumerated() {
             let median = DurationStatistics(durations[step] ?? [], limit: 0)?.median ?? 0
-            bars.append(Bar(label: req.localized("step_\(step.rawValue)"), y: 10 + index * 44, medianWidth: Int(420 * median / scaleMax),
-                            standardX: 200 + Int(420 * standards.limit(for: step) / scaleMax),
+            bars.append(Bar(label: req.localized("step_\(step.rawValue)"), y: 4 + index * Self.chartRow,
+                            medianWidth: Int(Double(Self.chartBarMax) * median / scaleMax),
+                            standardX: Int(Double(Self.chartBarMax) * standards.limit(for: step) / scaleMax),
                             medianText: durations[step] == nil ? "—" : Self.seconds(median), overStandard: median > standards.limit(for: step)))
         }
         let exportQuery = [("from", from), ("to", to)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         return ReportPage(from: from, to: to, steps: overall,
                           agencies: rows(timings, groupBy: { agencies[$0.agencyID] }, req),
                           operators: rows(timings, groupBy: { $0.endedByID.flatMap { operators[$0] } }, req),
-                          bars: bars, chartHeight: 24 + WorkflowStep.allCases.count * 44,
+                          bars: bars, chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow,
                           exportQuery: exportQuery.isEmpty ? "" : "?" + exportQuery)
     }
 

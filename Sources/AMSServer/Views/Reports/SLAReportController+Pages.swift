@@ -24,13 +24,13 @@ extension SLAReportController {
         let medianText: String
         let overStandard: Bool
         // Coordinates worked out here, so the template only places them.
-        var labelY: Int { y + 20 }
-        var rectY: Int { y + 6 }
-        var lineEndY: Int { y + 32 }
+        var labelY: Int { y + 14 }
+        var rectY: Int { y + 22 }
+        var lineEndY: Int { y + 48 }
         var standardTextX: Int { standardX + 4 }
-        var standardTextY: Int { y + 40 }
-        var valueX: Int { 200 + medianWidth + 6 }
-        var valueY: Int { y + 21 }
+        var standardTextY: Int { y + 58 }
+        var valueX: Int { medianWidth + 6 }
+        var valueY: Int { y + 37 }
 
         enum CodingKeys: String, CodingKey {
             case label, y, medianWidth, standardX, medianText, overStandard, labelY, rectY, lineEndY, standardTextX, standardTextY, valueX, valueY
