@@ -46,6 +46,8 @@ public struct AppConfiguration: Sendable {
     public var bodyReads = BodyReadLimits()
     /// The authority's name, helpdesk contact and logo on every page and mail.
     public var branding = Branding()
+    /// The shortest time between two digests of waiting requests to one operator (`AMS_DIGEST_MINUTES`; 0: none).
+    public var operatorDigestInterval: TimeInterval = 3600
     /// Time standards of the SOP steps (queues mark overdue requests, reports measure against them).
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
@@ -211,13 +213,15 @@ public struct AppConfiguration: Sendable {
                   bodyReads: BodyReadLimits(seconds: try number("AMS_HTTP_BODY_SECONDS", default: 120),
                                             perAddress: Int(try number("AMS_UPLOADS_PER_ADDRESS", default: 8)),
                                             inFlight: Int(try number("AMS_UPLOADS_IN_FLIGHT", default: 64))),
-                  branding: try Branding.fromEnvironment(value))
+                  branding: try Branding.fromEnvironment(value),
+                  operatorDigestInterval: try amount("AMS_DIGEST_MINUTES", default: 60) * 60)
     }
 
     private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits,
-                      branding: Branding) -> AppConfiguration {
+                      branding: Branding, operatorDigestInterval: TimeInterval) -> AppConfiguration {
         var copy = self
         copy.branding = branding
+        copy.operatorDigestInterval = operatorDigestInterval
         copy.submissionLimits = submissionLimits
         copy.httpIdleTimeout = httpIdleTimeout
         copy.bodyReads = bodyReads

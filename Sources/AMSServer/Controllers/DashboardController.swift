@@ -14,7 +14,8 @@ struct DashboardController: RouteCollection {
     private func nextStep(for user: UserModel, _ req: Request) async throws -> NextStep? {
         switch user.role {
         case .agencyOperator, .caOperator:
-            let counts = try await RequestQueueController.awaitingCounts(for: user, now: req.ams.clock.now, on: req)
+            let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db)
+                .counts(for: user, now: req.ams.clock.now)
             return NextStep(title: req.localized("queue_mine", ["count": String(counts.waiting)]),
                             body: counts.waiting == 0 ? req.localized("dashboard_nothing_waiting")
                                 : req.localized("dashboard_waiting_body", ["count": String(counts.waiting), "overdue": String(counts.overdue)]),

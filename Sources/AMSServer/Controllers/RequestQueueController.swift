@@ -47,7 +47,7 @@ struct RequestQueueController: RouteCollection {
                 }
             }
         }
-        let counts = try await Self.awaitingCounts(for: user, now: now, on: req)
+        let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db).counts(for: user, now: now)
         let total = try await query.count()
         let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
                                     baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : "",
@@ -73,20 +73,6 @@ struct RequestQueueController: RouteCollection {
             "(\(ident: "current_step") = \(bind: step.rawValue) AND \(ident: "step_started_at") < \(bind: now.addingTimeInterval(-standards.limit(for: step))))"
         }
         return "CASE WHEN " + conditions.joined(separator: " OR ") + " THEN 0 ELSE 1 END"
-    }
-
-    /// How many requests wait for `user`, and how many of them are past their time standard.
-    static func awaitingCounts(for user: UserModel, now: Date, on req: Request) async throws -> (waiting: Int, overdue: Int) {
-        let awaiting = Permissions.statusesAwaiting(user.role)
-        guard !awaiting.isEmpty else { return (0, 0) }
-        let waiting = try await visible(to: user, on: req.db).filter(\.$status ~~ awaiting).count()
-        let overdue = try await visible(to: user, on: req.db).filter(\.$status ~~ awaiting).group(.or) { group in
-            for step in WorkflowStep.allCases {
-                let limit = req.ams.configuration.timeStandards.limit(for: step)
-                group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-limit)) }
-            }
-        }.count()
-        return (waiting, overdue)
     }
 
     func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {

@@ -42,5 +42,7 @@ enum Migrations {
         UpdateRegistrationEventsAddChangesAndChecklist(),
         // 018: the status link's token sealed, for progress mails
         UpdateRegistrationRequestsAddSealedStatusToken(),
+        // 019: the operators' digest of waiting requests
+        UpdateUsersAddDigestSentAt(),
     ]
 }

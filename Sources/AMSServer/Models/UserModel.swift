@@ -26,6 +26,8 @@ package final class UserModel: Model, @unchecked Sendable {
     @OptionalField(key: "initial_password_expires_at") package var initialPasswordExpiresAt: Date?
     @OptionalField(key: "password_changed_at") package var passwordChangedAt: Date?
     @Field(key: "is_active") package var isActive: Bool
+    /// When the operator was last sent the digest of waiting requests (``OperatorDigest``).
+    @OptionalField(key: "digest_sent_at") var digestSentAt: Date?
     /// Preferred language for mail: `id` or `en`.
     @Field(key: "locale") package var locale: String
     /// Jabatan, as verified (applicants).

@@ -77,6 +77,17 @@ extension PeriodicWorker {
         }
     }
 
+    /// The operators' digest of new and overdue requests, at most every `digestInterval` per operator.
+    static func operatorDigest(interval: Double, digestInterval: TimeInterval) -> PeriodicWorker {
+        PeriodicWorker(name: "operator digest", interval: interval) { application in
+            let digest = OperatorDigest(services: application.ams, database: application.db, interval: digestInterval)
+            return {
+                let sent = try await digest.sendDue()
+                return sent == 0 ? nil : ["sent": "\(sent)"]
+            }
+        }
+    }
+
     /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in

@@ -1,0 +1,36 @@
+import AMSCore
+import Fluent
+import Foundation
+
+/// What waits for an operator (``AMSCore/Permissions/statusesAwaiting(_:)`` within what they may see): the queue's
+/// "waiting for me" tab, the dashboard's counts and the hourly digest mail all count it here.
+struct OperatorWorkload: Sendable {
+    let standards: TimeStandards
+    let database: any Database
+
+    struct Counts: Sendable, Equatable {
+        var waiting = 0
+        var overdue = 0
+        /// Came into the operator's waiting statuses after `since` (for the digest).
+        var new = 0
+    }
+
+    /// The requests waiting for `user`, as a query.
+    func waiting(for user: UserModel) -> QueryBuilder<RegistrationRequestModel> {
+        VisibilityScope.registrationRequests(for: user.actor).registrationRequests(on: database)
+            .filter(\.$status ~~ Permissions.statusesAwaiting(user.role))
+    }
+
+    func counts(for user: UserModel, now: Date, newSince: Date? = nil) async throws -> Counts {
+        guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
+        var counts = Counts()
+        counts.waiting = try await waiting(for: user).count()
+        counts.overdue = try await waiting(for: user).group(.or) { group in
+            for step in WorkflowStep.allCases {
+                group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step))) }
+            }
+        }.count()
+        if let newSince { counts.new = try await waiting(for: user).filter(\.$stepStartedAt > newSince).count() }
+        return counts
+    }
+}
