@@ -277,6 +277,8 @@ def main():
         # 2. the agency operator returns it once
         agency_op.first_sign_in("op.sumbar", "op.sumbar@sumbarprov.go.id", "Kopi Solok Manis 2026!")
         agency_op.go("/requests")
+        tab = agency_op.driver.find_element(By.CSS_SELECTOR, "nav.tabs a[aria-current='page']").text
+        check(tab.startswith("Menunggu saya (1)"), "the queue does not open on what waits for the operator: " + tab)
         agency_op.driver.find_element(By.CSS_SELECTOR, "table a[href^='/requests/']").click()
         agency_op.page("request")
         request_url = agency_op.driver.current_url
@@ -285,8 +287,11 @@ def main():
         agency_op.go(request_url)
         agency_op.act("return_to_applicant", {"reason": "Surat rekomendasi belum ditandatangani"})
 
-        # 3. the applicant corrects and resubmits from the status link in the mail
+        # 3. the applicant corrects and resubmits from the status link in the mail; the stepper says it is their turn
         applicant.go(status_path)
+        current = applicant.driver.find_element(By.CSS_SELECTOR, "ol.stepper li[aria-current='step']").text
+        check("Pemeriksaan operator instansi" in current, "the stepper does not show the agency check in progress: " + current)
+        check("Giliran Anda" in applicant.driver.find_element(By.CSS_SELECTOR, "p.next-step").text, "the next step is not the applicant's")
         applicant.fill({"position": "Pranata Komputer Ahli Muda"})
         applicant.driver.find_element(By.NAME, "recommendationLetter").send_keys(sample_pdf("Surat Rekomendasi Bertanda Tangan"))
         applicant.submit("form[action$='/resubmit']")
@@ -314,6 +319,10 @@ def main():
         ca_op.go(request_url)
         ca_op.act("verify")
 
+        # the status page now offers the way in
+        applicant.go(status_path)
+        check(applicant.driver.find_elements(By.CSS_SELECTOR, "a.button[href='/login']"), "no sign-in button on the verified request's status")
+
         # 7. first sign-in with the 8-character password from the mail, forced change, dashboard (a wrong one first)
         applicant.sign_in("199005052015032001", "salah-sekali")
         applicant.expect_form_errors("sign-in")
@@ -324,7 +333,10 @@ def main():
         # 8. a certificate with a passphrase: a bad one first
         passphrase = "kopi tubruk di pagi hari"
         SECRETS.append(passphrase)
-        applicant.go("/certificates/new")
+        # the holder's dashboard leads there
+        applicant.go("/dashboard")
+        applicant.driver.find_element(By.CSS_SELECTOR, ".next-step a.button[href='/certificates/new']").click()
+        applicant.page("certificate-new")
         applicant.fill({"passphrase": passphrase, "passphraseConfirmation": "tidak sama sekali", "password": applicant_password})
         applicant.submit("form[action='/certificates/new']")
         applicant.expect_form_errors("certificate request")
