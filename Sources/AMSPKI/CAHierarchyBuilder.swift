@@ -110,4 +110,26 @@ public struct CAHierarchyBuilder: Sendable {
             })
         return try CertificateAuthority(label: "ocsp", certificate: certificate, key: key)
     }
+
+    /// The time-stamping unit of AMS's TSA (RFC 3161 §2.3): the sole, critical extended key usage id-kp-timeStamping,
+    /// key usage digitalSignature and nonRepudiation.
+    public static func makeTimeStampingUnit(under issuing: CertificateAuthority, algorithm: KeyAlgorithm, now: Date,
+                                            lifetimeDays: Int, serial: [UInt8]) throws -> CertificateAuthority {
+        let key = try SigningKey.generate(algorithm)
+        var names: [RelativeDistinguishedName] = []
+        for rdn in issuing.certificate.subject where !rdn.contains(where: { $0.type == .RDNAttributeType.commonName }) {
+            names.append(rdn)
+        }
+        names.append(RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "AMS Time-Stamping Authority")))
+        let certificate = try issuing.issue(
+            serial: serial, publicKey: key.publicKey, subject: DistinguishedName(names), notBefore: now,
+            notAfter: now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400),
+            extensions: try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
+                Critical(try ExtendedKeyUsage([.timeStamping]))
+                SubjectKeyIdentifier(hash: key.publicKey)
+                AuthorityKeyIdentifier(keyIdentifier: issuing.keyIdentifier[...])
+            })
+        return try CertificateAuthority(label: "tsa", certificate: certificate, key: key)
+    }
 }

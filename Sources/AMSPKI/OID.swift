@@ -75,6 +75,16 @@ public struct OID: Hashable, Sendable, CustomStringConvertible {
     /// ETSI EN 319 411-1 normalized certificate policy (NCP).
     public static let etsiNormalizedCertificatePolicy: OID = [0, 4, 0, 2042, 1, 1]
     public static let pkcs7SignedData: OID = [1, 2, 840, 113549, 1, 7, 2]
+    /// id-kp-timeStamping (RFC 3161 §2.3).
+    public static let timeStamping: OID = [1, 3, 6, 1, 5, 5, 7, 3, 8]
+    /// id-ct-TSTInfo, the content type of a time-stamp token (RFC 3161 §2.4.2).
+    public static let tstInfo: OID = [1, 2, 840, 113549, 1, 9, 16, 1, 4]
+    /// CMS signed attributes (RFC 5652 §11) and ESS signing-certificate-v2 (RFC 5035).
+    public static let contentTypeAttribute: OID = [1, 2, 840, 113549, 1, 9, 3]
+    public static let messageDigestAttribute: OID = [1, 2, 840, 113549, 1, 9, 4]
+    public static let signingCertificateV2: OID = [1, 2, 840, 113549, 1, 9, 16, 2, 47]
+    /// id-aa-signatureTimeStampToken, the unsigned attribute of a signature's time-stamp (RFC 3161 appendix A).
+    public static let signatureTimeStampToken: OID = [1, 2, 840, 113549, 1, 9, 16, 2, 14]
     public static let pkcs7Data: OID = [1, 2, 840, 113549, 1, 7, 1]
     public static let subjectAlternativeName: OID = [2, 5, 29, 17]
     public static let subjectKeyIdentifier: OID = [2, 5, 29, 14]

@@ -75,6 +75,18 @@ public struct SigningKey: Sendable {
         }
     }
 
+    /// The hash ``signatureAlgorithm`` uses: SHA-384 for P-384, SHA-256 otherwise.
+    public var digestAlgorithm: OID {
+        if case .p384 = backing { return .sha384 }
+        return .sha256
+    }
+
+    /// `bytes` hashed with ``digestAlgorithm``.
+    public func digest(_ bytes: [UInt8]) -> [UInt8] {
+        if case .p384 = backing { return Array(SHA384.hash(data: bytes)) }
+        return Array(SHA256.hash(data: bytes))
+    }
+
     /// Writes the AlgorithmIdentifier of ``signatureAlgorithm`` (NULL parameters for RSA, absent for ECDSA).
     public func writeSignatureAlgorithm(into writer: inout DERWriter) {
         writer.sequence { algorithm in
