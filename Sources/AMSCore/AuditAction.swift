@@ -48,6 +48,7 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case crlGenerated = "crl.generated"
     case caInitialized = "ca.initialized"
     case ocspResponderCertified = "ca.ocsp_responder_certified"
+    case timeStampingUnitCertified = "ca.tsa_certified"
     case accessDenied = "security.access_denied"
     case csrfRejected = "security.csrf_rejected"
 }

@@ -63,7 +63,8 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
                           attachments: overrides.attachments
                             ?? FileAttachmentStore(directory: configuration.attachmentDirectory, threadPool: app.threadPool),
                           caKeys: CertificateAuthorityKeys(keyEncryptionKey: try overrides.keyEncryptionKey
-                            ?? CAKeyEncryptionKeyLoader.load(configuration.certificates)),
+                            ?? CAKeyEncryptionKeyLoader.load(configuration.certificates),
+                            timeStampPolicy: OID(dotted: configuration.certificates.timeStampPolicyOID)!),
                           certificateProfile: try certificateProfile(configuration.certificates),
                           ocspCache: OCSPResponseCache(),
                           ocspStatuses: OCSPStatusCache(isEnabled: configuration.database.isSQLite), serials: SerialNumberGenerator(),

@@ -87,6 +87,7 @@ struct AccessMatrixTests {
         "GET /pki/ca/:file": "++++++++",
         "GET /pki/crl/:file": "++++++++",
         "POST /pki/ocsp": "********",
+        "POST /pki/tsa": "********",
         "GET /pki/ocsp/**": "++++++++",
         "GET /profile": "-++-----",
         "POST /profile": "-++-----",

@@ -153,7 +153,7 @@ struct CertificateLifecycleTests {
             try await run(t, ["ca", "init", "--algorithm", "ecdsa-p384", "--root-name", "BSrE Root CA", "--issuing-name", "BSrE Issuing CA"])
             await #expect(throws: CommandFailure.self) { try await run(t, ["ca", "init"]) }
             let rows = try await CertificateAuthorityModel.query(on: t.db).all()
-            #expect(Set(rows.map(\.role.rawValue)) == ["root", "issuing", "ocsp"] && rows.count == 3)
+            #expect(Set(rows.map(\.role.rawValue)) == ["root", "issuing", "ocsp", "tsa"] && rows.count == 4)
             let loaded = try await t.services.caKeys.current(on: t.db)
             #expect(loaded.issuing.key.algorithm == .p384 && loaded.root.certificate.subject.description.contains("CN=BSrE Root CA"))
             // at rest: the sealed key is not the key, and another key-encryption key cannot open it

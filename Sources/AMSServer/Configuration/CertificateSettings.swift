@@ -10,6 +10,9 @@ public struct CertificateSettings: Sendable {
     /// The certificate policy OID of the signing certificate. The default is a placeholder under Indonesia's arc;
     /// a real CA sets the OID from its own certificate policy.
     public var policyOID: String
+    /// The TSA policy OID AMS's time-stamps are issued under (`AMS_TSA_POLICY_OID`); a placeholder by default, like
+    /// ``policyOID``.
+    public var timeStampPolicyOID = "2.16.360.1.1.1.2"
     public var cpsURL: String?
     /// Whether the NIK goes into the subject (serialNumber attribute); off unless policy requires it.
     public var includeNIK: Bool
@@ -80,6 +83,10 @@ public struct CertificateSettings: Sendable {
         if let oid = value("AMS_CERT_POLICY_OID") {
             guard OID(dotted: oid) != nil else { throw ConfigurationError("AMS_CERT_POLICY_OID must be a dotted OID") }
             settings.policyOID = oid
+        }
+        if let oid = value("AMS_TSA_POLICY_OID") {
+            guard OID(dotted: oid) != nil else { throw ConfigurationError("AMS_TSA_POLICY_OID must be a dotted OID") }
+            settings.timeStampPolicyOID = oid
         }
         if let cps = value("AMS_CERT_CPS_URL") {
             guard let url = URL(string: cps), ["http", "https"].contains(url.scheme ?? "") else {

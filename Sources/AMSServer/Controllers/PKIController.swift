@@ -13,6 +13,7 @@ struct PKIController: RouteCollection {
         pki.get("ca", ":file", use: caCertificate)
         pki.on(.POST, "ocsp", bodyLimit: OCSPRequestParser.maximumSize, use: ocspPost)
         pki.get("ocsp", "**", use: ocspGet)
+        pki.on(.POST, "tsa", bodyLimit: TimeStampRequest.maximumSize, use: timeStamp)
     }
 
     static func label(_ file: String?, suffix: String) -> String? {
@@ -48,6 +49,19 @@ struct PKIController: RouteCollection {
         response.headers.replaceOrAdd(name: .contentType, value: "application/pkix-cert")
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(label).crt\"")
+        return response
+    }
+
+    /// RFC 3161 over HTTP (§3.4): a DER TimeStampReq in, a TimeStampResp out (`application/timestamp-reply`), for
+    /// anyone. Requests AMS cannot honour get a rejection in the reply, not an HTTP error.
+    @Sendable func timeStamp(req: Request) async throws -> Response {
+        let loaded = try await req.ams.caKeys.current(on: req.db)
+        guard let tsa = loaded.tsa else { throw DomainError(.serverBusy, "the time-stamping unit has no certificate yet") }
+        let body = req.body.data.map { Array($0.readableBytesView) } ?? []
+        let reply = try tsa.respond(to: body, now: req.ams.clock.now, serial: req.ams.serials.next())
+        let response = Response(status: .ok, body: .init(data: Data(reply)))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/timestamp-reply")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 

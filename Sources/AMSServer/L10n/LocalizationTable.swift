@@ -744,6 +744,7 @@ enum LocalizationTable {
         e("audit_action_account_reauthentication_failed", "Kata sandi ulang salah", "Re-entered password wrong"),
         e("audit_action_crl_generated", "CRL diterbitkan", "CRL published"),
         e("audit_action_ca_initialized", "CA dibuat", "CA created"),
+        e("audit_action_ca_tsa_certified", "Sertifikat TSA diterbitkan", "TSA certificate issued"),
         e("audit_action_ca_ocsp_responder_certified", "Sertifikat responder OCSP diterbitkan", "OCSP responder certificate issued"),
         e("audit_action_security_access_denied", "Akses ditolak", "Access denied"),
         e("audit_action_security_csrf_rejected", "Formulir palsu ditolak (CSRF)", "Forged form refused (CSRF)"),

@@ -10,6 +10,8 @@ final class CertificateAuthorityModel: Model, @unchecked Sendable {
         case root
         case issuing
         case ocspResponder = "ocsp"
+        /// The time-stamping unit of AMS's TSA (`/pki/tsa`).
+        case timeStamping = "tsa"
     }
 
     @ID(key: .id) var id: UUID?

@@ -9,14 +9,17 @@ import AMSCore
 /// after ``forget()``, e.g. when the OCSP responder certificate was renewed).
 package actor CertificateAuthorityKeys {
     let keyEncryptionKey: KeyEncryptionKey
+    /// The policy AMS's time-stamps are issued under.
+    let policy: OID
     /// Readable without awaiting the actor (the OCSP responder answers from memory on the event loop).
     private nonisolated let loaded = NIOLockedValueBox<LoadedAuthorities?>(nil)
 
     /// The authorities if they are loaded already; nil before the first ``current(on:)`` and after ``forget()``.
     nonisolated var loadedIfAny: LoadedAuthorities? { loaded.withLockedValue { $0 } }
 
-    init(keyEncryptionKey: KeyEncryptionKey) {
+    init(keyEncryptionKey: KeyEncryptionKey, timeStampPolicy: OID) {
         self.keyEncryptionKey = keyEncryptionKey
+        self.policy = timeStampPolicy
     }
 
     package func current(on database: any Database) async throws -> LoadedAuthorities {
@@ -29,9 +32,11 @@ package actor CertificateAuthorityKeys {
         let root = try authority(.root)
         let issuing = try authority(.issuing)
         let responder = try authority(.ocspResponder)
+        let unit = try rows.first(where: { $0.role == .timeStamping }).map(unseal)
         let result = LoadedAuthorities(root: root.0, rootID: root.1, issuing: issuing.0, issuingID: issuing.1,
                                        responder: responder.0, responderID: responder.1,
-                                       ocsp: OCSPResponseBuilder(issuer: issuing.0, signer: responder.0))
+                                       ocsp: OCSPResponseBuilder(issuer: issuing.0, signer: responder.0),
+                                       tsa: unit.map { TimeStampAuthority(unit: $0, issuing: issuing.0, policy: policy) })
         loaded.withLockedValue { $0 = result }
         return result
     }

@@ -15,6 +15,9 @@ package struct CertificateAuthoritySetup: Sendable {
 
     /// Lifetime of the OCSP responder certificate; renewed when less than a third is left.
     static let responderLifetimeDays = 30
+    /// Lifetime of the time-stamping unit's certificate; a new one (and key) when less than a third is left, so every
+    /// token stays verifiable for at least four months after it was made.
+    static let timeStampingLifetimeDays = 365
 
     struct AlreadyInitialized: Error {}
 
@@ -33,7 +36,10 @@ package struct CertificateAuthoritySetup: Sendable {
             let issuing = try builder.makeIssuing(under: root, now: now)
             let responder = try CAHierarchyBuilder.makeOCSPResponder(under: issuing, algorithm: settings.caKeyAlgorithm, now: now,
                                                                       lifetimeDays: Self.responderLifetimeDays, serial: builder.serials.next())
-            for (authority, role) in [(root, CertificateAuthorityModel.Role.root), (issuing, .issuing), (responder, .ocspResponder)] {
+            let unit = try CAHierarchyBuilder.makeTimeStampingUnit(under: issuing, algorithm: settings.caKeyAlgorithm, now: now,
+                                                                   lifetimeDays: Self.timeStampingLifetimeDays, serial: builder.serials.next())
+            for (authority, role) in [(root, CertificateAuthorityModel.Role.root), (issuing, .issuing), (responder, .ocspResponder),
+                                      (unit, .timeStamping)] {
                 try await keys.sealedRow(authority, role: role, now: now).create(on: db)
             }
             try await services.audit.append(.caInitialized, context: context, targetType: "ca", targetID: issuing.label,
@@ -56,20 +62,46 @@ package struct CertificateAuthoritySetup: Sendable {
         let current = try await services.caKeys.current(on: database)
         let remaining = current.responder.certificate.notValidAfter.timeIntervalSince(now)
         guard remaining < TimeInterval(Self.responderLifetimeDays) * 86_400 / 3 else { return false }
-        let keys = services.caKeys
         let algorithm = services.configuration.certificates.caKeyAlgorithm
-        try await WriteTransaction.run(on: database) { [services] db in
-            try await Self.lockAuthorities(db)
-            let responder = try CAHierarchyBuilder.makeOCSPResponder(under: current.issuing, algorithm: algorithm, now: now,
-                                                                      lifetimeDays: Self.responderLifetimeDays, serial: SerialNumberGenerator().next())
-            try await CertificateAuthorityModel.query(on: db).filter(\.$role == .ocspResponder).set(\.$active, to: false).update()
-            try await keys.sealedRow(responder, role: .ocspResponder, now: now).create(on: db)
-            try await services.audit.append(.ocspResponderCertified, context: .system(), targetType: "ca", targetID: "ocsp",
-                                            details: ["serial": Array(responder.certificate.serialNumber.bytes).hexString], on: db)
+        try await replace(.ocspResponder, audited: .ocspResponderCertified, on: database) {
+            try CAHierarchyBuilder.makeOCSPResponder(under: current.issuing, algorithm: algorithm, now: now,
+                                                     lifetimeDays: Self.responderLifetimeDays, serial: SerialNumberGenerator().next())
         }
-        await keys.forget()
         services.ocspCache.clear()
         return true
+    }
+
+    /// Issues a time-stamping unit certificate when there is none (an installation from before the TSA) or the active
+    /// one has less than a third of its life left.
+    @discardableResult
+    func renewTimeStampingIfDue(on database: any Database) async throws -> Bool {
+        let now = services.clock.now
+        let current = try await services.caKeys.current(on: database)
+        if let unit = current.tsa?.unit,
+           unit.certificate.notValidAfter.timeIntervalSince(now) >= TimeInterval(Self.timeStampingLifetimeDays) * 86_400 / 3 { return false }
+        let algorithm = services.configuration.certificates.caKeyAlgorithm
+        try await replace(.timeStamping, audited: .timeStampingUnitCertified, on: database) {
+            try CAHierarchyBuilder.makeTimeStampingUnit(under: current.issuing, algorithm: algorithm, now: now,
+                                                        lifetimeDays: Self.timeStampingLifetimeDays, serial: SerialNumberGenerator().next())
+        }
+        return true
+    }
+
+    /// Makes a delegated certificate (responder or TSA unit) and makes it the active one of its role, audited, in
+    /// one transaction; the loaded keys are read again afterwards.
+    private func replace(_ role: CertificateAuthorityModel.Role, audited action: AuditAction, on database: any Database,
+                         make: @escaping @Sendable () throws -> CertificateAuthority) async throws {
+        let keys = services.caKeys
+        let now = services.clock.now
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await Self.lockAuthorities(db)
+            let authority = try make()
+            try await CertificateAuthorityModel.query(on: db).filter(\.$role == role).set(\.$active, to: false).update()
+            try await keys.sealedRow(authority, role: role, now: now).create(on: db)
+            try await services.audit.append(action, context: .system(), targetType: "ca", targetID: role.rawValue,
+                                            details: ["serial": Array(authority.certificate.serialNumber.bytes).hexString], on: db)
+        }
+        await keys.forget()
     }
 
     /// PostgreSQL: one set-up at a time across processes (SQLite's `BEGIN IMMEDIATE` already serialises writers).

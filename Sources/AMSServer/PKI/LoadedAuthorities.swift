@@ -12,6 +12,9 @@ package struct LoadedAuthorities: Sendable {
     package let responderID: UUID
     /// Answers OCSP for the issuing CA, signed by the responder (hashes of the issuer computed once).
     let ocsp: OCSPResponseBuilder
+    /// AMS's time-stamping authority; nil until its unit's certificate exists (an installation made before it had
+    /// one gets it at the next start or maintenance pass).
+    let tsa: TimeStampAuthority?
 
     /// The issuing CA by its URL label (`/pki/crl/<label>.crl`, `/pki/ca/<label>.crt`).
     func authority(label: String) -> CertificateAuthority? {

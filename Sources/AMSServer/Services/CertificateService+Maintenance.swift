@@ -10,6 +10,7 @@ extension CertificateService {
         var reminders = 0
         var crlPublished = false
         var responderRenewed = false
+        var timeStampingRenewed = false
     }
 
     /// One pass: void stale intents, send due expiry reminders, renew the OCSP responder certificate and publish a
@@ -19,6 +20,7 @@ extension CertificateService {
         report.voided = try await voidStaleIntents()
         report.reminders = try await sendExpiryReminders()
         report.responderRenewed = try await CertificateAuthoritySetup(services: services).renewResponderIfDue(on: database)
+        report.timeStampingRenewed = try await CertificateAuthoritySetup(services: services).renewTimeStampingIfDue(on: database)
         if report.voided > 0 {
             try await CRLPublisher(services: services).publish(on: database)
             report.crlPublished = true
