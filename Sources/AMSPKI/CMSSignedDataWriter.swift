@@ -18,16 +18,18 @@ public struct CMSSignedDataWriter: Sendable {
     }
 
     /// The signed SignedData ContentInfo for content of `contentType`: `content` is carried inside (encapsulated)
-    /// when given, else only its digest `contentDigest` (detached, as in PAdES). `includeCertificates` false leaves
-    /// the certificates out (a time-stamp request without certReq). `unsignedAttributes` are DER Attribute values
-    /// added after signing (a signature time-stamp).
+    /// when given, else only its digest `contentDigest` under the key's ``SigningKey/digestAlgorithm`` (detached, as
+    /// in PAdES). `includeCertificates` false leaves the certificates out (a time-stamp request without certReq).
+    /// `unsignedAttributes` makes the DER Attributes added after signing from the signature value (a signature
+    /// time-stamp).
     public func sign(contentType: OID, content: [UInt8]?, contentDigest: [UInt8]? = nil, includeCertificates: Bool = true,
-                     unsignedAttributes: [[UInt8]] = []) throws -> [UInt8] {
+                     unsignedAttributes: ((_ signatureValue: [UInt8]) throws -> [[UInt8]])? = nil) throws -> [UInt8] {
         let digest = content.map { key.digest($0) } ?? contentDigest ?? []
         guard !digest.isEmpty else { throw PKIError.certificateInputInvalid("content or its digest") }
         let signedAttributes = try self.signedAttributes(contentType: contentType, digest: digest)
         let signature = try key.sign(signedAttributes)
-        let signerInfo = try self.signerInfo(signedAttributes: signedAttributes, signature: signature, unsignedAttributes: unsignedAttributes)
+        let signerInfo = try self.signerInfo(signedAttributes: signedAttributes, signature: signature,
+                                             unsignedAttributes: try unsignedAttributes?(signature) ?? [])
         var writer = DERWriter(reservingCapacity: 2048 + (content?.count ?? 0))
         writer.sequence { contentInfo in
             contentInfo.objectIdentifier(.pkcs7SignedData)

@@ -20,6 +20,16 @@ public struct TimeStampRequest: Sendable, Equatable {
         case badAlgorithm
     }
 
+    public init(hashAlgorithm: OID, hashedMessage: [UInt8], policy: OID? = nil, nonce: [UInt8]? = nil,
+                certificateRequested: Bool = true, hasExtensions: Bool = false) {
+        self.hashAlgorithm = hashAlgorithm
+        self.hashedMessage = hashedMessage
+        self.policy = policy
+        self.nonce = nonce
+        self.certificateRequested = certificateRequested
+        self.hasExtensions = hasExtensions
+    }
+
     public static let maximumSize = 4 * 1024
     /// The hash algorithms AMS stamps, by the length of their hash (SHA-1 is refused).
     public static let acceptedHashes: [OID: Int] = [.sha256: 32, .sha384: 48, .sha512: 64]
