@@ -134,8 +134,9 @@ struct SlowClientTests {
         }
     }
 
-    @Test func aFloodOfSubmissionsOverTheSocketIsRefusedAndSignInStillAnswers() async throws {
-        try await TestApp.with(.sqlite, tweak: { $0.submissionLimits.perAddressPerHour = 3 }) { t in
+    @Test(arguments: TestDatabase.all)
+    func aFloodOfSubmissionsOverTheSocketIsRefusedAndSignInStillAnswers(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.submissionLimits.perAddressPerHour = 3 }) { t in
             let agency = try await t.agency()
             try await t.user("budi", role: .caOperator)
             let flooder = t.browser()
