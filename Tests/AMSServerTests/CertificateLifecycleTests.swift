@@ -149,6 +149,11 @@ struct CertificateLifecycleTests {
     @Test(arguments: TestDatabase.all)
     func theCAIsCreatedOnceAndItsKeysAreSealed(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
+            // a name that cannot go into a certificate is refused before anything is made
+            for bad in [String(repeating: "R", count: 65), "BSrE\nRoot"] {
+                await #expect(throws: CommandFailure.self) { try await run(t, ["ca", "init", "--root-name", bad]) }
+            }
+            #expect(try await CertificateAuthorityModel.query(on: t.db).count() == 0)
             // `ams ca init` with options, then a refusal the second time
             try await run(t, ["ca", "init", "--algorithm", "ecdsa-p384", "--root-name", "BSrE Root CA", "--issuing-name", "BSrE Issuing CA"])
             await #expect(throws: CommandFailure.self) { try await run(t, ["ca", "init"]) }

@@ -30,9 +30,10 @@ struct CAInitCommand: AsyncCommand {
         }
         if let days = signature.rootDays { settings.rootLifetimeDays = days }
         if let days = signature.issuingDays { settings.issuingLifetimeDays = days }
+        let limit = CertificateProfile.nameAttributeLimit
         for name in [settings.names.rootCommonName, settings.names.issuingCommonName, settings.names.organization]
-        where name.isEmpty || name.count > 64 || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw CommandFailure("CA names must be 1 to 64 printable characters")
+        where RegistrationService.plainText(name, range: 1...limit) != name {
+            throw CommandFailure("CA names must be 1 to \(limit) printable characters on one line")
         }
         guard settings.issuingLifetimeDays > 0, settings.rootLifetimeDays > settings.issuingLifetimeDays else {
             throw CommandFailure("--root-days must be longer than --issuing-days, and both positive")
