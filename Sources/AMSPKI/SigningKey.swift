@@ -83,8 +83,19 @@ public struct SigningKey: Sendable {
 
     /// `bytes` hashed with ``digestAlgorithm``.
     public func digest(_ bytes: [UInt8]) -> [UInt8] {
-        if case .p384 = backing { return Array(SHA384.hash(data: bytes)) }
-        return Array(SHA256.hash(data: bytes))
+        digest(parts: [bytes[...]])
+    }
+
+    /// The concatenation of `parts` hashed with ``digestAlgorithm``, without joining them (a PDF's byte range).
+    public func digest(parts: [ArraySlice<UInt8>]) -> [UInt8] {
+        if case .p384 = backing {
+            var hash = SHA384()
+            for part in parts { hash.update(data: part) }
+            return Array(hash.finalize())
+        }
+        var hash = SHA256()
+        for part in parts { hash.update(data: part) }
+        return Array(hash.finalize())
     }
 
     /// Writes the AlgorithmIdentifier of ``signatureAlgorithm`` (NULL parameters for RSA, absent for ECDSA).

@@ -1,0 +1,192 @@
+import Foundation
+
+/// Adds an invisible signature to a PDF as an incremental update (ISO 32000-1 §7.5.6, §12.8): every earlier byte —
+/// and so every earlier signature — stays as it was; appended are the signature dictionary (`/SubFilter
+/// /ETSI.CAdES.detached`, `/ByteRange`, `/Contents` reserved and then filled), its widget on the first page, the
+/// page and the AcroForm (or catalog) that now list it, and a cross-reference section for them.
+///
+/// It updates files with classic cross-reference tables and with cross-reference and object streams (PDF 1.5+; the
+/// update then ends in a cross-reference stream too), after any number of earlier updates or signatures; encrypted
+/// files and certified "no changes" files are refused with their reason.
+public struct PDFIncrementalSigner: Sendable {
+    /// What the signature dictionary says besides the signature.
+    public struct Details: Sendable {
+        public var signingTime: Date
+        public var signerName: String?
+        public var reason: String?
+        public var location: String?
+        /// The signature field's name (`/T`), unique in the document.
+        public var fieldName: String
+
+        public init(signingTime: Date, signerName: String? = nil, reason: String? = nil, location: String? = nil, fieldName: String) {
+            self.signingTime = signingTime
+            self.signerName = signerName
+            self.reason = reason
+            self.location = location
+            self.fieldName = fieldName
+        }
+    }
+
+    /// Bytes reserved for the CMS in `/Contents` (written as twice as many hex digits).
+    public static let reservedSignatureBytes = 24 * 1024
+
+    public init() {}
+
+    /// The signed document. `sign` gets the two parts `/ByteRange` covers and returns the DER CMS over them.
+    public func sign(_ pdf: [UInt8], details: Details, sign: (_ signedParts: [ArraySlice<UInt8>]) throws -> [UInt8]) throws -> [UInt8] {
+        let document = try PDFDocument(pdf)
+        let catalog = try document.object(document.catalogNumber)
+        try Self.refuseIfCertifiedNoChanges(catalog, in: document)
+        let pageNumber = try document.pages()[0]
+        var next = document.size
+        let signatureNumber = next, widgetNumber = next + 1
+        next += 2
+        let widget = PDFObject.reference(number: widgetNumber, generation: 0)
+        var rewritten: [(number: Int, body: [UInt8])] = []
+
+        // the page lists the widget among its annotations
+        let page = try document.object(pageNumber)
+        switch page["Annots"] {
+        case .reference(let number, _)?:
+            guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("page annotations") }
+            rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+        case .array(let items)?:
+            rewritten.append((pageNumber, page.setting("Annots", to: .array(items + [widget])).serialized))
+        default:
+            rewritten.append((pageNumber, page.setting("Annots", to: .array([widget])).serialized))
+        }
+
+        // the AcroForm lists the field and says the document has signatures (SigFlags 3: signatures, append only)
+        func withField(_ form: PDFObject) throws -> PDFObject {
+            var form = form
+            switch form["Fields"] {
+            case .reference(let number, _)?:
+                guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("form fields") }
+                rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+            case .array(let items)?:
+                form = form.setting("Fields", to: .array(items + [widget]))
+            default:
+                form = form.setting("Fields", to: .array([widget]))
+            }
+            return form.setting("SigFlags", to: .integer(3))
+        }
+        switch catalog["AcroForm"] {
+        case .reference(let number, _)?:
+            rewritten.append((number, try withField(try document.object(number)).serialized))
+        case .some(let form):
+            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(form)).serialized))
+        case nil:
+            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(.dictionary([]))).serialized))
+        }
+
+        // the widget, then the signature dictionary with room for the CMS
+        rewritten.append((widgetNumber, PDFObject.dictionary([
+            ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array([.integer(0), .integer(0), .integer(0), .integer(0)])),
+            ("F", .integer(132)), ("T", .text(details.fieldName)), ("V", .reference(number: signatureNumber, generation: 0)),
+            ("P", .reference(number: pageNumber, generation: document.generation(of: pageNumber))),
+        ]).serialized))
+        let byteRangePlaceholder = "[0 " + String(repeating: " ", count: 3 * 11) + "]"
+        var signature = Array("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ".utf8)
+        let byteRangeAt = signature.count
+        signature += Array(byteRangePlaceholder.utf8)
+        signature += Array(" /Contents <".utf8)
+        let contentsAt = signature.count - 1
+        signature += [UInt8](repeating: UInt8(ascii: "0"), count: Self.reservedSignatureBytes * 2)
+        signature += Array("> /M ".utf8) + PDFObject.string(Array(Self.pdfDate(details.signingTime).utf8), hex: false).serialized
+        for (key, value) in [("Name", details.signerName), ("Reason", details.reason), ("Location", details.location)] {
+            if let value { signature += Array(" /\(key) ".utf8) + PDFObject.text(value).serialized }
+        }
+        signature += Array(">>".utf8)
+        rewritten.append((signatureNumber, signature))
+
+        // the update: objects, cross-reference section, trailer
+        var out = pdf
+        if out.last != 10 && out.last != 13 { out.append(10) }
+        var offsets: [Int: Int] = [:]
+        var signatureObjectAt = 0
+        for (number, body) in rewritten {
+            offsets[number] = out.count
+            out += Array("\(number) \(document.generation(of: number)) obj\n".utf8)
+            if number == signatureNumber { signatureObjectAt = out.count }
+            out += body
+            out += Array("\nendobj\n".utf8)
+        }
+        var trailer: [(key: String, value: PDFObject)] = [("Root", document.trailer["Root"]!)]
+        if let info = document.trailer["Info"] { trailer.append(("Info", info)) }
+        let newID = PDFObject.string(Array(SerialNumberGenerator().next().hexString.uppercased().utf8), hex: true)
+        if case .array(let ids)? = document.trailer["ID"], let first = ids.first {
+            trailer.append(("ID", .array([first, newID])))
+        } else {
+            trailer.append(("ID", .array([newID, newID])))
+        }
+        trailer.append(("Prev", .integer(document.lastCrossReference)))
+        let crossReferenceAt = out.count
+        if document.usesCrossReferenceStreams {
+            // the newest section is a stream, so this one is too (§7.5.8): uncompressed, entries of 1 + 4 + 2 bytes
+            let streamNumber = next
+            next += 1
+            offsets[streamNumber] = crossReferenceAt
+            var data: [UInt8] = []
+            for number in offsets.keys.sorted() {
+                let offset = offsets[number]!, generation = document.generation(of: number)
+                data += [1, UInt8(offset >> 24 & 0xFF), UInt8(offset >> 16 & 0xFF), UInt8(offset >> 8 & 0xFF), UInt8(offset & 0xFF),
+                         UInt8(generation >> 8 & 0xFF), UInt8(generation & 0xFF)]
+            }
+            let index = Self.runs(offsets.keys.sorted()).flatMap { [PDFObject.integer($0.first), .integer($0.count)] }
+            let dictionary = PDFObject.dictionary([("Type", .name("XRef")), ("Size", .integer(next))] + trailer + [
+                ("W", .array([.integer(1), .integer(4), .integer(2)])), ("Index", .array(index)), ("Length", .integer(data.count)),
+            ])
+            out += Array("\(streamNumber) 0 obj\n".utf8) + dictionary.serialized + Array("\nstream\n".utf8) + data
+            out += Array("\nendstream\nendobj\n".utf8)
+        } else {
+            out += Array("xref\n".utf8)
+            for run in Self.runs(offsets.keys.sorted()) {
+                out += Array("\(run.first) \(run.count)\n".utf8)
+                for number in run.first..<(run.first + run.count) {
+                    out += Array(String(format: "%010d %05d n\r\n", offsets[number]!, document.generation(of: number)).utf8)
+                }
+            }
+            out += Array("trailer\n".utf8) + PDFObject.dictionary([("Size", .integer(next))] + trailer).serialized + [10]
+        }
+        out += Array("startxref\n\(crossReferenceAt)\n%%EOF\n".utf8)
+
+        // the byte range: everything but the hex digits of /Contents and their brackets
+        let contentsStart = signatureObjectAt + contentsAt
+        let contentsEnd = contentsStart + Self.reservedSignatureBytes * 2 + 2
+        let byteRange = "[0 \(contentsStart) \(contentsEnd) \(out.count - contentsEnd)"
+        let padded = byteRange + String(repeating: " ", count: byteRangePlaceholder.count - 1 - byteRange.count) + "]"
+        out.replaceSubrange((signatureObjectAt + byteRangeAt)..<(signatureObjectAt + byteRangeAt + padded.utf8.count), with: Array(padded.utf8))
+        let cms = try sign([out[0..<contentsStart], out[contentsEnd..<out.count]])
+        guard cms.count <= Self.reservedSignatureBytes else { throw PDFError.signatureTooLarge }
+        let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
+        out.replaceSubrange((contentsStart + 1)..<(contentsStart + 1 + hex.count), with: hex)
+        return out
+    }
+
+    /// Consecutive object numbers grouped as (first, count), for cross-reference subsections.
+    static func runs(_ sorted: [Int]) -> [(first: Int, count: Int)] {
+        var result: [(first: Int, count: Int)] = []
+        for number in sorted {
+            if let last = result.last, last.first + last.count == number { result[result.count - 1].count += 1 } else { result.append((number, 1)) }
+        }
+        return result
+    }
+
+    /// `D:YYYYMMDDHHmmSS+00'00'` in UTC.
+    static func pdfDate(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "D:%04d%02d%02d%02d%02d%02d+00'00'", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// A document certified with DocMDP permission 1 (no changes allowed) cannot take another signature.
+    static func refuseIfCertifiedNoChanges(_ catalog: PDFObject, in document: PDFDocument) throws {
+        guard let perms = try document.resolve(catalog["Perms"]), let docMDP = try document.resolve(perms["DocMDP"]),
+              case .array(let references)? = try document.resolve(docMDP["Reference"]) else { return }
+        for reference in references {
+            guard let entry = try document.resolve(reference), entry["TransformMethod"]?.nameValue == "DocMDP" else { continue }
+            if try document.resolve(entry["TransformParams"])?["P"]?.integerValue == 1 { throw PDFError.noChangesAllowed }
+        }
+    }
+}
