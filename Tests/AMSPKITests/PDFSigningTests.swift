@@ -84,10 +84,42 @@ struct PDFSigningTests {
         #expect(lines.count == 2 && lines.allSatisfy { $0.contains("intact=True valid=True trusted=True") }, "\(lines)")
     }
 
+    @Test func theDocumentsOwnEmptySignatureFieldTakesTheSignatureOnce() throws {
+        let signer = try Signer()
+        let signed = try signer.sign(try Self.document("form-fields-and-empty-signature-field.pdf"), field: "ttd_kepala_dinas")
+        let folder = try ScratchFolder("ams-field")
+        defer { folder.remove() }
+        let lines = try Self.validate(signed, roots: [try folder.write("root.pem", signer.hierarchy.rootPEM)])
+        #expect(lines.count == 1 && lines[0].hasPrefix("ttd_kepala_dinas intact=True valid=True trusted=True"), "\(lines)")
+        #expect(throws: PDFError.fieldAlreadySigned("ttd_kepala_dinas")) { try signer.sign(signed, field: "ttd_kepala_dinas") }
+    }
+
+    /// A one-page PDF certified with DocMDP P=1 ("no changes allowed"), written by hand with a correct cross-reference.
+    static func certifiedNoChanges() -> [UInt8] {
+        let objects = ["<< /Type /Catalog /Pages 2 0 R /Perms << /DocMDP 4 0 R >> >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+                       "<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >>] >>"]
+        var out = Array("%PDF-1.7\n".utf8)
+        var offsets: [Int] = []
+        for (index, body) in objects.enumerated() {
+            offsets.append(out.count)
+            out += Array("\(index + 1) 0 obj\n\(body)\nendobj\n".utf8)
+        }
+        let xref = out.count
+        out += Array("xref\n0 \(objects.count + 1)\n0000000000 65535 f\r\n".utf8)
+        for offset in offsets { out += Array(String(format: "%010d 00000 n\r\n", offset).utf8) }
+        out += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        return out
+    }
+
     @Test func whatCannotBeSignedIsRefusedWithItsReason() throws {
         let signer = try Signer()
         #expect(throws: PDFError.notAPDF) { try signer.sign(try Self.document("not-a-pdf.pdf")) }
         #expect(throws: PDFError.encrypted) { try signer.sign(try Self.document("encrypted-user-password-rahasia.pdf")) }
         #expect(throws: PDFError.notAPDF) { try signer.sign(Array("plain text, not a PDF at all".utf8)) }
+        #expect(throws: PDFError.noChangesAllowed) { try signer.sign(Self.certifiedNoChanges()) }
+        // the same document without its certification signs (the refusal is the certification's, not the file's)
+        let uncertified = String(decoding: Self.certifiedNoChanges(), as: UTF8.self).replacingOccurrences(of: "/P 1 /V", with: "/P 2 /V")
+        #expect(try signer.sign(Array(uncertified.utf8)).count > uncertified.utf8.count)
     }
 }

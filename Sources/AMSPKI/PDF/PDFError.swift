@@ -12,6 +12,8 @@ public enum PDFError: Error, Sendable, Equatable {
     case noChangesAllowed
     /// Larger than the configured limit.
     case tooLarge(limit: Int)
+    /// The named signature field holds a signature already.
+    case fieldAlreadySigned(String)
     /// The signature did not fit the space reserved for it.
     case signatureTooLarge
 }

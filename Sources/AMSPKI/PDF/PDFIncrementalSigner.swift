@@ -37,54 +37,22 @@ public struct PDFIncrementalSigner: Sendable {
         let document = try PDFDocument(pdf)
         let catalog = try document.object(document.catalogNumber)
         try Self.refuseIfCertifiedNoChanges(catalog, in: document)
-        let pageNumber = try document.pages()[0]
-        var next = document.size
-        let signatureNumber = next, widgetNumber = next + 1
-        next += 2
-        let widget = PDFObject.reference(number: widgetNumber, generation: 0)
         var rewritten: [(number: Int, body: [UInt8])] = []
-
-        // the page lists the widget among its annotations
-        let page = try document.object(pageNumber)
-        switch page["Annots"] {
-        case .reference(let number, _)?:
-            guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("page annotations") }
-            rewritten.append((number, PDFObject.array(items + [widget]).serialized))
-        case .array(let items)?:
-            rewritten.append((pageNumber, page.setting("Annots", to: .array(items + [widget])).serialized))
-        default:
-            rewritten.append((pageNumber, page.setting("Annots", to: .array([widget])).serialized))
-        }
-
-        // the AcroForm lists the field and says the document has signatures (SigFlags 3: signatures, append only)
-        func withField(_ form: PDFObject) throws -> PDFObject {
-            var form = form
-            switch form["Fields"] {
-            case .reference(let number, _)?:
-                guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("form fields") }
-                rewritten.append((number, PDFObject.array(items + [widget]).serialized))
-            case .array(let items)?:
-                form = form.setting("Fields", to: .array(items + [widget]))
-            default:
-                form = form.setting("Fields", to: .array([widget]))
+        var next = document.size
+        let signatureNumber = next
+        next += 1
+        let signatureReference = PDFObject.reference(number: signatureNumber, generation: 0)
+        if let field = try Self.emptySignatureField(named: details.fieldName, in: catalog, document: document) {
+            // sign into the field the document already has: it takes the signature; the form says it is signed
+            rewritten.append((field.number, field.object.setting("V", to: signatureReference).serialized))
+            if case .reference(let number, _)? = catalog["AcroForm"] {
+                rewritten.append((number, try document.object(number).setting("SigFlags", to: .integer(3)).serialized))
+            } else if let form = catalog["AcroForm"] {
+                rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: form.setting("SigFlags", to: .integer(3))).serialized))
             }
-            return form.setting("SigFlags", to: .integer(3))
+        } else {
+            try addField(details, signature: signatureReference, next: &next, catalog: catalog, document: document, into: &rewritten)
         }
-        switch catalog["AcroForm"] {
-        case .reference(let number, _)?:
-            rewritten.append((number, try withField(try document.object(number)).serialized))
-        case .some(let form):
-            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(form)).serialized))
-        case nil:
-            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(.dictionary([]))).serialized))
-        }
-
-        // the widget, then the signature dictionary with room for the CMS
-        rewritten.append((widgetNumber, PDFObject.dictionary([
-            ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array([.integer(0), .integer(0), .integer(0), .integer(0)])),
-            ("F", .integer(132)), ("T", .text(details.fieldName)), ("V", .reference(number: signatureNumber, generation: 0)),
-            ("P", .reference(number: pageNumber, generation: document.generation(of: pageNumber))),
-        ]).serialized))
         let byteRangePlaceholder = "[0 " + String(repeating: " ", count: 3 * 11) + "]"
         var signature = Array("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ".utf8)
         let byteRangeAt = signature.count
@@ -161,6 +129,72 @@ public struct PDFIncrementalSigner: Sendable {
         let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
         out.replaceSubrange((contentsStart + 1)..<(contentsStart + 1 + hex.count), with: hex)
         return out
+    }
+
+    /// A new signature field: its widget (invisible, on the first page), listed in the page's annotations and the
+    /// AcroForm's fields.
+    private func addField(_ details: Details, signature: PDFObject, next: inout Int, catalog: PDFObject, document: PDFDocument,
+                          into rewritten: inout [(number: Int, body: [UInt8])]) throws {
+        let pageNumber = try document.pages()[0]
+        let widgetNumber = next
+        next += 1
+        let widget = PDFObject.reference(number: widgetNumber, generation: 0)
+
+        // the page lists the widget among its annotations
+        let page = try document.object(pageNumber)
+        switch page["Annots"] {
+        case .reference(let number, _)?:
+            guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("page annotations") }
+            rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+        case .array(let items)?:
+            rewritten.append((pageNumber, page.setting("Annots", to: .array(items + [widget])).serialized))
+        default:
+            rewritten.append((pageNumber, page.setting("Annots", to: .array([widget])).serialized))
+        }
+
+        // the AcroForm lists the field and says the document has signatures (SigFlags 3: signatures, append only)
+        func withField(_ form: PDFObject) throws -> PDFObject {
+            var form = form
+            switch form["Fields"] {
+            case .reference(let number, _)?:
+                guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("form fields") }
+                rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+            case .array(let items)?:
+                form = form.setting("Fields", to: .array(items + [widget]))
+            default:
+                form = form.setting("Fields", to: .array([widget]))
+            }
+            return form.setting("SigFlags", to: .integer(3))
+        }
+        switch catalog["AcroForm"] {
+        case .reference(let number, _)?:
+            rewritten.append((number, try withField(try document.object(number)).serialized))
+        case .some(let form):
+            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(form)).serialized))
+        case nil:
+            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(.dictionary([]))).serialized))
+        }
+
+        // the widget, then the signature dictionary with room for the CMS
+        rewritten.append((widgetNumber, PDFObject.dictionary([
+            ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array([.integer(0), .integer(0), .integer(0), .integer(0)])),
+            ("F", .integer(132)), ("T", .text(details.fieldName)), ("V", signature),
+            ("P", .reference(number: pageNumber, generation: document.generation(of: pageNumber))),
+        ]).serialized))
+    }
+
+    /// The document's own empty signature field called `name` (and its object number), if it has one; a field of
+    /// that name that is already signed is refused.
+    static func emptySignatureField(named name: String, in catalog: PDFObject, document: PDFDocument) throws -> (number: Int, object: PDFObject)? {
+        guard let form = try document.resolve(catalog["AcroForm"]), case .array(let fields)? = try document.resolve(form["Fields"]) else { return nil }
+        for field in fields {
+            guard let number = field.referenceNumber else { continue }
+            let object = try document.object(number)
+            guard case .string(let title, false)? = object["T"], title == Array(name.utf8), object["FT"]?.nameValue == "Sig" else { continue }
+            guard object["V"] == nil || object["V"] == .null else { throw PDFError.fieldAlreadySigned(name) }
+            return (number, object)
+        }
+        return nil
     }
 
     /// Consecutive object numbers grouped as (first, count), for cross-reference subsections.
