@@ -122,4 +122,32 @@ struct PDFSigningTests {
         let uncertified = String(decoding: Self.certifiedNoChanges(), as: UTF8.self).replacingOccurrences(of: "/P 1 /V", with: "/P 2 /V")
         #expect(try signer.sign(Array(uncertified.utf8)).count > uncertified.utf8.count)
     }
+
+    /// Damaged files (bytes flipped, cut short) are refused with a PDFError or signed, never a crash: the parser,
+    /// the cross-reference readers and Inflate are defensive.
+    @Test func damagedFilesNeverCrashTheReader() throws {
+        let signer = try Signer()
+        var generator = SystemRandomNumberGenerator()
+        var refused = 0, signed = 0
+        for name in ["fpdf2-classic-xref.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf", "signed-once-by-another-ca.pdf"] {
+            let original = try Self.document(name)
+            for round in 0..<150 {
+                var damaged = original
+                if round % 3 == 0 {
+                    damaged = Array(damaged.prefix(Int.random(in: 0..<damaged.count, using: &generator)))
+                } else {
+                    for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                        damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    }
+                }
+                do {
+                    _ = try signer.sign(damaged)
+                    signed += 1
+                } catch is PDFError {
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused + signed == 600 && refused > 0)
+    }
 }

@@ -32,6 +32,7 @@ public struct PDFDocument: Sendable {
         var seen: Set<Int> = []
         while let section = next, !seen.contains(section) {
             seen.insert(section)
+            guard section < bytes.count else { throw PDFError.damaged("cross-reference section beyond the end of the file") }
             var parser = PDFParser(bytes, at: section)
             let sectionTrailer: PDFObject
             if parser.word() == "xref" {
@@ -136,6 +137,7 @@ public struct PDFDocument: Sendable {
     public func object(_ number: Int) throws -> PDFObject {
         switch locations[number] {
         case .offset(let offset, _)?:
+            guard offset < bytes.count else { throw PDFError.damaged("object \(number) lies beyond the end of the file") }
             var parser = PDFParser(bytes, at: offset)
             let (found, _) = try parser.objectHeader()
             guard found == number else { throw PDFError.damaged("object \(number) is not where the cross-reference says") }

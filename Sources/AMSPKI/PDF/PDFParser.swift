@@ -6,9 +6,10 @@ struct PDFParser {
     let bytes: [UInt8]
     var position: Int
 
+    /// A parser at `position`, kept within the bytes (a damaged cross-reference may point anywhere).
     init(_ bytes: [UInt8], at position: Int = 0) {
         self.bytes = bytes
-        self.position = position
+        self.position = min(max(0, position), bytes.count)
     }
 
     static func isWhitespace(_ byte: UInt8) -> Bool { [0, 9, 10, 12, 13, 32].contains(byte) }
