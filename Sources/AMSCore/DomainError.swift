@@ -52,6 +52,10 @@ public struct DomainError: Error, Sendable, Hashable, CustomStringConvertible {
         case certificateNotActive = "certificate_not_active"
         case renewalNotOpen = "renewal_not_open"
         case tooManySelected = "too_many_selected"
+        // signing documents
+        case signingUnavailable = "signing_unavailable"
+        case signingCredentialsWrong = "signing_credentials_wrong"
+        case signingLocked = "signing_locked"
         // integrity
         case auditHeadMissing = "audit_head_missing"
     }

@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SLAReportController())
     try app.register(collection: AdminAPIKeyController())
     try app.register(collection: CertificateController())
+    try app.register(collection: SigningController())
     try app.register(collection: PKIController())
     try app.register(collection: APIController())
     try app.register(collection: CertificateAPIController())

@@ -65,7 +65,9 @@ struct ErrorMapping: Sendable {
         // the input cannot be carried out as given
         case .reasonRequired, .certificateSubjectInvalid, .tooManySelected, .invalidStatus, .checklistIncomplete: .unprocessableEntity
         case .caNotInitialized, .storageFull, .serverBusy: .serviceUnavailable
-        case .tooManySubmissions, .tooManyUploads: .tooManyRequests
+        case .tooManySubmissions, .tooManyUploads, .signingLocked: .tooManyRequests
+        case .signingUnavailable: .conflict
+        case .signingCredentialsWrong: .unprocessableEntity
         case .bodyTooSlow: .requestTimeout
         case .mailDomainFull: .unprocessableEntity
         case .auditHeadMissing: .internalServerError

@@ -44,5 +44,7 @@ enum Migrations {
         UpdateRegistrationRequestsAddSealedStatusToken(),
         // 019: the operators' digest of waiting requests
         UpdateUsersAddDigestSentAt(),
+        // 020: signatures made for holders, mailed signing codes, the signing lock
+        CreateSignatures(),
     ]
 }

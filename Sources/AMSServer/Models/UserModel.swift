@@ -28,6 +28,9 @@ package final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_active") package var isActive: Bool
     /// When the operator was last sent the digest of waiting requests (``OperatorDigest``).
     @OptionalField(key: "digest_sent_at") var digestSentAt: Date?
+    /// Failed key openings (wrong passphrase or code) since the last success, and the lock they led to.
+    @OptionalField(key: "signing_failures") var signingFailures: Int?
+    @OptionalField(key: "signing_locked_until") var signingLockedUntil: Date?
     /// Preferred language for mail: `id` or `en`.
     @Field(key: "locale") package var locale: String
     /// Jabatan, as verified (applicants).

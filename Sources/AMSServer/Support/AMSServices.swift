@@ -22,6 +22,8 @@ package struct AMSServices: Sendable {
     var ocspStatuses: OCSPStatusCache
     /// Random serial numbers for certificates (16 bytes, positive).
     package var serials: SerialNumberGenerator
+    /// Holder keys opened at once (scrypt's memory), the rest queued.
+    var keyOpenings = KeyOpeningQueue(permits: 4)
     var faults = FaultInjection()
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }

@@ -15,6 +15,7 @@ enum Navigation {
         .init(href: "/dashboard", labelKey: "nav_dashboard", isTile: false) { _ in true },
         .init(href: "/requests", labelKey: "nav_requests", isTile: true, isOpen: Permissions.canReadRequestQueue),
         .init(href: "/certificates", labelKey: "nav_certificates", isTile: false, isOpen: Permissions.canListCertificates),
+        .init(href: "/sign", labelKey: "nav_sign", isTile: false, isOpen: Permissions.canRequestCertificate),
         .init(href: "/profile", labelKey: "nav_profile", isTile: false, isOpen: Permissions.canEditOwnProfile),
         .init(href: "/reverifications", labelKey: "nav_reverifications", isTile: false, isOpen: Permissions.canReadReverifications),
         .init(href: "/reports/sla", labelKey: "nav_reports", isTile: false, isOpen: Permissions.canReadReports),

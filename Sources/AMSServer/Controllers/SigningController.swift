@@ -1,0 +1,99 @@
+import AMSCore
+import Fluent
+import Vapor
+
+/// "Tanda tangani dokumen": a holder with a certificate whose key AMS keeps signs PDFs in the browser — asks for a
+/// code by mail, then uploads one or several documents with the passphrase and the code, and downloads them signed
+/// (one PDF, or a ZIP of several).
+struct SigningController: RouteCollection {
+    /// Several documents of up to 20 MB each may come, but one request carries at most this much.
+    static let bodyLimit = 25 * 1024 * 1024
+
+    func boot(routes: any RoutesBuilder) throws {
+        let holders = routes.grouped("sign").grouped(RequireSignedInMiddleware(),
+                                                     RequirePermissionMiddleware { Permissions.canRequestCertificate(actor: $0) })
+        holders.get(use: show)
+        holders.post("code", use: mailCode)
+        holders.on(.POST, bodyLimit: Self.bodyLimit, use: sign)
+    }
+
+    func service(_ req: Request) -> SigningService {
+        SigningService(services: req.ams, database: req.db, threadPool: req.application.threadPool)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, form: [:], errors: FormErrors(), status: .ok)
+    }
+
+    func render(_ req: Request, form: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> Response {
+        let holder = try req.requireUser()
+        let state: String?
+        switch try await service(req).readiness(of: holder) {
+        case .ready: state = nil
+        case .locked(let until): state = req.localized("sign_state_locked", ["time": DisplayFormat.timestamp(until, in: req.readerTimeZone)])
+        case let other: state = req.localized("sign_state_\(Self.stateKey(other))")
+        }
+        let chosen = Int(form["documentCount"] ?? "") ?? 1
+        let counts = (1...SigningService.maximumDocuments).map { SelectOption(value: String($0), label: String($0), selected: $0 == chosen) }
+        return try await req.renderPage("sign", titleKey: "sign_title", page: SignPage(
+            ready: state == nil, state: state, counts: counts, form: form, errors: errors,
+            maxMB: SigningService.maximumDocumentBytes >> 20), status: status)
+    }
+
+    static func stateKey(_ readiness: SigningService.Readiness) -> String {
+        switch readiness {
+        case .ready: "ready"
+        case .noCertificate: "no_certificate"
+        case .expired: "expired"
+        case .revoked: "revoked"
+        case .ownKeyOnly: "own_key_only"
+        case .reverificationPending: "reverification_pending"
+        case .locked: "locked"
+        }
+    }
+
+    @Sendable func mailCode(req: Request) async throws -> Response {
+        let holder = try req.requireUser()
+        let count = (try? req.content.decode(CodeForm.self))?.documentCount ?? 1
+        do {
+            try await service(req).mailCode(to: holder, documents: count, context: req.auditContext)
+        } catch let invalid as ValidationError {
+            return try await render(req, form: ["documentCount": String(count)], errors: req.formErrors(invalid), status: .unprocessableEntity)
+        }
+        return req.redirect(to: "/sign?notice=signing_code_sent")
+    }
+
+    @Sendable func sign(req: Request) async throws -> Response {
+        let holder = try req.requireUser()
+        let form = try req.content.decode(SignForm.self)
+        let documents = (form.documents ?? []).filter { $0.data.readableBytes > 0 }
+            .map { SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        let kept = ["reason": form.reason.clipped(FieldLimit.reason), "location": form.location.clipped(FieldLimit.reason)]
+        do {
+            let signed = try await service(req).sign(documents, holder: holder, passphrase: form.passphrase ?? "", code: form.code ?? "",
+                                                     reason: kept["reason"].flatMap { $0.isEmpty ? nil : $0 },
+                                                     location: kept["location"].flatMap { $0.isEmpty ? nil : $0 }, context: req.auditContext)
+            return Self.download(signed)
+        } catch let invalid as ValidationError {
+            return try await render(req, form: kept, errors: req.formErrors(invalid), status: .unprocessableEntity)
+        } catch let refused as DomainError where [.signingCredentialsWrong, .signingLocked, .signingUnavailable].contains(refused.code) {
+            var errors = FormErrors()
+            errors.summary = ErrorMapping(refused).message(req.locale)
+            return try await render(req, form: kept, errors: errors, status: ErrorMapping(refused).status)
+        }
+    }
+
+    /// One signed PDF as itself; several as a ZIP.
+    static func download(_ signed: [SigningService.Signed]) -> Response {
+        let (name, bytes, type) = signed.count == 1
+            ? (signed[0].name, signed[0].bytes, "application/pdf")
+            : ("dokumen-ttd.zip", ZipArchive.stored(signed.map { ($0.name, $0.bytes) }), "application/zip")
+        let response = Response(status: .ok, body: .init(data: Data(bytes)))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        var attributeCharacters = CharacterSet.alphanumerics
+        attributeCharacters.insert(charactersIn: "-._~")  // RFC 5987 attr-char
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: attributeCharacters) ?? "dokumen-ttd.pdf"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"dokumen-ttd\(type == "application/zip" ? ".zip" : ".pdf")\"; filename*=UTF-8''\(encoded)")
+        return response
+    }
+}

@@ -1,0 +1,220 @@
+import AMSCore
+import AMSPKI
+import Crypto
+import Fluent
+import Foundation
+import NIOPosix
+
+/// Signs PDF documents for a holder with the key AMS keeps under their passphrase (PAdES B-T, AMS's own TSA). The key
+/// opens only with the passphrase and a second factor — a code mailed on request, bound to the number of documents,
+/// single use, five minutes — and only for its holder. Five wrong passphrases or codes lock signing for 30 minutes,
+/// mail the holder and are audited. Every signature is a record and an audit entry; the documents are not kept.
+struct SigningService: Sendable {
+    let services: AMSServices
+    let database: any Database
+    let threadPool: NIOThreadPool
+
+    static let codeLifetime: TimeInterval = 5 * 60
+    static let failuresBeforeLock = 5
+    static let lockDuration: TimeInterval = 30 * 60
+    static let maximumDocuments = 10
+    static let maximumDocumentBytes = 20 * 1024 * 1024
+
+    /// Whether the holder can sign now, and with which certificate; else why not, in a word a page can show.
+    enum Readiness: Equatable {
+        case ready(certificateID: UUID)
+        case noCertificate
+        case expired
+        case revoked
+        /// Only a certificate whose key the holder keeps themself (a CSR): AMS has no key to sign with.
+        case ownKeyOnly
+        case reverificationPending
+        case locked(until: Date)
+    }
+
+    struct Document: Sendable {
+        var name: String
+        var bytes: [UInt8]
+    }
+
+    struct Signed: Sendable {
+        let name: String
+        let bytes: [UInt8]
+        let recordID: UUID
+    }
+
+    func readiness(of holder: UserModel) async throws -> Readiness {
+        let now = services.clock.now
+        if let until = holder.signingLockedUntil, until > now { return .locked(until: until) }
+        if holder.reverificationRequired { return .reverificationPending }
+        let certificates = try await CertificateModel.query(on: database).filter(\.$holder.$id == holder.id!)
+            .sort(\.$requestedAt, .descending).all()
+        if let usable = certificates.first(where: { $0.status == .issued && $0.wrappedKey != nil && ($0.notAfter ?? .distantPast) > now }) {
+            return .ready(certificateID: usable.id!)
+        }
+        if certificates.contains(where: { $0.status == .issued && $0.wrappedKey == nil && ($0.notAfter ?? .distantPast) > now }) { return .ownKeyOnly }
+        if certificates.contains(where: { $0.status == .issued }) { return .expired }
+        if certificates.contains(where: { $0.status == .revoked }) { return .revoked }
+        return .noCertificate
+    }
+
+    /// Mails the holder a code for signing `documents` documents (the newest code is the one that counts).
+    func mailCode(to holder: UserModel, documents: Int, context: AuditContext) async throws {
+        guard case .ready = try await readiness(of: holder) else { throw DomainError(.signingUnavailable, "holder cannot sign now") }
+        guard (1...Self.maximumDocuments).contains(documents) else { throw ValidationError(["documentCount": "error_signing_document_count"]) }
+        let code = (0..<6).map { _ in String(services.random.uniform(below: 10)) }.joined()
+        let now = services.clock.now
+        let row = SigningCodeModel()
+        row.$user.id = holder.id!
+        row.codeHash = Self.codeHash(code, holder: holder.id!)
+        row.documents = documents
+        row.createdAt = now
+        row.expiresAt = now.addingTimeInterval(Self.codeLifetime)
+        let mail = services.mail.compose(to: holder, template: "signing_code",
+                                         arguments: ["code": code, "documents": String(documents), "minutes": String(Int(Self.codeLifetime / 60))])
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await row.create(on: db)
+            try await services.audit.append(.signingCodeSent, context: context, targetType: "user", targetID: holder.id!.uuidString,
+                                            details: ["documents": String(documents)], on: db)
+            try await services.outbox.enqueue(mail, context: context, on: db)
+        }
+    }
+
+    /// Signs `documents` for `holder`; every document is checked before the key is opened, so a bad one costs no
+    /// attempt and nothing is signed.
+    func sign(_ documents: [Document], holder: UserModel, passphrase: String, code: String, reason: String?, location: String?,
+              context: AuditContext) async throws -> [Signed] {
+        guard case .ready(let certificateID) = try await readiness(of: holder),
+              let certificate = try await CertificateModel.find(certificateID, on: database) else {
+            throw DomainError(.signingUnavailable, "holder cannot sign now")
+        }
+        try Self.check(documents)
+        let now = services.clock.now
+        // the second factor, then the passphrase: either wrong counts as one failure, and both answer alike
+        let codes = try await SigningCodeModel.query(on: database).filter(\.$user.$id == holder.id!).filter(\.$usedAt == nil)
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        let typed = code.filter { !$0.isWhitespace }
+        guard let matched = codes.first(where: { TokenDigest.constantTimeEquals($0.codeHash, Self.codeHash(typed, holder: holder.id!)) }),
+              matched.documents == documents.count else {
+            try await recordFailure(holder, reason: "code", context: context)
+            throw DomainError(.signingCredentialsWrong, "wrong or unusable code")
+        }
+        let wrapped = Array(certificate.wrappedKey ?? Data())
+        let algorithm = KeyAlgorithm(rawValue: certificate.keyAlgorithm) ?? .p256
+        let key: SigningKey
+        do {
+            key = try await services.keyOpenings.run { [threadPool] in
+                try await threadPool.runIfActive { try PassphraseKeyWrap.unwrap(wrapped, passphrase: passphrase, algorithm: algorithm) }
+            }
+        } catch PKIError.wrongPassphrase {
+            try await recordFailure(holder, reason: "passphrase", context: context)
+            throw DomainError(.signingCredentialsWrong, "wrong passphrase")
+        }
+        let loaded = try await services.caKeys.current(on: database)
+        let certificateDER: [UInt8]? = certificate.certificateDER.map { [UInt8]($0) }
+        guard let tsa = loaded.tsa, let der = certificateDER else {
+            throw DomainError(.serverBusy, "the time-stamping unit is not ready")
+        }
+        let signer = CAdESSigner(certificate: der, key: key, chain: [loaded.issuing.der])
+        let serials = services.serials
+        let signingTime = now
+        let holderName = holder.fullName
+        let signed: [(Document, [UInt8], String)] = try await threadPool.runIfActive {
+            try documents.map { document in
+                let field = "AMS-" + Array(serials.next().prefix(6)).hexString
+                let bytes = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
+                                                                                             reason: reason, location: location, fieldName: field)) { parts in
+                    try signer.sign(digest: key.digest(parts: parts)) { request in
+                        try tsa.token(for: request, at: signingTime, serial: serials.next())
+                    }.cms
+                }
+                return (document, bytes, field)
+            }
+        }
+        var results: [Signed] = []
+        var records: [SignatureRecordModel] = []
+        for (document, bytes, field) in signed {
+            let record = SignatureRecordModel()
+            record.id = UUID()
+            record.$holder.id = holder.id!
+            record.$certificate.id = certificate.id!
+            record.serialHex = certificate.serialHex ?? ""
+            record.documentSHA256 = TokenDigest.sha256Hex(document.bytes)
+            record.signedSHA256 = TokenDigest.sha256Hex(bytes)
+            record.fieldName = field
+            record.visible = false
+            record.via = context.actorRole == "api" ? "api" : "web"
+            record.createdAt = now
+            records.append(record)
+            results.append(Signed(name: Self.signedName(document.name), bytes: bytes, recordID: record.id!))
+        }
+        let finalRecords = records
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await SigningCodeModel.query(on: db).filter(\.$id == matched.id!).set(\.$usedAt, to: now).update()
+            try await UserModel.query(on: db).filter(\.$id == holder.id!).set(\.$signingFailures, to: 0).update()
+            for record in finalRecords {
+                try await record.create(on: db)
+                try await services.audit.append(.signatureCreated, context: context, targetType: "signature", targetID: record.id!.uuidString,
+                                                details: ["serial": record.serialHex, "document_sha256": record.documentSHA256,
+                                                          "signed_sha256": record.signedSHA256, "field": record.fieldName,
+                                                          "visible": "false", "via": record.via], on: db)
+            }
+        }
+        return results
+    }
+
+    /// Documents are PDFs AMS can sign, within the limits; the refusal names the file and why.
+    static func check(_ documents: [Document]) throws {
+        guard (1...maximumDocuments).contains(documents.count) else { throw ValidationError(["documents": "error_signing_document_count"]) }
+        for document in documents {
+            let name = LogSafe.field(document.name, limit: 120)
+            guard document.bytes.count <= maximumDocumentBytes else {
+                throw ValidationError(fields: ["documents": .init("error_signing_too_large", ["name": name, "mb": String(maximumDocumentBytes >> 20)])])
+            }
+            do {
+                let parsed = try PDFDocument(document.bytes)
+                _ = try parsed.pages()
+            } catch let problem as PDFError {
+                let key = switch problem {
+                case .encrypted: "error_signing_encrypted"
+                case .noChangesAllowed: "error_signing_no_changes"
+                case .notAPDF: "error_signing_not_pdf"
+                default: "error_signing_damaged"
+                }
+                throw ValidationError(fields: ["documents": .init(key, ["name": name])])
+            }
+        }
+    }
+
+    /// One more wrong passphrase or code: audited; the fifth in a row locks signing for 30 minutes and mails the holder.
+    private func recordFailure(_ holder: UserModel, reason: String, context: AuditContext) async throws {
+        let now = services.clock.now
+        let failures = (holder.signingFailures ?? 0) + 1
+        let locks = failures >= Self.failuresBeforeLock
+        let lockMail = services.mail.compose(to: holder, template: "signing_locked", arguments: ["minutes": String(Int(Self.lockDuration / 60))])
+        try await WriteTransaction.run(on: database) { [services] db in
+            try await UserModel.query(on: db).filter(\.$id == holder.id!)
+                .set(\.$signingFailures, to: locks ? 0 : failures)
+                .set(\.$signingLockedUntil, to: locks ? now.addingTimeInterval(Self.lockDuration) : holder.signingLockedUntil)
+                .update()
+            try await services.audit.append(.signingFailed, outcome: .failure, context: context, targetType: "user",
+                                            targetID: holder.id!.uuidString, details: ["reason": reason, "failures": String(failures)], on: db)
+            if locks {
+                try await services.audit.append(.signingLocked, outcome: .denied, context: context, targetType: "user",
+                                                targetID: holder.id!.uuidString, details: ["minutes": String(Int(Self.lockDuration / 60))], on: db)
+                try await services.outbox.enqueue(lockMail, context: context, on: db)
+            }
+        }
+    }
+
+    static func codeHash(_ code: String, holder: UUID) -> String {
+        TokenDigest.hex("signing-code:" + holder.uuidString + ":" + code)
+    }
+
+    /// `surat.pdf` → `surat-ttd.pdf`.
+    static func signedName(_ name: String) -> String {
+        let base = RegistrationService.cleanFilename(name)
+        let stem = base.lowercased().hasSuffix(".pdf") ? String(base.dropLast(4)) : base
+        return stem + "-ttd.pdf"
+    }
+}
