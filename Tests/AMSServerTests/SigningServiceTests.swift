@@ -1,0 +1,77 @@
+@testable import AMSServer
+import AMSCore
+import AMSPKI
+import AMSTestTools
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+
+/// The signing service underneath the web page: several documents in one go (one code, one key opening), a ZIP the
+/// archive tools read, and no more key openings at once than the queue allows.
+@Suite("Signing several documents; the ZIP; the key-opening queue")
+struct SigningServiceTests {
+    static let corpus = SigningWebTests.corpus
+
+    @Test(arguments: TestDatabase.all)
+    func severalDocumentsSignWithOneCodeAndComeAsAZIPThatUnzipReads(db: TestDatabase) async throws {
+        try await TestApp.with(db, clock: CertificateRevocationTests.realClock()) { t in
+            let (_, _, holder, _, _) = try await t.issuedWorld()
+            let service = SigningService(services: t.services, database: t.db, threadPool: t.app.threadPool)
+            let names = ["reportlab-12-pages.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf"]
+            let documents = try names.map { SigningService.Document(name: $0, bytes: Array(try Data(contentsOf: Self.corpus.appendingPathComponent($0)))) }
+            try await service.mailCode(to: holder, documents: documents.count, context: .system())
+            let code = try await SigningWebTests.code(t, for: holder)
+            // act
+            let signed = try await service.sign(documents, holder: holder, passphrase: TestApp.passphrase, code: code, reason: nil,
+                                                location: nil, context: .system())
+            // check: three records, each document kept whole at the front of its signed version; the ZIP unpacks
+            #expect(signed.count == 3 && zip(signed, documents).allSatisfy { pair in Array(pair.0.bytes.prefix(pair.1.bytes.count)) == pair.1.bytes })
+            #expect(try await SignatureRecordModel.query(on: t.db).count() == 3)
+            let folder = try ScratchFolder("ams-zip")
+            defer { folder.remove() }
+            let archive = try folder.write("signed.zip", ZipArchive.stored(signed.map { ($0.name, $0.bytes) }))
+            let listing = try ExternalTool.run(["python3", "-c", """
+                import sys, zipfile
+                z = zipfile.ZipFile(sys.argv[1])
+                assert z.testzip() is None
+                print("\\n".join("%s %d" % (i.filename, i.file_size) for i in z.infolist()))
+                """, archive])
+            #expect(listing.status == 0, "\(listing.stderr)")
+            #expect(listing.stdout == signed.map { "\($0.name) \($0.bytes.count)" }.joined(separator: "\n") + "\n")
+            // a code asked for three documents does not sign two
+            try await service.mailCode(to: holder, documents: 3, context: .system())
+            let threeCode = try await SigningWebTests.code(t, for: holder)
+            await #expect(throws: DomainError.self) {
+                _ = try await service.sign(Array(documents.prefix(2)), holder: holder, passphrase: TestApp.passphrase, code: threeCode,
+                                           reason: nil, location: nil, context: .system())
+            }
+        }
+    }
+
+    @Test func theQueueRunsNoMoreThanItsPermitsAtOnce() async throws {
+        let queue = KeyOpeningQueue(permits: 2)
+        let peak = PeakCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await queue.run {
+                        await peak.enter()
+                        try await Task.sleep(nanoseconds: 20_000_000)
+                        await peak.leave()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let highest = await peak.highest, left = await queue.inFlight
+        #expect(highest == 2 && left == 0)
+    }
+
+    actor PeakCounter {
+        private(set) var current = 0
+        private(set) var highest = 0
+        func enter() { current += 1; highest = max(highest, current) }
+        func leave() { current -= 1 }
+    }
+}
