@@ -9,8 +9,9 @@ import X509
 /// refused with its reason and nothing written.
 @Suite("Signing PDFs: PAdES B-T as an incremental update")
 struct PDFSigningTests {
+    /// `../shared/pdf-corpus`, copied as it is into the repository so a clone anywhere has it.
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/pdf-corpus")
+        .appendingPathComponent("Fixtures/pdf-corpus")
     static let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Signing/pyhanko_validate.py").path
 

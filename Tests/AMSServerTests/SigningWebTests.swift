@@ -11,8 +11,9 @@ import VaporTesting
 /// request and the passphrase; pyHanko validates the download. Wrong codes and passphrases count; the fifth locks.
 @Suite("Signing documents on the web")
 struct SigningWebTests {
+    /// `../shared/pdf-corpus`, copied as it is into the repository so a clone anywhere has it.
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/pdf-corpus")
+        .appendingPathComponent("Fixtures/pdf-corpus")
 
     static func code(_ t: TestApp, for holder: UserModel) async throws -> String {
         let mail = try #require(try await t.mails(to: holder.email).first { $0.template == "signing_code" })
