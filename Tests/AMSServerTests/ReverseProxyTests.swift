@@ -132,14 +132,15 @@ struct ReverseProxyTests {
                 let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                 return (fields[0], Array(fields.dropFirst()))
             }, uniquingKeysWith: { $1 })
-            // check: the complete request is answered at once while 1,100 heads are pending, and AMS holds none of them
+            // check: the complete request is answered (not starved: within the 10 s the client waits) while 1,100 heads
+            // are pending, and AMS holds none of them (how fast is the benchmarks' business, not a test's)
             let legitimate = try #require(lines["legitimate"], "\(output.combined)")
             #expect(legitimate.first?.hasPrefix("HTTP/1.1 200") == true, "\(output.combined)")
-            #expect((Double(legitimate.last ?? "") ?? 99) < 3, "\(output.combined)")
             #expect((Int(lines["ams descriptors"]?.first ?? "") ?? 9999) < 200, "\(output.combined)")
-            // a head trickled a byte at a time is cut off at the header deadline (2 s), though it was never idle
+            // a head trickled a byte every 0.3 s is cut off by the header deadline (2 s) within the 8 s it keeps trying,
+            // though it was never idle (without the deadline it stays open)
             let trickle = try #require(lines["trickle"], "\(output.combined)")
-            #expect(trickle.first == "closed" && (Double(trickle.last ?? "") ?? 99) < 5, "\(output.combined)")
+            #expect(trickle.first == "closed", "\(output.combined)")
             // the half-sent heads are closed too
             #expect(lines["half-sent closed"]?.first == "100", "\(output.combined)")
             // five uploads in progress from one address, the others refused with 429
