@@ -92,44 +92,47 @@ public struct CAHierarchyBuilder: Sendable {
     /// The delegated OCSP responder: id-kp-OCSPSigning, ocsp-nocheck, short-lived (renewed automatically).
     public static func makeOCSPResponder(under issuing: CertificateAuthority, algorithm: KeyAlgorithm, now: Date,
                                          lifetimeDays: Int, serial: [UInt8]) throws -> CertificateAuthority {
-        let key = try SigningKey.generate(algorithm)
-        var names: [RelativeDistinguishedName] = []
-        for rdn in issuing.certificate.subject where !rdn.contains(where: { $0.type == .RDNAttributeType.commonName }) {
-            names.append(rdn)
-        }
-        names.append(RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "AMS OCSP Responder")))
-        let certificate = try issuing.issue(
-            serial: serial, publicKey: key.publicKey, subject: DistinguishedName(names), notBefore: now,
-            notAfter: now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400),
-            extensions: try Certificate.Extensions {
+        try makeDelegate(under: issuing, label: "ocsp", commonName: "AMS OCSP Responder", algorithm: algorithm, now: now,
+                         lifetimeDays: lifetimeDays, serial: serial) { key in
+            try Certificate.Extensions {
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.ocspSigning])
                 SubjectKeyIdentifier(hash: key.publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: issuing.keyIdentifier[...])
                 try CustomExtensions.ocspNoCheck()
-            })
-        return try CertificateAuthority(label: "ocsp", certificate: certificate, key: key)
+            }
+        }
     }
 
     /// The time-stamping unit of AMS's TSA (RFC 3161 §2.3): the sole, critical extended key usage id-kp-timeStamping,
     /// key usage digitalSignature and nonRepudiation.
     public static func makeTimeStampingUnit(under issuing: CertificateAuthority, algorithm: KeyAlgorithm, now: Date,
                                             lifetimeDays: Int, serial: [UInt8]) throws -> CertificateAuthority {
+        try makeDelegate(under: issuing, label: "tsa", commonName: "AMS Time-Stamping Authority", algorithm: algorithm, now: now,
+                         lifetimeDays: lifetimeDays, serial: serial) { key in
+            try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
+                Critical(try ExtendedKeyUsage([.timeStamping]))
+                SubjectKeyIdentifier(hash: key.publicKey)
+                AuthorityKeyIdentifier(keyIdentifier: issuing.keyIdentifier[...])
+            }
+        }
+    }
+
+    /// A certificate the issuing CA delegates a service to: a new key, the issuing CA's subject with its own common
+    /// name, valid `lifetimeDays` from `now`, with the extensions `extensions` makes for the key.
+    static func makeDelegate(under issuing: CertificateAuthority, label: String, commonName: String, algorithm: KeyAlgorithm,
+                             now: Date, lifetimeDays: Int, serial: [UInt8],
+                             extensions: (SigningKey) throws -> Certificate.Extensions) throws -> CertificateAuthority {
         let key = try SigningKey.generate(algorithm)
         var names: [RelativeDistinguishedName] = []
         for rdn in issuing.certificate.subject where !rdn.contains(where: { $0.type == .RDNAttributeType.commonName }) {
             names.append(rdn)
         }
-        names.append(RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: "AMS Time-Stamping Authority")))
+        names.append(RelativeDistinguishedName(.init(type: .RDNAttributeType.commonName, utf8String: commonName)))
         let certificate = try issuing.issue(
             serial: serial, publicKey: key.publicKey, subject: DistinguishedName(names), notBefore: now,
-            notAfter: now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400),
-            extensions: try Certificate.Extensions {
-                Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
-                Critical(try ExtendedKeyUsage([.timeStamping]))
-                SubjectKeyIdentifier(hash: key.publicKey)
-                AuthorityKeyIdentifier(keyIdentifier: issuing.keyIdentifier[...])
-            })
-        return try CertificateAuthority(label: "tsa", certificate: certificate, key: key)
+            notAfter: now.addingTimeInterval(TimeInterval(lifetimeDays) * 86_400), extensions: try extensions(key))
+        return try CertificateAuthority(label: label, certificate: certificate, key: key)
     }
 }
