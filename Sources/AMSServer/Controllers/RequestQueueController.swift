@@ -39,14 +39,7 @@ struct RequestQueueController: RouteCollection {
                 $0.filter(\.$trackingNumber == text.uppercased()).filter(\.$nip == text).filter(\.$fullName ~~ text)
             }
         }
-        if overdueOnly {
-            query = query.group(.or) { group in
-                for step in WorkflowStep.allCases {
-                    let limit = req.ams.configuration.timeStandards.limit(for: step)
-                    group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-limit)) }
-                }
-            }
-        }
+        if overdueOnly { query = query.overdue(at: now, standards: req.ams.configuration.timeStandards) }
         let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db).counts(for: user, now: now)
         let total = try await query.count()
         let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,

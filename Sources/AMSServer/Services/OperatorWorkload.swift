@@ -17,20 +17,26 @@ struct OperatorWorkload: Sendable {
 
     /// The requests waiting for `user`, as a query.
     func waiting(for user: UserModel) -> QueryBuilder<RegistrationRequestModel> {
-        VisibilityScope.registrationRequests(for: user.actor).registrationRequests(on: database)
-            .filter(\.$status ~~ Permissions.statusesAwaiting(user.role))
+        RequestQueueController.visible(to: user, on: database).filter(\.$status ~~ Permissions.statusesAwaiting(user.role))
     }
 
     func counts(for user: UserModel, now: Date, newSince: Date? = nil) async throws -> Counts {
         guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
         var counts = Counts()
         counts.waiting = try await waiting(for: user).count()
-        counts.overdue = try await waiting(for: user).group(.or) { group in
+        counts.overdue = try await waiting(for: user).overdue(at: now, standards: standards).count()
+        if let newSince { counts.new = try await waiting(for: user).filter(\.$stepStartedAt > newSince).count() }
+        return counts
+    }
+}
+
+extension QueryBuilder where Model == RegistrationRequestModel {
+    /// Only the requests waiting in their current step longer than its time standard allows at `now`.
+    func overdue(at now: Date, standards: TimeStandards) -> Self {
+        group(.or) { group in
             for step in WorkflowStep.allCases {
                 group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step))) }
             }
-        }.count()
-        if let newSince { counts.new = try await waiting(for: user).filter(\.$stepStartedAt > newSince).count() }
-        return counts
+        }
     }
 }
