@@ -84,8 +84,8 @@ public enum OCSPRequestParser {
         guard certID.count == 4 else { throw Malformed() }
         let algorithm = try children(certID[0], .sequence)
         guard let algorithmOID = try algorithm.first.flatMap(oid),
-              let nameHash = primitive(certID[1], .octetString), let keyHash = primitive(certID[2], .octetString),
-              let serial = primitive(certID[3], .integer), !serial.isEmpty, serial.count <= 64 else { throw Malformed() }
+              let nameHash = certID[1].primitiveContent(.octetString), let keyHash = certID[2].primitiveContent(.octetString),
+              let serial = certID[3].primitiveContent(.integer), !serial.isEmpty, serial.count <= 64 else { throw Malformed() }
         return OCSPCertificateQuery(certIDDER: Array(certIDNode.encodedBytes), hashAlgorithm: algorithmOID,
                                     issuerNameHash: Array(nameHash), issuerKeyHash: Array(keyHash),
                                     serial: Array(serial.drop(while: { $0 == 0 })))
@@ -97,13 +97,8 @@ public enum OCSPRequestParser {
         return Array(collection)
     }
 
-    static func primitive(_ node: ASN1Node, _ identifier: ASN1Identifier) -> ArraySlice<UInt8>? {
-        guard node.identifier == identifier, case .primitive(let content) = node.content else { return nil }
-        return content
-    }
-
     static func oid(_ node: ASN1Node) throws -> OID? {
-        guard let content = primitive(node, .objectIdentifier) else { return nil }
+        guard let content = node.primitiveContent(.objectIdentifier) else { return nil }
         return OID(contentBytes: content)
     }
 }

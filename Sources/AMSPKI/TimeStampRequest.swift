@@ -52,24 +52,24 @@ public struct TimeStampRequest: Sendable, Equatable {
         let root = try DER.parse(bytes)
         guard root.identifier == .sequence, case .constructed(let fields) = root.content else { throw Failure.badDataFormat }
         var parts = Array(fields)
-        guard parts.count >= 2, parts.count <= 6, primitive(parts[0], .integer) == [1] else { throw Failure.badDataFormat }
+        guard parts.count >= 2, parts.count <= 6, parts[0].primitiveContent(.integer) == [1] else { throw Failure.badDataFormat }
         guard parts[1].identifier == .sequence, case .constructed(let imprintFields) = parts[1].content else { throw Failure.badDataFormat }
         let imprint = Array(imprintFields)
         guard imprint.count == 2, imprint[0].identifier == .sequence, case .constructed(let algorithm) = imprint[0].content,
-              let algorithmNode = algorithm.first(where: { _ in true }), let algorithmContent = primitive(algorithmNode, .objectIdentifier),
-              let hashed = primitive(imprint[1], .octetString) else { throw Failure.badDataFormat }
+              let algorithmNode = algorithm.first(where: { _ in true }), let algorithmContent = algorithmNode.primitiveContent(.objectIdentifier),
+              let hashed = imprint[1].primitiveContent(.octetString) else { throw Failure.badDataFormat }
         parts.removeFirst(2)
         var policy: OID?, nonce: [UInt8]?, certReq = false, extensions = false
-        if let next = parts.first, let content = primitive(next, .objectIdentifier) {
+        if let next = parts.first, let content = next.primitiveContent(.objectIdentifier) {
             policy = OID(contentBytes: content)
             parts.removeFirst()
         }
-        if let next = parts.first, let content = primitive(next, .integer) {
+        if let next = parts.first, let content = next.primitiveContent(.integer) {
             guard !content.isEmpty, content.count <= 64 else { throw Failure.badDataFormat }
             nonce = Array(content)
             parts.removeFirst()
         }
-        if let next = parts.first, let content = primitive(next, .boolean) {
+        if let next = parts.first, let content = next.primitiveContent(.boolean) {
             guard content.count == 1 else { throw Failure.badDataFormat }
             certReq = content.first != 0
             parts.removeFirst()
@@ -81,10 +81,5 @@ public struct TimeStampRequest: Sendable, Equatable {
         guard parts.isEmpty, let hashAlgorithm = OID(contentBytes: algorithmContent) else { throw Failure.badDataFormat }
         return TimeStampRequest(hashAlgorithm: hashAlgorithm, hashedMessage: Array(hashed), policy: policy, nonce: nonce,
                                 certificateRequested: certReq, hasExtensions: extensions)
-    }
-
-    static func primitive(_ node: ASN1Node, _ identifier: ASN1Identifier) -> ArraySlice<UInt8>? {
-        guard node.identifier == identifier, case .primitive(let content) = node.content else { return nil }
-        return content
     }
 }
