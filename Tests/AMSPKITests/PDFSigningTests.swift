@@ -9,12 +9,6 @@ import X509
 /// refused with its reason and nothing written.
 @Suite("Signing PDFs: PAdES B-T as an incremental update")
 struct PDFSigningTests {
-    /// `../shared/pdf-corpus`, copied as it is into the repository so a clone anywhere has it.
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pdf-corpus")
-    static let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Signing/pyhanko_validate.py").path
-
     struct Signer {
         let hierarchy: TestHierarchy
         let tsa: TimeStampAuthority
@@ -41,16 +35,13 @@ struct PDFSigningTests {
     }
 
     static func validate(_ pdf: [UInt8], roots: [String]) throws -> [String] {
-        let folder = try ScratchFolder("ams-pades")
-        defer { folder.remove() }
-        let path = try folder.write("signed.pdf", pdf)
-        let output = try ExternalTool.run(["python3", validator, path] + roots)
+        let output = try SigningFixtures.pyHankoVerdict(pdf, rootPaths: roots)
         #expect(output.status == 0, "\(output.stderr)")
         return output.stdout.split(separator: "\n").map(String.init)
     }
 
     static func document(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: corpus.appendingPathComponent(name)))
+        try SigningFixtures.document(name)
     }
 
     @Test(arguments: ["fpdf2-classic-xref.pdf", "reportlab-12-pages.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf",
@@ -80,7 +71,7 @@ struct PDFSigningTests {
         let folder = try ScratchFolder("ams-roots")
         defer { folder.remove() }
         let ours = try folder.write("root.pem", signer.hierarchy.rootPEM)
-        let theirs = Self.corpus.appendingPathComponent("signed-once-by-another-ca.root.crt").path
+        let theirs = SigningFixtures.corpus.appendingPathComponent("signed-once-by-another-ca.root.crt").path
         let lines = try Self.validate(signed, roots: [ours, theirs])
         #expect(lines.count == 2 && lines.allSatisfy { $0.contains("intact=True valid=True trusted=True") }, "\(lines)")
     }

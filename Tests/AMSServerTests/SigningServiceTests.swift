@@ -11,15 +11,13 @@ import VaporTesting
 /// archive tools read, and no more key openings at once than the queue allows.
 @Suite("Signing several documents; the ZIP; the key-opening queue")
 struct SigningServiceTests {
-    static let corpus = SigningWebTests.corpus
-
     @Test(arguments: TestDatabase.all)
     func severalDocumentsSignWithOneCodeAndComeAsAZIPThatUnzipReads(db: TestDatabase) async throws {
         try await TestApp.with(db, clock: CertificateRevocationTests.realClock()) { t in
             let (_, _, holder, _, _) = try await t.issuedWorld()
             let service = SigningService(services: t.services, database: t.db, threadPool: t.app.threadPool)
             let names = ["reportlab-12-pages.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf"]
-            let documents = try names.map { SigningService.Document(name: $0, bytes: Array(try Data(contentsOf: Self.corpus.appendingPathComponent($0)))) }
+            let documents = try names.map { SigningService.Document(name: $0, bytes: try SigningFixtures.document($0)) }
             try await service.mailCode(to: holder, documents: documents.count, context: .system())
             let code = try await SigningWebTests.code(t, for: holder)
             // act

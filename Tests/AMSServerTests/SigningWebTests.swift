@@ -11,10 +11,6 @@ import VaporTesting
 /// request and the passphrase; pyHanko validates the download. Wrong codes and passphrases count; the fifth locks.
 @Suite("Signing documents on the web")
 struct SigningWebTests {
-    /// `../shared/pdf-corpus`, copied as it is into the repository so a clone anywhere has it.
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pdf-corpus")
-
     static func code(_ t: TestApp, for holder: UserModel) async throws -> String {
         let mail = try #require(try await t.mails(to: holder.email).first { $0.template == "signing_code" })
         let range = try #require(mail.body.range(of: #"\b[0-9]{6}\b"#, options: .regularExpression))
@@ -28,7 +24,7 @@ struct SigningWebTests {
             let (loaded, _, holder, _, record) = try await t.issuedWorld()
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
-            let document = Array(try Data(contentsOf: Self.corpus.appendingPathComponent("fpdf2-classic-xref.pdf")))
+            let document = try SigningFixtures.document("fpdf2-classic-xref.pdf")
             #expect(try await browser.get("/sign").body.string.contains("name=\"documents[]\""))
             // act: a code for one document, then the document with the passphrase and the code
             #expect(try await browser.post("/sign/code", form: ["documentCount": "1"], from: "/sign").location == "/sign?notice=signing_code_sent")
@@ -43,11 +39,7 @@ struct SigningWebTests {
             #expect(Array(bytes.prefix(document.count)) == document)
             let folder = try ScratchFolder("ams-web-sign")
             defer { folder.remove() }
-            let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Signing/pyhanko_validate.py").path
-            let result = try ExternalTool.run(["python3", validator,
-                                               try folder.write("signed.pdf", bytes),
-                                               try folder.write("root.pem", PEM.encode(loaded.root.der, label: "CERTIFICATE"))])
+            let result = try SigningFixtures.pyHankoVerdict(bytes, rootPaths: [try folder.write("root.pem", PEM.encode(loaded.root.der, label: "CERTIFICATE"))])
             #expect(result.stdout.contains("intact=True valid=True trusted=True coverage=ENTIRE_FILE timestamp=trusted"), "\(result.combined)")
             let records = try await SignatureRecordModel.query(on: t.db).all()
             #expect(records.count == 1 && records[0].serialHex == record.serialHex && records[0].via == "web")
@@ -66,7 +58,7 @@ struct SigningWebTests {
             let (_, _, holder, _, _) = try await t.issuedWorld()
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
-            let document = Array(try Data(contentsOf: Self.corpus.appendingPathComponent("fpdf2-classic-xref.pdf")))
+            let document = try SigningFixtures.document("fpdf2-classic-xref.pdf")
             // a bad document is refused before anything is counted
             let notPDF = try await browser.postMultipart("/sign", fields: ["passphrase": "x", "code": "123456"],
                                                          files: ["documents[]": ("bukan.pdf", Array("plain text".utf8))], from: "/sign")
