@@ -18,6 +18,7 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
         @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
+        @Flag(name: "signing-only", help: "Measure signing only; replaces the signing section of the report file") var signingOnly: Bool
     }
 
     var help: String { "Measures issuance, OCSP and CRL speed; prints a report." }
@@ -27,6 +28,20 @@ struct BenchCommand: AsyncCommand {
         let crlSizes = try (signature.crlSizes ?? "100000,1000000").split(separator: ",").map { text -> Int in
             guard let size = Int(text.trimmingCharacters(in: .whitespaces)), size > 0 else { throw BenchFailure("--crl-sizes: \(text)") }
             return size
+        }
+        if signature.signingOnly {
+            let fixture = try await BenchFixture.make(logger: context.application.logger)
+            do {
+                let result = try await SigningBenchmark(fixture: fixture, corpus: Self.corpus).run(console: console)
+                let section = BenchReport.signingSection(result).joined(separator: "\n")
+                console.print(section)
+                if let path = signature.report { try Self.replaceSigningSection(in: path, with: section) }
+            } catch {
+                await fixture.shutdown()
+                throw error
+            }
+            await fixture.shutdown()
+            return
         }
         let count = signature.certificates ?? 5000
         var issuance: [IssuanceBenchmark.Result] = []
@@ -53,7 +68,9 @@ struct BenchCommand: AsyncCommand {
                                  ocsp.amsGet, ocsp.amsPostNonce, ocsp.opensslGet ?? 0, ocsp.opensslPostNonce ?? 0))
             console.print("CRL generation…")
             let crl = try await CRLBenchmark(fixture: fixture, sizes: crlSizes).run()
-            let text = BenchReport(issuance: issuance, ocsp: ocsp, crl: crl).markdown()
+            console.print("signing…")
+            let signing = try await SigningBenchmark(fixture: fixture, corpus: Self.corpus).run(console: console)
+            let text = BenchReport(issuance: issuance, ocsp: ocsp, crl: crl, signing: signing).markdown()
             console.print(text)
             if let path = signature.report { try text.write(toFile: path, atomically: true, encoding: .utf8) }
         } catch {
@@ -61,6 +78,22 @@ struct BenchCommand: AsyncCommand {
             throw error
         }
         await fixture.shutdown()
+    }
+
+    /// The PDF corpus, from the repository `scripts/bench` runs in.
+    static let corpus = FileManager.default.currentDirectoryPath + "/Tests/Fixtures/pdf-corpus"
+
+    /// `path` with its signing section replaced by `section` (or `section` appended when it has none).
+    static func replaceSigningSection(in path: String, with section: String) throws {
+        var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# AMS benchmarks\n\n"
+        if let start = text.range(of: BenchReport.signingHeading) {
+            let rest = text[start.upperBound...]
+            let end = rest.range(of: "\n## ")?.lowerBound ?? text.endIndex
+            text.replaceSubrange(start.lowerBound..<end, with: section)
+        } else {
+            text += (text.hasSuffix("\n") ? "\n" : "\n\n") + section
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     private func measureIssuance(_ fixture: BenchFixture, count: Int, signature: Signature,

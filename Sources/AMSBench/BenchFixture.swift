@@ -21,6 +21,8 @@ struct BenchFixture {
     let engine: String
     /// The PostgreSQL schema made for this fixture (dropped at shutdown).
     let postgresSchema: String?
+    /// Holder keys opened at once (`AMS_SIGN_KEY_OPENINGS`'s default).
+    let signingPermits: Int
 
     /// On SQLite, or on the PostgreSQL server at `postgresURL` in a schema of its own.
     static func make(logger: Logger, postgresURL: String? = nil) async throws -> BenchFixture {
@@ -33,6 +35,8 @@ struct BenchFixture {
         var configuration = AppConfiguration(database: database, publicBaseURL: "http://127.0.0.1:8080",
                                              dataDirectory: folder, secretKeyFile: folder + "/secret.key")
         configuration.certificates.approvalRequired = true
+        // the signing benchmark measures key openings: the passphrase is the cost, no second factor is asked
+        configuration.signing.secondFactorRequired = false
         let kek = SerialNumberGenerator.systemRandomBytes(32)
         try await configure(app, configuration: configuration, mode: .command,
                             overrides: .keyEncryptionKey(try KeyEncryptionKey(bytes: kek)))
@@ -42,7 +46,8 @@ struct BenchFixture {
         try await agency.create(on: app.db)
         return BenchFixture(app: app, folder: folder, loaded: try await app.ams.caKeys.current(on: app.db), agencyID: agency.id!,
                             keyEncryptionKeyHex: kek.hexString, databasePath: folder + "/ams.sqlite",
-                            engine: postgresURL == nil ? "SQLite" : "PostgreSQL", postgresSchema: schema)
+                            engine: postgresURL == nil ? "SQLite" : "PostgreSQL", postgresSchema: schema,
+                            signingPermits: configuration.signing.keyOpenings)
     }
 
     func shutdown() async {

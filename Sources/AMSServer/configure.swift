@@ -68,8 +68,10 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
                           certificateProfile: try certificateProfile(configuration.certificates),
                           ocspCache: OCSPResponseCache(),
                           ocspStatuses: OCSPStatusCache(isEnabled: configuration.database.isSQLite), serials: SerialNumberGenerator(),
+                          keyOpenings: KeyOpeningQueue(permits: configuration.signing.keyOpenings),
                           faults: overrides.faults ?? FaultInjection())
 
+    app.lifecycle.use(KeyOpeningQueue.Shutdown(queue: app.ams.keyOpenings))
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
     app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.httpIdleTimeout * 1000))

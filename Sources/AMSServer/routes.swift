@@ -18,7 +18,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: SLAReportController())
     try app.register(collection: AdminAPIKeyController())
     try app.register(collection: CertificateController())
-    try app.register(collection: SigningController())
+    try app.register(collection: SigningController(maximumDocumentBytes: app.ams.configuration.signing.maximumDocumentBytes,
+                                                   preview: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory)))
+    try app.register(collection: AuthenticatorController())
+    try app.register(collection: SignatureRecordController())
+    try app.register(collection: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory))
     try app.register(collection: PKIController())
     try app.register(collection: APIController())
     try app.register(collection: CertificateAPIController())

@@ -23,10 +23,11 @@ struct PDFSigningTests {
             (certificate, key) = try hierarchy.issue()
         }
 
-        func sign(_ pdf: [UInt8], field: String = "AMS1") throws -> [UInt8] {
+        func sign(_ pdf: [UInt8], field: String = "AMS1", appearance: SignatureAppearance? = nil) throws -> [UInt8] {
             let cades = CAdESSigner(certificate: try certificate.derBytes, key: key, chain: [hierarchy.issuing.der])
             return try PDFIncrementalSigner().sign(pdf, details: .init(signingTime: hierarchy.now, signerName: "Siti Rahmawati",
-                                                                       reason: "Menyetujui dokumen", location: "Padang", fieldName: field)) { parts in
+                                                                       reason: "Menyetujui dokumen", location: "Padang", fieldName: field,
+                                                                       appearance: appearance)) { parts in
                 try cades.sign(digest: key.digest(parts: parts)) { request in
                     try tsa.token(for: request, at: hierarchy.now, serial: SerialNumberGenerator().next())
                 }.cms
@@ -82,7 +83,9 @@ struct PDFSigningTests {
         let folder = try ScratchFolder("ams-field")
         defer { folder.remove() }
         let lines = try Self.validate(signed, roots: [try folder.write("root.pem", signer.hierarchy.rootPEM)])
-        #expect(lines.count == 1 && lines[0].hasPrefix("ttd_kepala_dinas intact=True valid=True trusted=True"), "\(lines)")
+        // the field the document drew (at 350,60–550,140, its name written with octal escapes) is the one signed
+        #expect(lines.count == 1 && lines[0].hasPrefix("ttd_kepala_dinas intact=True valid=True trusted=True")
+                && lines[0].contains("page=1 rect=350,60,550,140"), "\(lines)")
         #expect(throws: PDFError.fieldAlreadySigned("ttd_kepala_dinas")) { try signer.sign(signed, field: "ttd_kepala_dinas") }
     }
 

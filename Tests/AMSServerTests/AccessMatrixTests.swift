@@ -71,6 +71,13 @@ struct AccessMatrixTests {
         "GET /sign": "-++-----",
         "POST /sign": "-++-----",
         "POST /sign/code": "-++-----",
+        "GET /profile/authenticator": "-++-----",
+        "POST /profile/authenticator/start": "-++-----",
+        "POST /profile/authenticator/confirm": "-++-----",
+        "POST /profile/authenticator/remove": "-++-----",
+        // a signature's public record (the QR code's link) and pdf.js for the preview
+        "GET /v/:id": "********",
+        "GET /vendor/pdfjs/:file": "********",
         "GET /dashboard": "-+++++++",
         "GET /health": "++++++++",
         "GET /lang/:code": "********",

@@ -4,6 +4,7 @@ import AMSPKI
 import AMSTestTools
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 import VaporTesting
 
@@ -49,27 +50,21 @@ struct SigningServiceTests {
 
     @Test func theQueueRunsNoMoreThanItsPermitsAtOnce() async throws {
         let queue = KeyOpeningQueue(permits: 2)
-        let peak = PeakCounter()
+        defer { queue.shutdown() }
+        let peak = NIOLockedValueBox((current: 0, highest: 0))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     try await queue.run {
-                        await peak.enter()
-                        try await Task.sleep(nanoseconds: 20_000_000)
-                        await peak.leave()
+                        peak.withLockedValue { $0.current += 1; $0.highest = max($0.highest, $0.current) }
+                        usleep(20_000)
+                        peak.withLockedValue { $0.current -= 1 }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        let highest = await peak.highest, left = await queue.inFlight
+        let highest = peak.withLockedValue { $0.highest }, left = await queue.inFlight
         #expect(highest == 2 && left == 0)
-    }
-
-    actor PeakCounter {
-        private(set) var current = 0
-        private(set) var highest = 0
-        func enter() { current += 1; highest = max(highest, current) }
-        func leave() { current -= 1 }
     }
 }

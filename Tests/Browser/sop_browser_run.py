@@ -2,7 +2,9 @@
 """The whole SOP in a real browser (headless Chromium through selenium), against `ams serve` on a fresh SQLite
 database with a real SMTP server: request with both PDFs, one return and a resubmission, forwarding, the activation
 link opened from the received mail, verification, first sign-in with the mailed password and the forced change, a
-certificate with a passphrase, its download and revocation; then openssl sees it revoked in the CRL and over OCSP.
+certificate with a passphrase and its download; an authenticator app enrolled (zbar reads its QR code) and a document
+signed visibly at its text marker (pyHanko validates the download, zbar reads the signature's QR code and its link
+opens the public record); the certificate's revocation; then openssl sees it revoked in the CRL and over OCSP.
 Every page is saved as a screenshot under test-output/browser/ and checked for a heading, no server error and no
 broken asset; one bad submission per form must show its errors. At the end the log, the database and the mail store
 are searched for every password, passphrase, token and key used: none may appear in clear.
@@ -35,6 +37,7 @@ from ams_harness import failure, free_port, minimal_pdf  # noqa: E402
 AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
 OUT = os.path.join(ROOT, "test-output", "browser")
 WORK = tempfile.mkdtemp(prefix="ams-browser-")
+DOWNLOADS = os.path.join(WORK, "downloads")
 SECRETS = []          # every password, passphrase, token and key used
 CHECKS = {"pages": 0, "bad_submissions": 0, "mails": 0}
 AGENCY_NAME = "Dinas Komunikasi, Informatika dan Statistik Provinsi Sumatera Barat"
@@ -91,6 +94,81 @@ def wait_for_mail(address, pattern, already=0):
     fail("no mail to %s matching %s" % (address, pattern))
 
 
+def totp(secret_text, at):
+    """RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app computes it."""
+    import hashlib, hmac, struct
+    key = base64.b32decode(secret_text.replace(" ", "") + "=" * (-len(secret_text.replace(" ", "")) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def sign_visibly(applicant, chain, passphrase):
+    """The holder enrols an authenticator app (zbar reads the enrolment QR code), then signs a document visibly at
+    its text marker with a mailed code; the download validates in pyHanko, zbar reads the signature's QR code from
+    the rendered page, and its link opens the signature's public record."""
+    applicant.go("/profile/authenticator")
+    applicant.submit("form[action='/profile/authenticator/start']")
+    qr = applicant.driver.find_element(By.ID, "authenticator-qr")
+    shot = os.path.join(WORK, "enrol-qr.png")
+    open(shot, "wb").write(base64.b64decode(qr.screenshot_as_base64))
+    uri = subprocess.run(["zbarimg", "--quiet", "--raw", shot], capture_output=True, text=True).stdout.strip()
+    secret = applicant.driver.find_element(By.ID, "authenticator-secret").text
+    SECRETS.append(secret.replace(" ", ""))
+    check(uri.startswith("otpauth://totp/") and "secret=" + secret.replace(" ", "") in uri, "zbar did not read the enrolment QR code: " + uri)
+    applicant.fill({"code": "000000"})
+    applicant.submit("form[action='/profile/authenticator/confirm']")
+    applicant.expect_form_errors("authenticator code")
+    applicant.fill({"code": totp(secret, time.time())})
+    applicant.submit("form[action='/profile/authenticator/confirm']")
+    recovery = [e.text for e in applicant.driver.find_elements(By.CSS_SELECTOR, "#recovery-codes code")]
+    SECRETS.extend(recovery)
+    check(len(recovery) == 10, "no recovery codes after enrolment")
+
+    applicant.go("/sign")
+    applicant.submit("form[action='/sign/code']")
+    code = wait_for_mail(applicant.address, r"Kode untuk menandatangani 1 dokumen: ([0-9]{6})").group(1)
+    SECRETS.append(code)
+    document = os.path.join(ROOT, "Tests", "Fixtures", "pdf-corpus", "marker-on-last-page.pdf")
+    form = applicant.driver.find_element(By.CSS_SELECTOR, "form[action='/sign'][enctype]")
+    form.find_element(By.NAME, "documents[]").send_keys(document)
+    form.find_element(By.ID, "appearance-visible").click()
+    applicant.fill({"position": "marker"})
+    applicant.driver.execute_script("document.getElementById('position').dispatchEvent(new Event('change'))")
+    check(applicant.driver.find_element(By.ID, "marker").is_displayed(), "the marker field did not show for the marker position")
+    # pdf.js (Debian's libjs-pdf, installed for the tests) previews the last page
+    WebDriverWait(applicant.driver, 20).until(lambda d: d.find_element(By.ID, "preview").is_displayed())
+    CHECKS["page previews"] = CHECKS.get("page previews", 0) + 1
+    applicant.fill({"marker": "#ttd_kepala#", "reason": "Menyetujui surat", "passphrase": passphrase, "code": code})
+    applicant.driver.save_screenshot(os.path.join(OUT, "%03d-sign-form.png" % (CHECKS["pages"] + 1)))
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    signed_path = os.path.join(DOWNLOADS, "marker-on-last-page-ttd.pdf")
+    for _ in range(300):
+        if os.path.exists(signed_path):
+            break
+        time.sleep(0.1)
+    check(os.path.exists(signed_path), "the signed document did not download")
+    time.sleep(0.5)
+    root = os.path.join(WORK, "sign-root.pem")
+    open(root, "wb").write(re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", chain, re.S)[-1])
+    verdict = subprocess.run([sys.executable, os.path.join(ROOT, "Tests", "Signing", "pyhanko_validate.py"), signed_path, root],
+                             capture_output=True, text=True)
+    check("intact=True valid=True trusted=True" in verdict.stdout and "timestamp=trusted" in verdict.stdout
+          and "page=2" in verdict.stdout and "appearance=yes" in verdict.stdout, "pyHanko on the signed download: " + verdict.stdout + verdict.stderr)
+    rendered = os.path.join(WORK, "signed-page-2.png")
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", "-r200", "-dFirstPage=2", "-dLastPage=2",
+                    "-sOutputFile=" + rendered, signed_path], check=True)
+    link = subprocess.run(["zbarimg", "--quiet", "--raw", rendered], capture_output=True, text=True).stdout.strip()
+    check(link.startswith(BASE + "/v/"), "zbar did not read the signature's QR code: " + link)
+    stranger = Browser()
+    try:
+        stranger.go(link)
+        check(applicant.full_name in stranger.driver.find_element(By.TAG_NAME, "body").text, "the signature's record page does not name the signer")
+    finally:
+        stranger.quit()
+    CHECKS["documents signed"] = CHECKS.get("documents signed", 0) + 1
+
+
 def sample_pdf(title):
     path = os.path.join(WORK, title.replace(" ", "-") + ".pdf")
     with open(path, "wb") as handle:
@@ -103,6 +181,8 @@ class Browser:
         options = Options()
         for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600", "--lang=id"]:
             options.add_argument(argument)
+        # signed documents download here (the signing step reads them back)
+        options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS, "download.prompt_for_download": False})
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         if binary:
             options.binary_location = binary
@@ -231,6 +311,7 @@ def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
     os.makedirs(MAILDIR)
+    os.makedirs(DOWNLOADS)
     smtp = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "smtp-test-server.py"), "--port", str(SMTP_PORT),
                              "--maildir", MAILDIR], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log_path = os.path.join(WORK, "ams.log")
@@ -360,6 +441,11 @@ def main():
                                         (ca_op, "/reports/sla", "table.cards td .pill")]:
             browser.fits_phone(path, selector)
 
+        # 8b. the holder signs a document visibly (authenticator enrolled first) and the download validates
+        applicant.address, applicant.full_name = address, "Siti Rahmawati"
+        sign_visibly(applicant, chain, passphrase)
+        applicant.go(certificate_url)
+
         # 9. the holder revokes it (a wrong password first)
         applicant.fill({"reason": "keyCompromise", "password": "bukan kata sandi saya"})
         applicant.submit("form[action$='/revoke']")
@@ -421,8 +507,10 @@ def main():
                 check(secret.encode() not in data, "a secret (%s…) appears in clear in %s" % (secret[:3], name))
         print("browser run: %d pages checked and saved, %d bad submissions refused with errors, %d mails read, "
               "%d secrets searched in %d stores: none found; %d pages fit a phone; the public form's proof of work kept the "
-              "test waiting %d ms at most" % (CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"], len(SECRETS), len(haystacks),
-                                             CHECKS.get("phone_pages", 0), CHECKS.get("proof of work waited (ms)", 0)))
+              "test waiting %d ms at most; %d document signed visibly (pyHanko valid, zbar read its QR code), %d page preview" % (
+                  CHECKS["pages"], CHECKS["bad_submissions"], CHECKS["mails"], len(SECRETS), len(haystacks),
+                  CHECKS.get("phone_pages", 0), CHECKS.get("proof of work waited (ms)", 0), CHECKS.get("documents signed", 0),
+                  CHECKS.get("page previews", 0)))
     finally:
         for browser in browsers:
             browser.quit()

@@ -152,15 +152,9 @@ public struct PDFDocument: Sendable {
     /// An object kept in an object stream (§7.5.7): the stream's header lists object numbers and their offsets after
     /// /First.
     func objectInStream(_ stream: Int, index: Int, number: Int) throws -> PDFObject {
-        guard case .offset(let offset, _)? = locations[stream] else { throw PDFError.damaged("object stream \(stream) is missing") }
-        var parser = PDFParser(bytes, at: offset)
-        _ = try parser.objectHeader()
-        let dictionary = try parser.object()
+        let (dictionary, data) = try self.stream(stream)
         guard dictionary["Type"]?.nameValue == "ObjStm", let count = dictionary["N"]?.integerValue, let first = dictionary["First"]?.integerValue,
               index < count else { throw PDFError.damaged("object stream \(stream)") }
-        let length: Int? = if case .reference(let lengthNumber, _)? = dictionary["Length"] { try object(lengthNumber).integerValue }
-            else { dictionary["Length"]?.integerValue }
-        let data = try PDFStreamData.decoded(dictionary, raw: try PDFStreamData.raw(dictionary, parser: &parser, length: length))
         var header = PDFParser(data)
         var pairs: [(Int, Int)] = []
         for _ in 0..<count {
@@ -170,6 +164,32 @@ public struct PDFDocument: Sendable {
         guard pairs[index].0 == number, first + pairs[index].1 < data.count else { throw PDFError.damaged("object \(number) in its stream") }
         var reader = PDFParser(data, at: first + pairs[index].1)
         return try reader.object()
+    }
+
+    /// Stream object `number`'s dictionary and decoded data (streams are never inside object streams, §7.5.7).
+    func stream(_ number: Int) throws -> (PDFObject, [UInt8]) {
+        guard case .offset(let offset, _)? = locations[number] else { throw PDFError.damaged("stream \(number) is missing") }
+        var parser = PDFParser(bytes, at: offset)
+        guard try parser.objectHeader().0 == number else { throw PDFError.damaged("stream \(number) is not where the cross-reference says") }
+        let dictionary = try parser.object()
+        let length: Int? = if case .reference(let lengthNumber, _)? = dictionary["Length"] { try object(lengthNumber).integerValue }
+            else { dictionary["Length"]?.integerValue }
+        return (dictionary, try PDFStreamData.decoded(dictionary, raw: try PDFStreamData.raw(dictionary, parser: &parser, length: length)))
+    }
+
+    /// Stream object `number`'s decoded data.
+    public func streamData(_ number: Int) throws -> [UInt8] { try stream(number).1 }
+
+    /// A page attribute that may be inherited from the page tree (§7.7.3.4: `/MediaBox`, `/CropBox`, `/Rotate`,
+    /// `/Resources`).
+    public func inherited(_ key: String, of pageNumber: Int) throws -> PDFObject? {
+        var node = try object(pageNumber)
+        for _ in 0..<64 {
+            if let value = try resolve(node[key]) { return value }
+            guard let parent = node["Parent"]?.referenceNumber else { return nil }
+            node = try object(parent)
+        }
+        return nil
     }
 
     /// `object` itself, or what it refers to.

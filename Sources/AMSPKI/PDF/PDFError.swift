@@ -16,4 +16,10 @@ public enum PDFError: Error, Sendable, Equatable {
     case fieldAlreadySigned(String)
     /// The signature did not fit the space reserved for it.
     case signatureTooLarge
+    /// A visible signature asked for a page the document does not have.
+    case noSuchPage(Int, pages: Int)
+    /// A visible signature's box is smaller than allowed or not on the page.
+    case outsidePage
+    /// The text marker (`tag_koordinat`) is not printed in the document.
+    case markerNotFound(String)
 }

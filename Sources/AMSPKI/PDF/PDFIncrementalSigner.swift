@@ -1,9 +1,10 @@
 import Foundation
 
-/// Adds an invisible signature to a PDF as an incremental update (ISO 32000-1 §7.5.6, §12.8): every earlier byte —
-/// and so every earlier signature — stays as it was; appended are the signature dictionary (`/SubFilter
-/// /ETSI.CAdES.detached`, `/ByteRange`, `/Contents` reserved and then filled), its widget on the first page, the
-/// page and the AcroForm (or catalog) that now list it, and a cross-reference section for them.
+/// Adds a signature to a PDF as an incremental update (ISO 32000-1 §7.5.6, §12.8): every earlier byte — and so every
+/// earlier signature — stays as it was; appended are the signature dictionary (`/SubFilter /ETSI.CAdES.detached`,
+/// `/ByteRange`, `/Contents` reserved and then filled), its widget (invisible on the first page, or visible with a
+/// ``SignatureAppearance`` where it asks), the page and the AcroForm (or catalog) that now list it, and a
+/// cross-reference section for them.
 ///
 /// It updates files with classic cross-reference tables and with cross-reference and object streams (PDF 1.5+; the
 /// update then ends in a cross-reference stream too), after any number of earlier updates or signatures; encrypted
@@ -17,13 +18,17 @@ public struct PDFIncrementalSigner: Sendable {
         public var location: String?
         /// The signature field's name (`/T`), unique in the document.
         public var fieldName: String
+        /// Where and how the signature shows; nil for an invisible signature.
+        public var appearance: SignatureAppearance?
 
-        public init(signingTime: Date, signerName: String? = nil, reason: String? = nil, location: String? = nil, fieldName: String) {
+        public init(signingTime: Date, signerName: String? = nil, reason: String? = nil, location: String? = nil, fieldName: String,
+                    appearance: SignatureAppearance? = nil) {
             self.signingTime = signingTime
             self.signerName = signerName
             self.reason = reason
             self.location = location
             self.fieldName = fieldName
+            self.appearance = appearance
         }
     }
 
@@ -43,8 +48,14 @@ public struct PDFIncrementalSigner: Sendable {
         next += 1
         let signatureReference = PDFObject.reference(number: signatureNumber, generation: 0)
         if let field = try Self.emptySignatureField(named: details.fieldName, in: catalog, document: document) {
-            // sign into the field the document already has: it takes the signature; the form says it is signed
-            rewritten.append((field.number, field.object.setting("V", to: signatureReference).serialized))
+            // sign into the field the document already has: it takes the signature (and, when it has a size and a
+            // visible signature is asked for, the appearance); the form says it is signed
+            var object = field.object.setting("V", to: signatureReference)
+            if let appearance = details.appearance, let size = Self.size(of: object["Rect"]) {
+                let stream = try Self.appendAppearance(appearance, width: size.width, height: size.height, next: &next, into: &rewritten)
+                object = object.setting("AP", to: .dictionary([("N", stream)]))
+            }
+            rewritten.append((field.number, object.serialized))
             if case .reference(let number, _)? = catalog["AcroForm"] {
                 rewritten.append((number, try document.object(number).setting("SigFlags", to: .integer(3)).serialized))
             } else if let form = catalog["AcroForm"] {
@@ -126,19 +137,29 @@ public struct PDFIncrementalSigner: Sendable {
         out.replaceSubrange((signatureObjectAt + byteRangeAt)..<(signatureObjectAt + byteRangeAt + padded.utf8.count), with: Array(padded.utf8))
         let cms = try sign([out[0..<contentsStart], out[contentsEnd..<out.count]])
         guard cms.count <= Self.reservedSignatureBytes else { throw PDFError.signatureTooLarge }
-        let hex = Array(cms.map { String(format: "%02X", $0) }.joined().utf8)
+        let hex = Array(cms.hexString.uppercased().utf8)
         out.replaceSubrange((contentsStart + 1)..<(contentsStart + 1 + hex.count), with: hex)
         return out
     }
 
-    /// A new signature field: its widget (invisible, on the first page), listed in the page's annotations and the
-    /// AcroForm's fields.
+    /// A new signature field: its widget (invisible on the first page, or visible where the appearance is placed),
+    /// listed in the page's annotations and the AcroForm's fields.
     private func addField(_ details: Details, signature: PDFObject, next: inout Int, catalog: PDFObject, document: PDFDocument,
                           into rewritten: inout [(number: Int, body: [UInt8])]) throws {
-        let pageNumber = try document.pages()[0]
+        var pageNumber = try document.pages()[0]
+        var rect: [PDFObject] = Array(repeating: .integer(0), count: 4)
+        var drawn: [(key: String, value: PDFObject)] = []
         let widgetNumber = next
         next += 1
         let widget = PDFObject.reference(number: widgetNumber, generation: 0)
+        if let appearance = details.appearance {
+            let placed = try appearance.place(in: document)
+            pageNumber = placed.pageNumber
+            rect = placed.rect.map { .number(AppearanceStream.n($0)) }
+            let stream = try Self.appendAppearance(appearance, width: placed.rect[2] - placed.rect[0], height: placed.rect[3] - placed.rect[1],
+                                                   next: &next, into: &rewritten)
+            drawn = [("AP", .dictionary([("N", stream)]))]
+        }
 
         // the page lists the widget among its annotations
         let page = try document.object(pageNumber)
@@ -177,10 +198,49 @@ public struct PDFIncrementalSigner: Sendable {
 
         // the widget, then the signature dictionary with room for the CMS
         rewritten.append((widgetNumber, PDFObject.dictionary([
-            ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array([.integer(0), .integer(0), .integer(0), .integer(0)])),
-            ("F", .integer(132)), ("T", .text(details.fieldName)), ("V", signature),
+            ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array(rect)),
+            ("F", .integer(132)),  // printed, locked
+        ] + drawn + [
+            ("T", .text(details.fieldName)), ("V", signature),
             ("P", .reference(number: pageNumber, generation: document.generation(of: pageNumber))),
         ]).serialized))
+    }
+
+    /// Appends the appearance's form XObject (and its image with any soft mask) as new objects; returns a reference
+    /// to the form.
+    static func appendAppearance(_ appearance: SignatureAppearance, width: Double, height: Double, next: inout Int,
+                                 into rewritten: inout [(number: Int, body: [UInt8])]) throws -> PDFObject {
+        func append(_ entries: [(key: String, value: PDFObject)], _ data: [UInt8]) -> PDFObject {
+            let number = next
+            next += 1
+            rewritten.append((number, PDFObject.dictionary(entries + [("Length", .integer(data.count))]).serialized
+                                + Array("\nstream\n".utf8) + data + Array("\nendstream".utf8)))
+            return .reference(number: number, generation: 0)
+        }
+        var resources: [(key: String, value: PDFObject)] = [("Font", .dictionary([(AppearanceStream.fontName, .dictionary([
+            ("Type", .name("Font")), ("Subtype", .name("Type1")), ("BaseFont", .name("Helvetica")), ("Encoding", .name("WinAnsiEncoding")),
+        ]))]))]
+        if let image = appearance.image {
+            var entries = image.color.entries
+            if let mask = image.mask { entries.append(("SMask", append(mask.entries, mask.data))) }
+            resources.append(("XObject", .dictionary([(AppearanceStream.imageName, append(entries, image.color.data))])))
+        }
+        let qr = try appearance.qrPayload.map { try QRCode($0) }
+        let drawing = AppearanceStream(width: width, height: height, qr: qr, hasImage: appearance.image != nil,
+                                       imageAspect: Double(appearance.image?.width ?? 1) / Double(appearance.image?.height ?? 1),
+                                       lines: appearance.lines)
+        return append([("Type", .name("XObject")), ("Subtype", .name("Form")),
+                       ("BBox", .array([.integer(0), .integer(0), .number(AppearanceStream.n(width)), .number(AppearanceStream.n(height))])),
+                       ("Resources", .dictionary(resources))], drawing.content)
+    }
+
+    /// A rectangle's width and height when it has an area.
+    static func size(of rect: PDFObject?) -> (width: Double, height: Double)? {
+        guard case .array(let items)? = rect, items.count == 4 else { return nil }
+        let values = items.compactMap { if case .number(let text) = $0 { Double(text) } else { nil } }
+        guard values.count == 4 else { return nil }
+        let width = abs(values[2] - values[0]), height = abs(values[3] - values[1])
+        return width >= 1 && height >= 1 ? (width, height) : nil
     }
 
     /// The document's own empty signature field called `name` (and its object number), if it has one; a field of
@@ -190,7 +250,7 @@ public struct PDFIncrementalSigner: Sendable {
         for field in fields {
             guard let number = field.referenceNumber else { continue }
             let object = try document.object(number)
-            guard case .string(let title, false)? = object["T"], title == Array(name.utf8), object["FT"]?.nameValue == "Sig" else { continue }
+            guard object["T"]?.textValue == name, object["FT"]?.nameValue == "Sig" else { continue }
             guard object["V"] == nil || object["V"] == .null else { throw PDFError.fieldAlreadySigned(name) }
             return (number, object)
         }

@@ -22,18 +22,23 @@ public indirect enum PDFObject: Sendable, Equatable {
 
     public static func integer(_ value: Int) -> PDFObject { .number(String(value)) }
 
-    /// A literal string of `text`, escaped.
-    public static func text(_ text: String) -> PDFObject {
-        var bytes: [UInt8] = []
-        for byte in Array(text.utf8) {
-            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
-            bytes.append(byte)
+    /// A literal string of `bytes`, with `(`, `)` and the backslash escaped.
+    public static func literal(_ bytes: [UInt8]) -> PDFObject {
+        var escaped: [UInt8] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") || byte == UInt8(ascii: "\\") { escaped.append(UInt8(ascii: "\\")) }
+            escaped.append(byte)
         }
+        return .string(escaped, hex: false)
+    }
+
+    /// A text string of `text`: a literal string when it is ASCII.
+    public static func text(_ text: String) -> PDFObject {
         // non-ASCII text goes as UTF-16BE with its byte-order mark (PDF text strings, §7.9.2.2)
-        if text.unicodeScalars.allSatisfy({ $0.isASCII }) { return .string(bytes, hex: false) }
+        if text.unicodeScalars.allSatisfy({ $0.isASCII }) { return literal(Array(text.utf8)) }
         var utf16: [UInt8] = [0xFE, 0xFF]
         for unit in text.utf16 { utf16.append(UInt8(unit >> 8)); utf16.append(UInt8(unit & 0xFF)) }
-        return .string(Array(utf16.map { String(format: "%02X", $0) }.joined().utf8), hex: true)
+        return .string(Array(utf16.hexString.uppercased().utf8), hex: true)
     }
 
     public subscript(key: String) -> PDFObject? {
@@ -61,6 +66,51 @@ public indirect enum PDFObject: Sendable, Equatable {
     public var referenceNumber: Int? {
         guard case .reference(let number, _) = self else { return nil }
         return number
+    }
+
+    /// A string's bytes: a hex string's, or a literal string's with its escapes undone (§7.3.4.2); nil for other objects.
+    public var decodedBytes: [UInt8]? {
+        guard case .string(let raw, let hex) = self else { return nil }
+        if hex {
+            let digits = raw.filter { !PDFParser.isWhitespace($0) }.compactMap { Int(String(UnicodeScalar($0)), radix: 16) }
+            return stride(from: 0, to: digits.count, by: 2).map { UInt8(digits[$0] << 4 | (($0 + 1 < digits.count) ? digits[$0 + 1] : 0)) }
+        }
+        var out: [UInt8] = []
+        var index = 0
+        while index < raw.count {
+            let byte = raw[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\"), index < raw.count else { out.append(byte); continue }
+            let escaped = raw[index]
+            index += 1
+            switch escaped {
+            case UInt8(ascii: "n"): out.append(10)
+            case UInt8(ascii: "r"): out.append(13)
+            case UInt8(ascii: "t"): out.append(9)
+            case UInt8(ascii: "b"): out.append(8)
+            case UInt8(ascii: "f"): out.append(12)
+            case 10, 13: if escaped == 13, index < raw.count, raw[index] == 10 { index += 1 }  // a line continuation
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                var value = Int(escaped - UInt8(ascii: "0"))
+                for _ in 0..<2 where index < raw.count && (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(raw[index]) {
+                    value = value * 8 + Int(raw[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                out.append(UInt8(value & 0xFF))
+            default: out.append(escaped)
+            }
+        }
+        return out
+    }
+
+    /// A text string's text (§7.9.2.2): UTF-16BE after its byte-order mark, else PDFDocEncoding (read as Latin-1).
+    public var textValue: String? {
+        guard let bytes = decodedBytes else { return nil }
+        if bytes.starts(with: [0xFE, 0xFF]) {
+            let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            return String(decoding: units, as: UTF16.self)
+        }
+        return String(bytes.map { Character(UnicodeScalar($0)) })
     }
 
     /// The object in PDF syntax.

@@ -32,8 +32,9 @@ enum PDFStreamData {
         return data
     }
 
-    /// Undoes PNG row filters (None, Sub, Up, Average, Paeth) for rows of `columns` bytes (one byte per pixel).
-    static func unpredict(_ data: [UInt8], columns: Int) throws -> [UInt8] {
+    /// Undoes PNG row filters (None, Sub, Up, Average, Paeth) for rows of `columns` bytes, `bytesPerPixel` to a pixel
+    /// (the distance the Sub, Average and Paeth filters look back).
+    static func unpredict(_ data: [UInt8], columns: Int, bytesPerPixel: Int = 1) throws -> [UInt8] {
         guard columns > 0 else { throw PDFError.damaged("predictor columns") }
         let rowLength = columns + 1
         guard data.count % rowLength == 0 else { throw PDFError.damaged("predicted rows") }
@@ -44,7 +45,8 @@ enum PDFStreamData {
             let filter = data[rowStart]
             var row = Array(data[(rowStart + 1)..<(rowStart + rowLength)])
             for index in 0..<columns {
-                let left = index > 0 ? Int(row[index - 1]) : 0, up = Int(previous[index]), upLeft = index > 0 ? Int(previous[index - 1]) : 0
+                let back = index - bytesPerPixel
+                let left = back >= 0 ? Int(row[back]) : 0, up = Int(previous[index]), upLeft = back >= 0 ? Int(previous[back]) : 0
                 let add: Int
                 switch filter {
                 case 0: add = 0

@@ -52,6 +52,8 @@ public struct AppConfiguration: Sendable {
     public var timeStandards: TimeStandards
     /// The certificate authority and the holder certificates.
     public var certificates: CertificateSettings
+    /// Limits and policy of document signing.
+    public var signing = SigningSettings()
 
     public static let minimumBcryptCost = 12
 
@@ -214,12 +216,17 @@ public struct AppConfiguration: Sendable {
                                             perAddress: Int(try number("AMS_UPLOADS_PER_ADDRESS", default: 8)),
                                             inFlight: Int(try number("AMS_UPLOADS_IN_FLIGHT", default: 64))),
                   branding: try Branding.fromEnvironment(value),
-                  operatorDigestInterval: try amount("AMS_DIGEST_MINUTES", default: 60) * 60)
+                  operatorDigestInterval: try amount("AMS_DIGEST_MINUTES", default: 60) * 60,
+                  signing: SigningSettings(maximumDocumentBytes: Int(try amount("AMS_SIGN_MAX_MB", default: 20) * 1024 * 1024),
+                                           keyOpenings: max(1, Int(try number("AMS_SIGN_KEY_OPENINGS", default: 4))),
+                                           secondFactorRequired: try flag("AMS_SIGN_SECOND_FACTOR") ?? true,
+                                           pdfjsDirectory: value("AMS_PDFJS_DIR") ?? "/usr/share/javascript/pdf/build"))
     }
 
     private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits,
-                      branding: Branding, operatorDigestInterval: TimeInterval) -> AppConfiguration {
+                      branding: Branding, operatorDigestInterval: TimeInterval, signing: SigningSettings) -> AppConfiguration {
         var copy = self
+        copy.signing = signing
         copy.branding = branding
         copy.operatorDigestInterval = operatorDigestInterval
         copy.submissionLimits = submissionLimits

@@ -1,4 +1,5 @@
 import AMSCore
+import AMSPKI
 import Fluent
 import Vapor
 
@@ -6,15 +7,21 @@ import Vapor
 /// code by mail, then uploads one or several documents with the passphrase and the code, and downloads them signed
 /// (one PDF, or a ZIP of several).
 struct SigningController: RouteCollection {
-    /// Several documents of up to 20 MB each may come, but one request carries at most this much.
-    static let bodyLimit = 25 * 1024 * 1024
+    /// One request carries at most this much: a document of the largest size, a specimen image and the form.
+    let bodyLimit: Int
+    let preview: PDFPreviewController
+
+    init(maximumDocumentBytes: Int, preview: PDFPreviewController) {
+        bodyLimit = maximumDocumentBytes + 2 * 1024 * 1024
+        self.preview = preview
+    }
 
     func boot(routes: any RoutesBuilder) throws {
         let holders = routes.grouped("sign").grouped(RequireSignedInMiddleware(),
                                                      RequirePermissionMiddleware { Permissions.canRequestCertificate(actor: $0) })
         holders.get(use: show)
         holders.post("code", use: mailCode)
-        holders.on(.POST, bodyLimit: Self.bodyLimit, use: sign)
+        holders.on(.POST, bodyLimit: bodyLimit, use: sign)
     }
 
     func service(_ req: Request) -> SigningService {
@@ -33,11 +40,15 @@ struct SigningController: RouteCollection {
         case .locked(let until): state = req.localized("sign_state_locked", ["time": DisplayFormat.timestamp(until, in: req.readerTimeZone)])
         case let other: state = req.localized("sign_state_\(Self.stateKey(other))")
         }
+        let maximumMB = service(req).maximumDocumentBytes >> 20
         let chosen = Int(form["documentCount"] ?? "") ?? 1
         let counts = (1...SigningService.maximumDocuments).map { SelectOption(value: String($0), label: String($0), selected: $0 == chosen) }
         return try await req.renderPage("sign", titleKey: "sign_title", page: SignPage(
             ready: state == nil, state: state, counts: counts, form: form, errors: errors,
-            maxMB: SigningService.maximumDocumentBytes >> 20), status: status)
+            documentsHelp: req.localized("sign_documents_help", ["mb": String(maximumMB)]), positions: Self.positions.map { SelectOption(value: $0, label: req.localized("sign_position_" + $0.replacingOccurrences(of: "-", with: "_")),
+                                                                             selected: $0 == (form["position"] ?? "bottom-right")) },
+            visible: form["appearance"] == "visible", previewScript: preview.scriptBase ?? "", qr: form["qr"] != "off", authenticator: try await AuthenticatorService(services: req.ams, database: req.db).isEnrolled(holder)),
+            status: status)
     }
 
     static func stateKey(_ readiness: SigningService.Readiness) -> String {
@@ -68,11 +79,18 @@ struct SigningController: RouteCollection {
         let form = try req.content.decode(SignForm.self)
         let documents = (form.documents ?? []).filter { $0.data.readableBytes > 0 }
             .map { SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView)) }
-        let kept = ["reason": form.reason.clipped(FieldLimit.reason), "location": form.location.clipped(FieldLimit.reason)]
+        var kept = ["reason": form.reason.clipped(FieldLimit.reason), "location": form.location.clipped(FieldLimit.reason)]
+        for (key, value) in [("appearance", form.appearance), ("position", form.position), ("page", form.page), ("marker", form.marker),
+                             ("x", form.x), ("y", form.y), ("width", form.width), ("height", form.height)] {
+            kept[key] = value.clipped(80)
+        }
+        kept["qr"] = form.qr == nil ? "off" : "on"
         do {
+            let visible = try form.visible(locale: req.locale, timeZone: req.readerTimeZone)
             let signed = try await service(req).sign(documents, holder: holder, passphrase: form.passphrase ?? "", code: form.code ?? "",
                                                      reason: kept["reason"].flatMap { $0.isEmpty ? nil : $0 },
-                                                     location: kept["location"].flatMap { $0.isEmpty ? nil : $0 }, context: req.auditContext)
+                                                     location: kept["location"].flatMap { $0.isEmpty ? nil : $0 }, visible: visible,
+                                                     context: req.auditContext)
             return Self.download(signed)
         } catch let invalid as ValidationError {
             return try await render(req, form: kept, errors: req.formErrors(invalid), status: .unprocessableEntity)
@@ -82,6 +100,8 @@ struct SigningController: RouteCollection {
             return try await render(req, form: kept, errors: errors, status: ErrorMapping(refused).status)
         }
     }
+
+    static let positions = SignatureAppearance.Corner.allCases.map(\.rawValue) + ["marker", "custom"]
 
     /// One signed PDF as itself; several as a ZIP.
     static func download(_ signed: [SigningService.Signed]) -> Response {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The interface languages: Bahasa Indonesia (default) and English.
-enum AppLocale: String, CaseIterable, Sendable, Codable {
+package enum AppLocale: String, CaseIterable, Sendable, Codable {
     case id
     case en
 

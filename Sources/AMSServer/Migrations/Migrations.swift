@@ -46,5 +46,7 @@ enum Migrations {
         UpdateUsersAddDigestSentAt(),
         // 020: signatures made for holders, mailed signing codes, the signing lock
         CreateSignatures(),
+        // 021: authenticator apps and recovery codes, the second factor for signing
+        CreateAuthenticators(),
     ]
 }

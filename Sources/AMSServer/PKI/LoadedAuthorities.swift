@@ -14,7 +14,7 @@ package struct LoadedAuthorities: Sendable {
     let ocsp: OCSPResponseBuilder
     /// AMS's time-stamping authority; nil until its unit's certificate exists (an installation made before it had
     /// one gets it at the next start or maintenance pass).
-    let tsa: TimeStampAuthority?
+    package let tsa: TimeStampAuthority?
 
     /// The issuing CA by its URL label (`/pki/crl/<label>.crl`, `/pki/ca/<label>.crt`).
     func authority(label: String) -> CertificateAuthority? {

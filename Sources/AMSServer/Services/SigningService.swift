@@ -5,20 +5,31 @@ import Fluent
 import Foundation
 import NIOPosix
 
-/// Signs PDF documents for a holder with the key AMS keeps under their passphrase (PAdES B-T, AMS's own TSA). The key
-/// opens only with the passphrase and a second factor — a code mailed on request, bound to the number of documents,
-/// single use, five minutes — and only for its holder. Five wrong passphrases or codes lock signing for 30 minutes,
-/// mail the holder and are audited. Every signature is a record and an audit entry; the documents are not kept.
-struct SigningService: Sendable {
+/// Signs PDF documents for a holder with the key AMS keeps under their passphrase (PAdES B-T, AMS's own TSA),
+/// invisibly or with a visible appearance (QR code of the signature's record page, specimen image, text). The key
+/// opens only with the passphrase and, as the policy asks, a second factor — the holder's authenticator app (or one
+/// of its recovery codes), or a code mailed on request, bound to the number of documents, single use, five minutes —
+/// and only for its holder. Five wrong passphrases or codes lock signing for 30 minutes, mail the holder and are
+/// audited. Every signature is a record and an audit entry; the documents are not kept.
+package struct SigningService: Sendable {
     let services: AMSServices
     let database: any Database
     let threadPool: NIOThreadPool
+
+    package init(services: AMSServices, database: any Database, threadPool: NIOThreadPool) {
+        self.services = services
+        self.database = database
+        self.threadPool = threadPool
+    }
 
     static let codeLifetime: TimeInterval = 5 * 60
     static let failuresBeforeLock = 5
     static let lockDuration: TimeInterval = 30 * 60
     static let maximumDocuments = 10
-    static let maximumDocumentBytes = 20 * 1024 * 1024
+    /// A visible signature's size when the caller gives none (a corner or a text marker), in points.
+    static let defaultVisibleSize = (width: 200.0, height: 80.0)
+
+    var maximumDocumentBytes: Int { services.configuration.signing.maximumDocumentBytes }
 
     /// Whether the holder can sign now, and with which certificate; else why not, in a word a page can show.
     enum Readiness: Equatable {
@@ -32,15 +43,32 @@ struct SigningService: Sendable {
         case locked(until: Date)
     }
 
-    struct Document: Sendable {
-        var name: String
-        var bytes: [UInt8]
+    package struct Document: Sendable {
+        package var name: String
+        package var bytes: [UInt8]
+
+        package init(name: String, bytes: [UInt8]) {
+            self.name = name
+            self.bytes = bytes
+        }
     }
 
-    struct Signed: Sendable {
-        let name: String
-        let bytes: [UInt8]
-        let recordID: UUID
+    /// A visible signature as the caller asks for it (nil: invisible).
+    package struct Visible: Sendable {
+        var placement: SignatureAppearance.Placement
+        var specimen: SpecimenImage?
+        /// Whether the appearance carries a QR code: of `link`, or by default of the signature's record page.
+        var qrCode: Bool
+        var link: String?
+        /// The language and time zone of the text line.
+        var locale: AppLocale
+        var timeZone: AgencyTimeZone
+    }
+
+    package struct Signed: Sendable {
+        package let name: String
+        package let bytes: [UInt8]
+        package let recordID: UUID
     }
 
     func readiness(of holder: UserModel) async throws -> Readiness {
@@ -82,30 +110,21 @@ struct SigningService: Sendable {
 
     /// Signs `documents` for `holder`; every document is checked before the key is opened, so a bad one costs no
     /// attempt and nothing is signed.
-    func sign(_ documents: [Document], holder: UserModel, passphrase: String, code: String, reason: String?, location: String?,
-              context: AuditContext) async throws -> [Signed] {
+    package func sign(_ documents: [Document], holder: UserModel, passphrase: String, code: String, reason: String?, location: String?,
+              visible: Visible? = nil, context: AuditContext) async throws -> [Signed] {
         guard case .ready(let certificateID) = try await readiness(of: holder),
               let certificate = try await CertificateModel.find(certificateID, on: database) else {
             throw DomainError(.signingUnavailable, "holder cannot sign now")
         }
-        try Self.check(documents)
+        try check(documents, visible: visible)
         let now = services.clock.now
         // the second factor, then the passphrase: either wrong counts as one failure, and both answer alike
-        let codes = try await SigningCodeModel.query(on: database).filter(\.$user.$id == holder.id!).filter(\.$usedAt == nil)
-            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
-        let typed = code.filter { !$0.isWhitespace }
-        guard let matched = codes.first(where: { TokenDigest.constantTimeEquals($0.codeHash, Self.codeHash(typed, holder: holder.id!)) }),
-              matched.documents == documents.count else {
-            try await recordFailure(holder, reason: "code", context: context)
-            throw DomainError(.signingCredentialsWrong, "wrong or unusable code")
-        }
+        let mailedCode = try await secondFactor(code, documents: documents.count, holder: holder, context: context)
         let wrapped = Array(certificate.wrappedKey ?? Data())
         let algorithm = KeyAlgorithm(rawValue: certificate.keyAlgorithm) ?? .p256
         let key: SigningKey
         do {
-            key = try await services.keyOpenings.run { [threadPool] in
-                try await threadPool.runIfActive { try PassphraseKeyWrap.unwrap(wrapped, passphrase: passphrase, algorithm: algorithm) }
-            }
+            key = try await services.keyOpenings.run { try PassphraseKeyWrap.unwrap(wrapped, passphrase: passphrase, algorithm: algorithm) }
         } catch PKIError.wrongPassphrase {
             try await recordFailure(holder, reason: "passphrase", context: context)
             throw DomainError(.signingCredentialsWrong, "wrong passphrase")
@@ -119,30 +138,40 @@ struct SigningService: Sendable {
         let serials = services.serials
         let signingTime = now
         let holderName = holder.fullName
-        let signed: [(Document, [UInt8], String)] = try await threadPool.runIfActive {
+        let baseURL = services.configuration.publicBaseURL
+        let lines = visible.map { [Localizer.text("signature_appearance_by", $0.locale), holderName, DisplayFormat.timestamp(now, in: $0.timeZone)] }
+        let signed: [(Document, [UInt8], String, UUID)] = try await threadPool.runIfActive {
             try documents.map { document in
+                // the record's id is known before signing: the QR code links to its page
+                let recordID = UUID()
                 let field = "AMS-" + Array(serials.next().prefix(6)).hexString
+                let appearance = visible.map { choice in
+                    SignatureAppearance(placement: choice.placement, image: choice.specimen,
+                                        qrPayload: choice.qrCode ? Array((choice.link ?? baseURL + "/v/" + recordID.uuidString.lowercased()).utf8) : nil,
+                                        lines: lines ?? [])
+                }
                 let bytes = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
-                                                                                             reason: reason, location: location, fieldName: field)) { parts in
+                                                                                             reason: reason, location: location, fieldName: field,
+                                                                                             appearance: appearance)) { parts in
                     try signer.sign(digest: key.digest(parts: parts)) { request in
                         try tsa.token(for: request, at: signingTime, serial: serials.next())
                     }.cms
                 }
-                return (document, bytes, field)
+                return (document, bytes, field, recordID)
             }
         }
         var results: [Signed] = []
         var records: [SignatureRecordModel] = []
-        for (document, bytes, field) in signed {
+        for (document, bytes, field, recordID) in signed {
             let record = SignatureRecordModel()
-            record.id = UUID()
+            record.id = recordID
             record.$holder.id = holder.id!
             record.$certificate.id = certificate.id!
             record.serialHex = certificate.serialHex ?? ""
             record.documentSHA256 = TokenDigest.sha256Hex(document.bytes)
             record.signedSHA256 = TokenDigest.sha256Hex(bytes)
             record.fieldName = field
-            record.visible = false
+            record.visible = visible != nil
             record.via = context.actorRole == "api" ? "api" : "web"
             record.createdAt = now
             records.append(record)
@@ -150,22 +179,45 @@ struct SigningService: Sendable {
         }
         let finalRecords = records
         try await WriteTransaction.run(on: database) { [services] db in
-            try await SigningCodeModel.query(on: db).filter(\.$id == matched.id!).set(\.$usedAt, to: now).update()
+            if let mailedCode {
+                try await SigningCodeModel.query(on: db).filter(\.$id == mailedCode).set(\.$usedAt, to: now).update()
+            }
             try await UserModel.query(on: db).filter(\.$id == holder.id!).set(\.$signingFailures, to: 0).update()
             for record in finalRecords {
                 try await record.create(on: db)
                 try await services.audit.append(.signatureCreated, context: context, targetType: "signature", targetID: record.id!.uuidString,
                                                 details: ["serial": record.serialHex, "document_sha256": record.documentSHA256,
                                                           "signed_sha256": record.signedSHA256, "field": record.fieldName,
-                                                          "visible": "false", "via": record.via], on: db)
+                                                          "visible": String(record.visible), "via": record.via], on: db)
             }
         }
         return results
     }
 
-    /// Documents are PDFs AMS can sign, within the limits; the refusal names the file and why.
-    static func check(_ documents: [Document]) throws {
-        guard (1...maximumDocuments).contains(documents.count) else { throw ValidationError(["documents": "error_signing_document_count"]) }
+    /// The second factor: nothing when the policy does not ask for one and none was typed; else a code mailed for
+    /// this many documents (returned, spent with the signatures), the authenticator app's code or a recovery code
+    /// (spent now). A wrong one counts as a failure and throws.
+    private func secondFactor(_ code: String, documents: Int, holder: UserModel, context: AuditContext) async throws -> UUID? {
+        let typed = code.filter { !$0.isWhitespace }
+        if typed.isEmpty, !services.configuration.signing.secondFactorRequired { return nil }
+        let now = services.clock.now
+        let mailed = try await SigningCodeModel.query(on: database).filter(\.$user.$id == holder.id!).filter(\.$usedAt == nil)
+            .filter(\.$expiresAt > now).sort(\.$createdAt, .descending).all()
+        if let matched = mailed.first(where: { TokenDigest.constantTimeEquals($0.codeHash, Self.codeHash(typed, holder: holder.id!)) }),
+           matched.documents == documents {
+            return matched.id!
+        }
+        if !typed.isEmpty, try await AuthenticatorService(services: services, database: database).spend(typed, holder: holder, context: context) {
+            return nil
+        }
+        try await recordFailure(holder, reason: "code", context: context)
+        throw DomainError(.signingCredentialsWrong, "wrong or unusable code")
+    }
+
+    /// Documents are PDFs AMS can sign, within the limits, and a visible signature can go where it is asked; the
+    /// refusal names the file and why.
+    func check(_ documents: [Document], visible: Visible?) throws {
+        guard (1...Self.maximumDocuments).contains(documents.count) else { throw ValidationError(["documents": "error_signing_document_count"]) }
         for document in documents {
             let name = LogSafe.field(document.name, limit: 120)
             guard document.bytes.count <= maximumDocumentBytes else {
@@ -174,14 +226,18 @@ struct SigningService: Sendable {
             do {
                 let parsed = try PDFDocument(document.bytes)
                 _ = try parsed.pages()
+                if let visible { _ = try SignatureAppearance(placement: visible.placement).place(in: parsed) }
             } catch let problem as PDFError {
-                let key = switch problem {
-                case .encrypted: "error_signing_encrypted"
-                case .noChangesAllowed: "error_signing_no_changes"
-                case .notAPDF: "error_signing_not_pdf"
-                default: "error_signing_damaged"
+                let (key, arguments): (String, [String: String]) = switch problem {
+                case .encrypted: ("error_signing_encrypted", [:])
+                case .noChangesAllowed: ("error_signing_no_changes", [:])
+                case .notAPDF: ("error_signing_not_pdf", [:])
+                case .noSuchPage(let page, let pages): ("error_signing_no_such_page", ["page": String(page), "pages": String(pages)])
+                case .outsidePage: ("error_signing_outside_page", [:])
+                case .markerNotFound(let marker): ("error_signing_marker_missing", ["marker": LogSafe.field(marker, limit: 80)])
+                default: ("error_signing_damaged", [:])
                 }
-                throw ValidationError(fields: ["documents": .init(key, ["name": name])])
+                throw ValidationError(fields: ["documents": .init(key, arguments.merging(["name": name]) { $1 })])
             }
         }
     }

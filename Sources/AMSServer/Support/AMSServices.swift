@@ -23,7 +23,7 @@ package struct AMSServices: Sendable {
     /// Random serial numbers for certificates (16 bytes, positive).
     package var serials: SerialNumberGenerator
     /// Holder keys opened at once (scrypt's memory), the rest queued.
-    var keyOpenings = KeyOpeningQueue(permits: 4)
+    var keyOpenings: KeyOpeningQueue
     var faults = FaultInjection()
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }

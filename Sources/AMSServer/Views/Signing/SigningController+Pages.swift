@@ -9,6 +9,13 @@ extension SigningController {
         let counts: [SelectOption]
         let form: [String: String]
         let errors: FormErrors
-        let maxMB: Int
+        let documentsHelp: String
+        let positions: [SelectOption]
+        let visible: Bool
+        /// Where pdf.js is served from for the page preview; empty without it.
+        let previewScript: String
+        let qr: Bool
+        /// Whether the holder has an authenticator app (then its code works as well as a mailed one).
+        let authenticator: Bool
     }
 }

@@ -1,0 +1,205 @@
+import AMSCore
+import AMSPKI
+import AMSServer
+import Foundation
+import Vapor
+
+/// Signing speed (issue 17): AMS's PAdES B-T signing with an opened key against pyHanko signing the same one-page
+/// document with the same key and certificate; a 20 MB document against the time `openssl dgst -sha256` takes to hash
+/// it; and 32 signing requests with passphrases at once through the signing service (production scrypt cost, the
+/// configured key-opening permits): how long, whether any failed, and the process's peak memory.
+struct SigningBenchmark {
+    struct Result {
+        let amsOnePagePerSecond: Double
+        let pyHankoOnePagePerSecond: Double?
+        let largeBytes: Int
+        let amsLargeSeconds: Double
+        let opensslLargeSeconds: Double
+        let concurrentRequests: Int
+        let permits: Int
+        let concurrentSeconds: Double
+        let concurrentFailures: Int
+        let peakBeforeKiB: Int
+        let peakKiB: Int
+    }
+
+    let fixture: BenchFixture
+    /// Where the PDF corpus is (the repository's `Tests/Fixtures/pdf-corpus`).
+    let corpus: String
+    var onePageRounds = 300
+    var pyHankoRounds = 40
+    var concurrent = 32
+
+    static let passphrase = "kopi tubruk di pagi hari"
+
+    func run(console: any Console) async throws -> Result {
+        let app = fixture.app
+        guard let tsa = fixture.loaded.tsa else { throw BenchFailure("the fixture's CA has no time-stamping unit") }
+        let key = try SigningKey.generate(.p256)
+        let identity = HolderIdentity(fullName: "Pemegang Uji Tanda Tangan", email: "ttd@bench.go.id", agencyName: "Instansi Uji Kinerja",
+                                      unit: "Bidang Uji", nik: "3578014107900002")
+        let now = Date()
+        let certificate = try fixture.loaded.issuing.issue(app.ams.certificateProfile, serial: SerialNumberGenerator().next(),
+                                                           publicKey: key.publicKey, identity: identity, notBefore: now.addingTimeInterval(-60),
+                                                           endpoints: PKIEndpoints(baseURL: "http://127.0.0.1:8080"))
+        let certificateDER = try certificate.derBytes
+        let cades = CAdESSigner(certificate: certificateDER, key: key, chain: [fixture.loaded.issuing.der])
+        func sign(_ pdf: [UInt8], field: String) throws -> [UInt8] {
+            try PDFIncrementalSigner().sign(pdf, details: .init(signingTime: Date(), signerName: identity.fullName, fieldName: field)) { parts in
+                try cades.sign(digest: key.digest(parts: parts)) { request in
+                    try tsa.token(for: request, at: Date(), serial: SerialNumberGenerator().next())
+                }.cms
+            }
+        }
+
+        // 32 requests at once, first (the process's peak memory is a high-water mark)
+        let peakBefore = Self.peakKiB()
+        console.print("signing: \(concurrent) requests with passphrases at once (scrypt 2^17)…")
+        let concurrentRun = try await concurrentRequests(certificateDER: certificateDER, key: key)
+
+        // one page: AMS, then pyHanko with the same key and certificate
+        let onePage = Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf")))
+        console.print("signing: one-page document, AMS \(onePageRounds)×…")
+        let started = Date()
+        for round in 0..<onePageRounds { _ = try sign(onePage, field: "AMS\(round)") }
+        let amsPerSecond = Double(onePageRounds) / Date().timeIntervalSince(started)
+        console.print("signing: one-page document, pyHanko \(pyHankoRounds)×…")
+        let pyHanko = try pyHankoPerSecond(onePage: corpus + "/fpdf2-classic-xref.pdf", key: key, certificate: certificateDER)
+
+        // 20 MB: AMS's best of three against openssl hashing the same file
+        let large = Self.largeDocument(bytes: 20 * 1024 * 1024)
+        let largePath = fixture.folder + "/large.pdf"
+        try Data(large).write(to: URL(fileURLWithPath: largePath))
+        console.print("signing: 20 MB document…")
+        var amsLarge = Double.infinity
+        for round in 0..<3 {
+            let start = Date()
+            _ = try sign(large, field: "Large\(round)")
+            amsLarge = min(amsLarge, Date().timeIntervalSince(start))
+        }
+        var opensslLarge = Double.infinity
+        for _ in 0..<3 {
+            let outcome = try BenchProcess.measure(["openssl", "dgst", "-sha256", largePath])
+            guard outcome.status == 0 else { throw BenchFailure("openssl dgst failed: \(outcome.output)") }
+            opensslLarge = min(opensslLarge, outcome.seconds)
+        }
+        return Result(amsOnePagePerSecond: amsPerSecond, pyHankoOnePagePerSecond: pyHanko, largeBytes: large.count,
+                      amsLargeSeconds: amsLarge, opensslLargeSeconds: opensslLarge, concurrentRequests: concurrent,
+                      permits: fixture.signingPermits, concurrentSeconds: concurrentRun.seconds,
+                      concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: Self.peakKiB())
+    }
+
+    /// A holder whose certificate's key is wrapped under the passphrase at production cost, then `concurrent` signing
+    /// calls at once, each opening the key (the fixture asks for no second factor: the passphrase is the cost).
+    func concurrentRequests(certificateDER: [UInt8], key: SigningKey) async throws -> (seconds: Double, failures: Int) {
+        let app = fixture.app
+        let now = Date()
+        let holder = UserModel(id: UUID(), username: "ttd.bench", email: "ttd@bench.go.id", fullName: "Pemegang Uji Tanda Tangan",
+                               role: .applicant, agencyID: fixture.agencyID, passwordHash: "-", passwordIsInitial: false,
+                               initialPasswordExpiresAt: nil, locale: "id", now: now)
+        holder.identityVerifiedAt = now
+        try await holder.create(on: app.db)
+        let record = CertificateModel()
+        record.$holder.id = holder.id!
+        record.$agency.id = fixture.agencyID
+        record.status = .issued
+        record.method = .generated
+        record.profile = app.ams.certificateProfile.name
+        record.requestedVia = "web"
+        record.requestedBy = holder.username
+        record.version = 1
+        record.subject = "CN=Pemegang Uji Tanda Tangan"
+        record.email = holder.email
+        record.keyAlgorithm = KeyAlgorithm.p256.rawValue
+        record.publicKey = Data(try key.publicKey.derBytes)
+        record.wrappedKey = Data(try PassphraseKeyWrap(cost: .standard).wrap(key, passphrase: Self.passphrase))
+        record.certificateDER = Data(certificateDER)
+        record.serialHex = SerialNumberGenerator().next().hexString
+        record.notBefore = now.addingTimeInterval(-60)
+        record.notAfter = now.addingTimeInterval(365 * 86_400)
+        record.requestedAt = now
+        record.issuedAt = now
+        record.reminderStage = 0
+        record.updatedAt = now
+        try await record.create(on: app.db)
+        let document = SigningService.Document(name: "surat.pdf", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf"))))
+        let service = SigningService(services: app.ams, database: app.db, threadPool: app.threadPool)
+        let started = Date()
+        let failures = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<concurrent {
+                group.addTask {
+                    (try? await service.sign([document], holder: holder, passphrase: Self.passphrase, code: "", reason: nil, location: nil,
+                                             context: .system("bench"))) == nil
+                }
+            }
+            var failed = 0
+            for await failure in group where failure { failed += 1 }
+            return failed
+        }
+        return (Date().timeIntervalSince(started), failures)
+    }
+
+    /// pyHanko (PyPI) signing the document `pyHankoRounds` times in one process with the same key and certificate,
+    /// without a timestamp (it would need an HTTP TSA); nil when pyHanko is not installed.
+    func pyHankoPerSecond(onePage: String, key: SigningKey, certificate: [UInt8]) throws -> Double? {
+        let keyDER = fixture.folder + "/holder-key.der", keyPEM = fixture.folder + "/holder-key.pem"
+        try Data(key.derRepresentation).write(to: URL(fileURLWithPath: keyDER))
+        try BenchProcess.run(["openssl", "pkey", "-inform", "DER", "-in", keyDER, "-out", keyPEM])
+        let certificatePath = try fixture.writePEM("holder.pem", der: certificate, label: "CERTIFICATE")
+        let chainPath = try fixture.writePEM("issuing.pem", der: fixture.loaded.issuing.der, label: "CERTIFICATE")
+        let script = """
+        import io, sys, time
+        from pyhanko.sign import signers, fields
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        key, cert, chain, pdf, rounds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+        signer = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,))
+        data = open(pdf, "rb").read()
+        start = time.perf_counter()
+        for round in range(rounds):
+            writer = IncrementalPdfFileWriter(io.BytesIO(data))
+            signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name="Py%d" % round, subfilter=fields.SigSeedSubFilter.PADES), signer=signer)
+        print("@@rate %.6f" % (rounds / (time.perf_counter() - start)))
+        """
+        let output = try BenchProcess.run(["python3", "-c", script, keyPEM, certificatePath, chainPath, onePage, String(pyHankoRounds)])
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("@@rate ") }) else { return nil }
+        return Double(line.dropFirst(7))
+    }
+
+    /// A one-page PDF carrying an uncompressed image of `bytes` random bytes (a scanned attachment's size).
+    static func largeDocument(bytes: Int) -> [UInt8] {
+        let side = Int(Double(bytes / 3).squareRoot())
+        var image = [UInt8](repeating: 0, count: side * side * 3)
+        var generator = SystemRandomNumberGenerator()
+        for index in stride(from: 0, to: image.count, by: 8) {
+            var value = generator.next()
+            for offset in 0..<min(8, image.count - index) { image[index + offset] = UInt8(truncatingIfNeeded: value); value >>= 8 }
+        }
+        let drawing = "q 400 0 0 400 97 300 cm /Im1 Do Q"
+        let objects: [[UInt8]] = [
+            Array("<< /Type /Catalog /Pages 2 0 R >>".utf8),
+            Array("<< /Type /Pages /Kids [3 0 R] /Count 1 >>".utf8),
+            Array("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>".utf8),
+            Array("<< /Type /XObject /Subtype /Image /Width \(side) /Height \(side) /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length \(image.count) >>\nstream\n".utf8)
+                + image + Array("\nendstream".utf8),
+            Array("<< /Length \(drawing.utf8.count) >>\nstream\n\(drawing)\nendstream".utf8),
+        ]
+        var out = Array("%PDF-1.7\n".utf8)
+        var offsets: [Int] = []
+        for (index, body) in objects.enumerated() {
+            offsets.append(out.count)
+            out += Array("\(index + 1) 0 obj\n".utf8) + body + Array("\nendobj\n".utf8)
+        }
+        let xref = out.count
+        out += Array("xref\n0 \(objects.count + 1)\n0000000000 65535 f\r\n".utf8)
+        for offset in offsets { out += Array(String(format: "%010d 00000 n\r\n", offset).utf8) }
+        out += Array("trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n".utf8)
+        return out
+    }
+
+    /// This process's peak resident memory so far, in KiB.
+    static func peakKiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss
+    }
+}
