@@ -71,6 +71,7 @@ let package = Package(
                 "AMSPKI",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -1,13 +1,16 @@
 import AMSCore
 import AMSPKI
 import AMSServer
+import Crypto
 import Foundation
+import SQLKit
 import Vapor
 
 /// Signing speed (issue 17): AMS's PAdES B-T signing with an opened key against pyHanko signing the same one-page
 /// document with the same key and certificate; a 20 MB document against the time `openssl dgst -sha256` takes to hash
 /// it; and 32 signing requests with passphrases at once through the signing service (production scrypt cost, the
-/// configured key-opening permits): how long, whether any failed, and the process's peak memory.
+/// configured key-opening permits): how long, whether any failed, and the process's peak memory; and the national
+/// API's bulk call with 50 files against one key opening plus 50 signings.
 struct SigningBenchmark {
     struct Result {
         let amsOnePagePerSecond: Double
@@ -21,6 +24,10 @@ struct SigningBenchmark {
         let concurrentFailures: Int
         let peakBeforeKiB: Int
         let peakKiB: Int
+        /// One key opening alone (scrypt 2^17), and `/api/v2/sign/pdf` with ``apiBulkFiles`` one-page files over HTTP.
+        let keyOpeningSeconds: Double
+        let apiBulkFiles: Int
+        let apiBulkSeconds: Double
     }
 
     let fixture: BenchFixture
@@ -29,6 +36,7 @@ struct SigningBenchmark {
     var onePageRounds = 300
     var pyHankoRounds = 40
     var concurrent = 32
+    var apiBulkFiles = 50
 
     static let passphrase = "kopi tubruk di pagi hari"
 
@@ -56,6 +64,9 @@ struct SigningBenchmark {
         let peakBefore = Self.peakKiB()
         console.print("signing: \(concurrent) requests with passphrases at once (scrypt 2^17)…")
         let concurrentRun = try await concurrentRequests(certificateDER: certificateDER, key: key)
+        let openingStarted = Date()
+        _ = try PassphraseKeyWrap.unwrap(concurrentRun.wrappedKey, passphrase: Self.passphrase, algorithm: .p256)
+        let keyOpening = Date().timeIntervalSince(openingStarted)
 
         // one page: AMS, then pyHanko with the same key and certificate
         let onePage = Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf")))
@@ -83,21 +94,25 @@ struct SigningBenchmark {
             guard outcome.status == 0 else { throw BenchFailure("openssl dgst failed: \(outcome.output)") }
             opensslLarge = min(opensslLarge, outcome.seconds)
         }
+        console.print("signing: /api/v2/sign/pdf with \(apiBulkFiles) one-page files over HTTP…")
+        let apiBulk = try await apiBulk(onePage: onePage)
         return Result(amsOnePagePerSecond: amsPerSecond, pyHankoOnePagePerSecond: pyHanko, largeBytes: large.count,
                       amsLargeSeconds: amsLarge, opensslLargeSeconds: opensslLarge, concurrentRequests: concurrent,
                       permits: fixture.signingPermits, concurrentSeconds: concurrentRun.seconds,
-                      concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: Self.peakKiB())
+                      concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: Self.peakKiB(),
+                      keyOpeningSeconds: keyOpening, apiBulkFiles: apiBulkFiles, apiBulkSeconds: apiBulk)
     }
 
     /// A holder whose certificate's key is wrapped under the passphrase at production cost, then `concurrent` signing
     /// calls at once, each opening the key (the fixture asks for no second factor: the passphrase is the cost).
-    func concurrentRequests(certificateDER: [UInt8], key: SigningKey) async throws -> (seconds: Double, failures: Int) {
+    func concurrentRequests(certificateDER: [UInt8], key: SigningKey) async throws -> (seconds: Double, failures: Int, wrappedKey: [UInt8]) {
         let app = fixture.app
         let now = Date()
         let holder = UserModel(id: UUID(), username: "ttd.bench", email: "ttd@bench.go.id", fullName: "Pemegang Uji Tanda Tangan",
                                role: .applicant, agencyID: fixture.agencyID, passwordHash: "-", passwordIsInitial: false,
                                initialPasswordExpiresAt: nil, locale: "id", now: now)
         holder.identityVerifiedAt = now
+        holder.nik = Self.holderNIK
         try await holder.create(on: app.db)
         let record = CertificateModel()
         record.$holder.id = holder.id!
@@ -112,7 +127,8 @@ struct SigningBenchmark {
         record.email = holder.email
         record.keyAlgorithm = KeyAlgorithm.p256.rawValue
         record.publicKey = Data(try key.publicKey.derBytes)
-        record.wrappedKey = Data(try PassphraseKeyWrap(cost: .standard).wrap(key, passphrase: Self.passphrase))
+        let wrapped = try PassphraseKeyWrap(cost: .standard).wrap(key, passphrase: Self.passphrase)
+        record.wrappedKey = Data(wrapped)
         record.certificateDER = Data(certificateDER)
         record.serialHex = SerialNumberGenerator().next().hexString
         record.notBefore = now.addingTimeInterval(-60)
@@ -128,7 +144,7 @@ struct SigningBenchmark {
         let failures = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<concurrent {
                 group.addTask {
-                    (try? await service.sign([document], holder: holder, passphrase: Self.passphrase, code: "", reason: nil, location: nil,
+                    (try? await service.sign([document], holder: holder, passphrase: Self.passphrase, code: "",
                                              context: .system("bench"))) == nil
                 }
             }
@@ -136,7 +152,38 @@ struct SigningBenchmark {
             for await failure in group where failure { failed += 1 }
             return failed
         }
-        return (Date().timeIntervalSince(started), failures)
+        return (Date().timeIntervalSince(started), failures, wrapped)
+    }
+
+    static let holderNIK = "3578014107900002"
+
+    /// `/api/v2/sign/pdf` with ``apiBulkFiles`` copies of the one-page document, over HTTP on loopback (curl), as an
+    /// agency application calls it: its key made here, the holder of ``concurrentRequests`` signing.
+    func apiBulk(onePage: [UInt8]) async throws -> Double {
+        let app = fixture.app
+        let clear = "ams_" + Data(SerialNumberGenerator.systemRandomBytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let prefix = String(clear.prefix(10))
+        try await (app.db as! any SQLDatabase).raw("""
+            INSERT INTO api_keys (id, agency_id, name, key_prefix, key_hash, created_at, requests_per_minute)
+            VALUES (\(bind: UUID()), \(bind: fixture.agencyID), 'Bench', \(bind: prefix), \(bind: Array(SHA256.hash(data: Data(clear.utf8))).hexString),
+                    \(bind: Date()), 100000)
+            """).run()
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        guard let port = app.http.server.shared.localAddress?.port else { throw BenchFailure("no port") }
+        let body: [String: Any] = ["nik": Self.holderNIK, "passphrase": Self.passphrase,
+                                   "file": Array(repeating: Data(onePage).base64EncodedString(), count: apiBulkFiles)]
+        let bodyPath = fixture.folder + "/bulk.json"
+        try JSONSerialization.data(withJSONObject: body).write(to: URL(fileURLWithPath: bodyPath))
+        let outcome = try await BenchProcess.runDetached(["curl", "-sS", "-o", fixture.folder + "/bulk-answer.json", "-w", "%{http_code} %{time_total}",
+                                                          "-u", "\(prefix):\(clear)", "-H", "Content-Type: application/json",
+                                                          "--data-binary", "@" + bodyPath, "http://127.0.0.1:\(port)/api/v2/sign/pdf"])
+        await app.server.shutdown()
+        let parts = outcome.split(separator: " ")
+        guard parts.first == "200", parts.count == 2, let seconds = Double(parts[1]) else {
+            throw BenchFailure("the bulk call failed: \(outcome) \((try? String(contentsOfFile: fixture.folder + "/bulk-answer.json", encoding: .utf8)) ?? "")")
+        }
+        return seconds
     }
 
     /// pyHanko (PyPI) signing the document `pyHankoRounds` times in one process with the same key and certificate,

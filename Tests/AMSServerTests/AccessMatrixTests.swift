@@ -32,6 +32,7 @@ struct AccessMatrixTests {
         "GET /admin/api-keys": "------+-",
         "POST /admin/api-keys": "------+-",
         "POST /admin/api-keys/:keyID/revoke": "------+-",
+        "POST /admin/api-keys/:keyID/switch": "------+-",
         "GET /admin/outbox": "------+-",
         "GET /admin/outbox/:messageID": "------+-",
         "GET /admin/users": "------+-",
@@ -44,6 +45,14 @@ struct AccessMatrixTests {
         "POST /admin/users/:userID/role": "------+-",
         // the JSON API authenticates with agency keys only: no cookie gets in
         "GET /api/v1/openapi.json": "++++++++",
+        // the national e-signature API: HTTP Basic of an agency application, never a session
+        "POST /api/sign/pdf": "--------",
+        "GET /api/sign/download/:id": "--------",
+        "GET /api/user/status/:nik": "--------",
+        "POST /api/v2/sign/pdf": "--------",
+        "POST /api/v2/sign/get/totp": "--------",
+        "POST /api/v2/user/check/status": "--------",
+        "POST /api/v2/user/registration": "--------",
         "GET /api/v1/certificates": "--------",
         "POST /api/v1/certificates": "--------",
         "GET /api/v1/certificates/:certificateID": "--------",

@@ -77,12 +77,12 @@ struct AuthenticatorTests {
             let (_, _, holder, _, _) = try await t.issuedWorld()
             let service = SigningService(services: t.services, database: t.db, threadPool: t.app.threadPool)
             let document = SigningService.Document(name: "surat.pdf", bytes: try SigningFixtures.document("fpdf2-classic-xref.pdf"))
-            let signed = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "", reason: nil, location: nil,
+            let signed = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "",
                                                 context: .system())
             #expect(signed.count == 1)
             // a code typed anyway must still be right
             await #expect(throws: DomainError.self) {
-                _ = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "123456", reason: nil, location: nil,
+                _ = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "123456",
                                            context: .system())
             }
         }
@@ -95,7 +95,7 @@ struct AuthenticatorTests {
             let service = SigningService(services: t.services, database: t.db, threadPool: t.app.threadPool)
             let document = SigningService.Document(name: "surat.pdf", bytes: try SigningFixtures.document("fpdf2-classic-xref.pdf"))
             await #expect(throws: DomainError.self) {
-                _ = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "", reason: nil, location: nil,
+                _ = try await service.sign([document], holder: holder, passphrase: TestApp.passphrase, code: "",
                                            context: .system())
             }
             #expect(try await SignatureRecordModel.query(on: t.db).count() == 0)

@@ -22,8 +22,7 @@ struct SigningServiceTests {
             try await service.mailCode(to: holder, documents: documents.count, context: .system())
             let code = try await SigningWebTests.code(t, for: holder)
             // act
-            let signed = try await service.sign(documents, holder: holder, passphrase: TestApp.passphrase, code: code, reason: nil,
-                                                location: nil, context: .system())
+            let signed = try await service.sign(documents, holder: holder, passphrase: TestApp.passphrase, code: code, context: .system())
             // check: three records, each document kept whole at the front of its signed version; the ZIP unpacks
             #expect(signed.count == 3 && zip(signed, documents).allSatisfy { pair in Array(pair.0.bytes.prefix(pair.1.bytes.count)) == pair.1.bytes })
             #expect(try await SignatureRecordModel.query(on: t.db).count() == 3)
@@ -43,7 +42,7 @@ struct SigningServiceTests {
             let threeCode = try await SigningWebTests.code(t, for: holder)
             await #expect(throws: DomainError.self) {
                 _ = try await service.sign(Array(documents.prefix(2)), holder: holder, passphrase: TestApp.passphrase, code: threeCode,
-                                           reason: nil, location: nil, context: .system())
+                                           context: .system())
             }
         }
     }

@@ -1,9 +1,9 @@
 import Foundation
 
-/// What the signing tests share: the PDF corpus (`../shared/pdf-corpus`, copied as it is into
+/// What the signing tests share (`tests` is the Tests folder): the PDF corpus (`../shared/pdf-corpus`, copied as it is into
 /// `Tests/Fixtures/pdf-corpus` so a clone anywhere has it) and pyHanko as the validator of signed PDFs.
 public enum SigningFixtures {
-    static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     public static let corpus = tests.appendingPathComponent("Fixtures/pdf-corpus")
 
     public static func document(_ name: String) throws -> [UInt8] {

@@ -21,8 +21,10 @@ struct RegistrationController: RouteCollection {
         routes.on(.POST, "status", ":token", "resubmit", bodyLimit: limit, use: RegistrationController().resubmit)
     }
 
+    /// The public form; `?agency=<id>` (the e-signature API's invitation link) chooses the agency.
     @Sendable func showForm(req: Request) async throws -> Response {
-        try await renderForm(req, form: [:], errors: FormErrors(), status: .ok)
+        let agency = req.query[String.self, at: "agency"].flatMap(UUID.init(uuidString:))?.uuidString
+        return try await renderForm(req, form: agency.map { ["agencyID": $0] } ?? [:], errors: FormErrors(), status: .ok)
     }
 
     /// The form for an agency operator entering a request on an applicant's behalf: their own agency only.

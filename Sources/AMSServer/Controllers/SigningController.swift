@@ -42,7 +42,7 @@ struct SigningController: RouteCollection {
         }
         let maximumMB = service(req).maximumDocumentBytes >> 20
         let chosen = Int(form["documentCount"] ?? "") ?? 1
-        let counts = (1...SigningService.maximumDocuments).map { SelectOption(value: String($0), label: String($0), selected: $0 == chosen) }
+        let counts = (1...Self.maximumDocuments).map { SelectOption(value: String($0), label: String($0), selected: $0 == chosen) }
         return try await req.renderPage("sign", titleKey: "sign_title", page: SignPage(
             ready: state == nil, state: state, counts: counts, form: form, errors: errors,
             documentsHelp: req.localized("sign_documents_help", ["mb": String(maximumMB)]), positions: Self.positions.map { SelectOption(value: $0, label: req.localized("sign_position_" + $0.replacingOccurrences(of: "-", with: "_")),
@@ -77,8 +77,7 @@ struct SigningController: RouteCollection {
     @Sendable func sign(req: Request) async throws -> Response {
         let holder = try req.requireUser()
         let form = try req.content.decode(SignForm.self)
-        let documents = (form.documents ?? []).filter { $0.data.readableBytes > 0 }
-            .map { SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView)) }
+        let files = (form.documents ?? []).filter { $0.data.readableBytes > 0 }
         var kept = ["reason": form.reason.clipped(FieldLimit.reason), "location": form.location.clipped(FieldLimit.reason)]
         for (key, value) in [("appearance", form.appearance), ("position", form.position), ("page", form.page), ("marker", form.marker),
                              ("x", form.x), ("y", form.y), ("width", form.width), ("height", form.height)] {
@@ -87,9 +86,12 @@ struct SigningController: RouteCollection {
         kept["qr"] = form.qr == nil ? "off" : "on"
         do {
             let visible = try form.visible(locale: req.locale, timeZone: req.readerTimeZone)
+            guard files.count <= Self.maximumDocuments else { throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
+            let documents = files.map {
+                SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView), visible: visible,
+                                        reason: kept["reason"]?.nilIfEmpty, location: kept["location"]?.nilIfEmpty)
+            }
             let signed = try await service(req).sign(documents, holder: holder, passphrase: form.passphrase ?? "", code: form.code ?? "",
-                                                     reason: kept["reason"].flatMap { $0.isEmpty ? nil : $0 },
-                                                     location: kept["location"].flatMap { $0.isEmpty ? nil : $0 }, visible: visible,
                                                      context: req.auditContext)
             return Self.download(signed)
         } catch let invalid as ValidationError {
@@ -100,6 +102,9 @@ struct SigningController: RouteCollection {
             return try await render(req, form: kept, errors: errors, status: ErrorMapping(refused).status)
         }
     }
+
+    /// Documents one signing on the web takes (the national API's bulk takes more).
+    static let maximumDocuments = 10
 
     static let positions = SignatureAppearance.Corner.allCases.map(\.rawValue) + ["marker", "custom"]
 

@@ -48,5 +48,7 @@ enum Migrations {
         CreateSignatures(),
         // 021: authenticator apps and recovery codes, the second factor for signing
         CreateAuthenticators(),
+        // 022: agency applications on the national e-signature API (switch, addresses, rate, downloads)
+        UpdateAPIKeysForSigning(),
     ]
 }

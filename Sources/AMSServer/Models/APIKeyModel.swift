@@ -16,6 +16,12 @@ final class APIKeyModel: Model, @unchecked Sendable {
     @OptionalField(key: "created_by_id") var createdByID: UUID?
     @OptionalField(key: "revoked_at") var revokedAt: Date?
     @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    /// Switched off by an administrator (can be switched on again; a revoked key cannot).
+    @OptionalField(key: "disabled_at") var disabledAt: Date?
+    /// Client addresses and networks allowed to call with this key (`203.0.113.7, 10.20.0.0/16`); nil or empty: any.
+    @OptionalField(key: "allowed_addresses") var allowedAddresses: String?
+    /// Calls a minute this key may make on the e-signature API; nil: ``defaultRequestsPerMinute``.
+    @OptionalField(key: "requests_per_minute") var requestsPerMinute: Int?
 
     init() {}
 
@@ -34,4 +40,5 @@ final class APIKeyModel: Model, @unchecked Sendable {
     }
 
     static let clearPrefix = "ams_"
+    static let defaultRequestsPerMinute = 60
 }

@@ -25,7 +25,8 @@ package struct SigningService: Sendable {
     static let codeLifetime: TimeInterval = 5 * 60
     static let failuresBeforeLock = 5
     static let lockDuration: TimeInterval = 30 * 60
-    static let maximumDocuments = 10
+    /// Documents one call may sign (the web offers up to ten; the national API's bulk takes more).
+    static let maximumDocuments = 50
     /// A visible signature's size when the caller gives none (a corner or a text marker), in points.
     static let defaultVisibleSize = (width: 200.0, height: 80.0)
 
@@ -43,13 +44,21 @@ package struct SigningService: Sendable {
         case locked(until: Date)
     }
 
+    /// A document to sign, with how its signature is to look and what it says.
     package struct Document: Sendable {
         package var name: String
         package var bytes: [UInt8]
+        /// nil: invisible.
+        package var visible: Visible?
+        package var reason: String?
+        package var location: String?
 
-        package init(name: String, bytes: [UInt8]) {
+        package init(name: String, bytes: [UInt8], visible: Visible? = nil, reason: String? = nil, location: String? = nil) {
             self.name = name
             self.bytes = bytes
+            self.visible = visible
+            self.reason = reason
+            self.location = location
         }
     }
 
@@ -89,7 +98,7 @@ package struct SigningService: Sendable {
     /// Mails the holder a code for signing `documents` documents (the newest code is the one that counts).
     func mailCode(to holder: UserModel, documents: Int, context: AuditContext) async throws {
         guard case .ready = try await readiness(of: holder) else { throw DomainError(.signingUnavailable, "holder cannot sign now") }
-        guard (1...Self.maximumDocuments).contains(documents) else { throw ValidationError(["documentCount": "error_signing_document_count"]) }
+        guard (1...Self.maximumDocuments).contains(documents) else { throw ValidationError(fields: ["documentCount": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
         let code = (0..<6).map { _ in String(services.random.uniform(below: 10)) }.joined()
         let now = services.clock.now
         let row = SigningCodeModel()
@@ -110,13 +119,12 @@ package struct SigningService: Sendable {
 
     /// Signs `documents` for `holder`; every document is checked before the key is opened, so a bad one costs no
     /// attempt and nothing is signed.
-    package func sign(_ documents: [Document], holder: UserModel, passphrase: String, code: String, reason: String?, location: String?,
-              visible: Visible? = nil, context: AuditContext) async throws -> [Signed] {
+    package func sign(_ documents: [Document], holder: UserModel, passphrase: String, code: String, context: AuditContext) async throws -> [Signed] {
         guard case .ready(let certificateID) = try await readiness(of: holder),
               let certificate = try await CertificateModel.find(certificateID, on: database) else {
             throw DomainError(.signingUnavailable, "holder cannot sign now")
         }
-        try check(documents, visible: visible)
+        try check(documents)
         let now = services.clock.now
         // the second factor, then the passphrase: either wrong counts as one failure, and both answer alike
         let mailedCode = try await secondFactor(code, documents: documents.count, holder: holder, context: context)
@@ -139,20 +147,20 @@ package struct SigningService: Sendable {
         let signingTime = now
         let holderName = holder.fullName
         let baseURL = services.configuration.publicBaseURL
-        let lines = visible.map { [Localizer.text("signature_appearance_by", $0.locale), holderName, DisplayFormat.timestamp(now, in: $0.timeZone)] }
         let signed: [(Document, [UInt8], String, UUID)] = try await threadPool.runIfActive {
             try documents.map { document in
                 // the record's id is known before signing: the QR code links to its page
                 let recordID = UUID()
                 let field = "AMS-" + Array(serials.next().prefix(6)).hexString
-                let appearance = visible.map { choice in
+                let appearance = document.visible.map { choice in
                     SignatureAppearance(placement: choice.placement, image: choice.specimen,
                                         qrPayload: choice.qrCode ? Array((choice.link ?? baseURL + "/v/" + recordID.uuidString.lowercased()).utf8) : nil,
-                                        lines: lines ?? [])
+                                        lines: [Localizer.text("signature_appearance_by", choice.locale), holderName,
+                                                DisplayFormat.timestamp(signingTime, in: choice.timeZone)])
                 }
                 let bytes = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
-                                                                                             reason: reason, location: location, fieldName: field,
-                                                                                             appearance: appearance)) { parts in
+                                                                                             reason: document.reason, location: document.location,
+                                                                                             fieldName: field, appearance: appearance)) { parts in
                     try signer.sign(digest: key.digest(parts: parts)) { request in
                         try tsa.token(for: request, at: signingTime, serial: serials.next())
                     }.cms
@@ -171,8 +179,9 @@ package struct SigningService: Sendable {
             record.documentSHA256 = TokenDigest.sha256Hex(document.bytes)
             record.signedSHA256 = TokenDigest.sha256Hex(bytes)
             record.fieldName = field
-            record.visible = visible != nil
-            record.via = context.actorRole == "api" ? "api" : "web"
+            record.visible = document.visible != nil
+            // the calling application by name (`api:<name>`), or the web
+            record.via = context.actorRole == "api_client" ? context.actorName : "web"
             record.createdAt = now
             records.append(record)
             results.append(Signed(name: Self.signedName(document.name), bytes: bytes, recordID: record.id!))
@@ -216,8 +225,8 @@ package struct SigningService: Sendable {
 
     /// Documents are PDFs AMS can sign, within the limits, and a visible signature can go where it is asked; the
     /// refusal names the file and why.
-    func check(_ documents: [Document], visible: Visible?) throws {
-        guard (1...Self.maximumDocuments).contains(documents.count) else { throw ValidationError(["documents": "error_signing_document_count"]) }
+    func check(_ documents: [Document]) throws {
+        guard (1...Self.maximumDocuments).contains(documents.count) else { throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
         for document in documents {
             let name = LogSafe.field(document.name, limit: 120)
             guard document.bytes.count <= maximumDocumentBytes else {
@@ -226,7 +235,7 @@ package struct SigningService: Sendable {
             do {
                 let parsed = try PDFDocument(document.bytes)
                 _ = try parsed.pages()
-                if let visible { _ = try SignatureAppearance(placement: visible.placement).place(in: parsed) }
+                if let visible = document.visible { _ = try SignatureAppearance(placement: visible.placement).place(in: parsed) }
             } catch let problem as PDFError {
                 let (key, arguments): (String, [String: String]) = switch problem {
                 case .encrypted: ("error_signing_encrypted", [:])

@@ -88,15 +88,19 @@ extension PeriodicWorker {
         }
     }
 
-    /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL.
+    /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL;
+    /// and the e-signature API's expired downloads and old call counts.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in
             let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
+            let esign = ESignService(services: application.ams, database: application.db)
             return {
                 let report = try await service.maintain()
-                guard report != CertificateService.MaintenanceReport() else { return nil }
+                // signed documents nobody fetched within their ten minutes, and old per-minute call counts
+                let downloadsDeleted = try await esign.prune()
+                guard report != CertificateService.MaintenanceReport() || downloadsDeleted > 0 else { return nil }
                 return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
-                        "responder_renewed": "\(report.responderRenewed)"]
+                        "responder_renewed": "\(report.responderRenewed)", "downloads_deleted": "\(downloadsDeleted)"]
             }
         }
     }

@@ -1,0 +1,34 @@
+import AMSCore
+import Vapor
+
+/// Signing on behalf of an agency application, shared by both API families: the signer in the application's agency,
+/// a status that allows signing (else the status word, e.g. EXPIRED), the passphrase always (the key is wrapped under
+/// it) and the second factor as the policy asks, then the signing service — one key opening for all documents.
+struct ESignSigning {
+    let req: Request
+    let key: APIKeyModel
+
+    init(_ req: Request, key: APIKeyModel) {
+        self.req = req
+        self.key = key
+    }
+
+    var service: ESignService { ESignService(services: req.ams, database: req.db) }
+
+    func holder(nik: String?, email: String?) async throws -> UserModel {
+        try await service.signer(nik: nik, email: email, key: key)
+    }
+
+    func sign(_ documents: [SigningService.Document], holder: UserModel, passphrase: String?, totp: String?) async throws -> [SigningService.Signed] {
+        let passphrase = passphrase ?? "", code = (totp ?? "").trimmingCharacters(in: .whitespaces)
+        guard !passphrase.isEmpty else { throw code.isEmpty ? ESignError.invalid("passphrase: the signer's passphrase.") : ESignError.passphraseRequired }
+        let status = try await service.status(nik: holder.nik, email: holder.nik == nil ? holder.email : nil, key: key)
+        guard status == .issue else {
+            if (holder.signingLockedUntil ?? .distantPast) > req.ams.clock.now { throw ESignError.signingLocked }
+            throw ESignError.cannotSign(status)
+        }
+        if code.isEmpty, req.ams.configuration.signing.secondFactorRequired { throw ESignError.secondFactorRequired }
+        return try await SigningService(services: req.ams, database: req.db, threadPool: req.application.threadPool)
+            .sign(documents, holder: holder, passphrase: passphrase, code: code, context: req.auditContext.actingAsAPI(key))
+    }
+}
