@@ -123,23 +123,37 @@ struct ESignCallerTests {
     }
 
     @Test(arguments: TestDatabase.all)
-    func v2RegistrationInvitesThePersonToTheAgencysForm(db: TestDatabase) async throws {
+    func v2RegistrationStartsARegistrationThePersonCompletesOnTheAgencysForm(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let agency = try await t.agency()
             let client = try await ESignClient.make(t, agency: agency)
-            let invited = try await client.json(.POST, "/api/v2/user/registration", ["nama": "Rina Marlina", "email": "rina.marlina@sumbarprov.go.id"])
-            #expect(invited.status == .accepted && invited.jsonObject?["status"] as? String == "INVITED")
-            let mail = try #require(try await t.mails(to: "rina.marlina@sumbarprov.go.id").first)
-            #expect(mail.body.contains("/register?agency=\(agency.id!.uuidString)") && mail.body.contains("SRIKANDI Sumbar"))
+            let address = "rina.marlina@sumbarprov.go.id"
+            #expect(try await client.json(.POST, "/api/v2/user/check/status", ["email": address]).jsonObject?["status"] as? String == "NOT_REGISTERED")
+            let started = try await client.json(.POST, "/api/v2/user/registration", ["nama": "Rina Marlina", "email": address])
+            #expect(started.status == .accepted && started.jsonObject?["status"] as? String == "WAITING_FOR_VERIFICATION", "\(started.body.string)")
+            // the person is now waiting, and a second start answers that state
+            #expect(try await client.json(.POST, "/api/v2/user/check/status", ["email": address]).jsonObject?["status"] as? String
+                    == "WAITING_FOR_VERIFICATION")
+            #expect(try await client.json(.POST, "/api/v2/user/registration", ["nama": "Rina Marlina", "email": address]).status == .conflict)
+            // the mailed link opens the request form with name, address and agency filled in
+            let mail = try #require(try await t.mails(to: address).first)
+            #expect(mail.body.contains("SRIKANDI Sumbar"))
+            let link = try #require(mail.body.range(of: #"/register\?invitation=[A-Za-z0-9_-]{43}"#, options: .regularExpression))
+            let form = try await t.browser().get(String(mail.body[link])).body.string
+            #expect(form.contains("value=\"\(agency.id!.uuidString)\" selected") && form.contains("value=\"Rina Marlina\"")
+                    && form.contains("value=\"\(address)\""), "\(form.prefix(200))")
+            // the token is stored hashed only
+            let stored = try #require(try await RegistrationInvitationModel.query(on: t.db).first())
+            #expect(!mail.body.contains(stored.tokenHash))
+            // after seven days the invitation is over
+            t.clock.advance(by: RegistrationInvitationModel.lifetime + 1)
+            #expect(try await client.json(.POST, "/api/v2/user/check/status", ["email": address]).jsonObject?["status"] as? String == "NOT_REGISTERED")
             // outside the agency's mail domains: refused; already known: the current state, 409
             let foreign = try await client.json(.POST, "/api/v2/user/registration", ["nama": "Rina Marlina", "email": "rina@gmail.com"])
             #expect(foreign.status == .badRequest && foreign.esignError?.message.contains("official mail domains") == true)
             let holder = try await t.verifiedHolder(agency: agency)
             let known = try await client.json(.POST, "/api/v2/user/registration", ["nama": holder.fullName, "email": holder.email])
             #expect(known.status == .conflict && known.jsonObject?["status"] as? String == "NO_CERTIFICATE")
-            // the form the link opens has the agency chosen
-            let form = try await t.browser().get("/register?agency=\(agency.id!.uuidString)").body.string
-            #expect(form.contains("value=\"\(agency.id!.uuidString)\" selected"))
             #expect(try await t.auditActions().contains("registration.invited"))
         }
     }

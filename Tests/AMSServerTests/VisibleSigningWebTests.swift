@@ -73,4 +73,21 @@ struct VisibleSigningWebTests {
             #expect(try await SignatureRecordModel.query(on: t.db).count() == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aDocumentOverTheConfiguredLimitIsRefusedNamingTheLimit(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.signing.maximumDocumentBytes = 1024 * 1024 }) { t in
+            let (_, _, holder, _, _) = try await t.issuedWorld()
+            let browser = t.browser()
+            try await browser.signIn(holder.username, TestApp.password)
+            // a PDF just over the 1 MB the configuration allows (padding after its end)
+            let padded = try SigningFixtures.document("fpdf2-classic-xref.pdf") + [UInt8](repeating: 0x0A, count: 1024 * 1024)
+            let refused = try await browser.postMultipart("/sign", fields: ["passphrase": TestApp.passphrase, "code": "123456"],
+                                                          files: ["documents[]": ("besar.pdf", padded)], from: "/sign")
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("besar.pdf") && refused.body.string.contains("1 MB"),
+                    "\(refused.body.string.prefix(300))")
+            #expect(try await UserModel.find(holder.id, on: t.db)?.signingFailures ?? 0 == 0)
+            #expect(try await browser.get("/sign").body.string.contains("paling besar 1 MB"))
+        }
+    }
 }

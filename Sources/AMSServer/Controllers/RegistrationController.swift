@@ -21,10 +21,15 @@ struct RegistrationController: RouteCollection {
         routes.on(.POST, "status", ":token", "resubmit", bodyLimit: limit, use: RegistrationController().resubmit)
     }
 
-    /// The public form; `?agency=<id>` (the e-signature API's invitation link) chooses the agency.
+    /// The public form; `?invitation=<token>` (a registration an agency application started) fills in the person's
+    /// name, address and agency.
     @Sendable func showForm(req: Request) async throws -> Response {
-        let agency = req.query[String.self, at: "agency"].flatMap(UUID.init(uuidString:))?.uuidString
-        return try await renderForm(req, form: agency.map { ["agencyID": $0] } ?? [:], errors: FormErrors(), status: .ok)
+        guard let token = req.query[String.self, at: "invitation"],
+              let invitation = try await ESignService.invitation(token: token, on: req.db, now: req.ams.clock.now) else {
+            return try await renderForm(req, form: [:], errors: FormErrors(), status: .ok)
+        }
+        return try await renderForm(req, form: ["agencyID": invitation.$agency.id.uuidString, "fullName": invitation.fullName,
+                                                "email": invitation.email], errors: FormErrors(), status: .ok)
     }
 
     /// The form for an agency operator entering a request on an applicant's behalf: their own agency only.

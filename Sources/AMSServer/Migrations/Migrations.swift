@@ -50,5 +50,7 @@ enum Migrations {
         CreateAuthenticators(),
         // 022: agency applications on the national e-signature API (switch, addresses, rate, downloads)
         UpdateAPIKeysForSigning(),
+        // 023: registrations started by agency applications (invitations to SOP step 1)
+        CreateRegistrationInvitations(),
     ]
 }

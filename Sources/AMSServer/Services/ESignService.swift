@@ -44,7 +44,14 @@ struct ESignService: Sendable {
             } else {
                 open = open.filter(\.$email == (email ?? "").trimmingCharacters(in: .whitespaces).lowercased())
             }
-            return try await open.count() > 0 ? .waitingForVerification : .notRegistered
+            if try await open.count() > 0 { return .waitingForVerification }
+            // a registration an application started: the invitation lives seven days
+            guard nik?.trimmingCharacters(in: .whitespaces).nilIfEmpty == nil, let address = email?.trimmingCharacters(in: .whitespaces).lowercased() else {
+                return .notRegistered
+            }
+            let invited = try await RegistrationInvitationModel.query(on: database).filter(\.$agency.$id == key.$agency.id)
+                .filter(\.$email == address).filter(\.$expiresAt > now).count()
+            return invited > 0 ? .waitingForVerification : .notRegistered
         }
     }
 
@@ -82,9 +89,10 @@ struct ESignService: Sendable {
         return expired
     }
 
-    /// v2's registration: the SOP starts with the applicant's own request carrying the recommendation letter and the
-    /// job decree, which this call does not carry — so AMS mails the person an invitation to the public form with
-    /// their agency chosen, and audits it. An address outside the agency's mail domains is refused.
+    /// v2's registration: SOP step 1 is the applicant's own request with the recommendation letter and the job decree,
+    /// which this call does not carry — so it starts the registration as an invitation: stored (token hashed, seven
+    /// days), mailed to the person with a link that opens the request form with their name, address and agency filled
+    /// in, and audited. An address outside the agency's mail domains is refused.
     func invite(name: String, email: String, key: APIKeyModel, context: AuditContext) async throws {
         guard let cleanName = RegistrationService.plainText(name, range: 2...128) else { throw ESignError.invalid("nama: give the person's full name.") }
         guard let address = EmailAddress(email.trimmingCharacters(in: .whitespaces).lowercased()) else {
@@ -96,13 +104,30 @@ struct ESignService: Sendable {
         guard agency.domains.compactMap({ EmailDomain($0.domain) }).contains(where: { address.belongs(to: $0) }) else {
             throw ESignError.invalid("email: \(address.value) is not in the agency's official mail domains.")
         }
-        let link = services.configuration.publicBaseURL + "/register?agency=" + agency.id!.uuidString
+        let token = services.newToken()
+        let invitation = RegistrationInvitationModel()
+        invitation.$agency.id = agency.id!
+        invitation.$key.id = key.id!
+        invitation.fullName = cleanName
+        invitation.email = address.value
+        invitation.tokenHash = TokenDigest.hex(token.value)
+        invitation.createdAt = services.clock.now
+        invitation.expiresAt = invitation.createdAt.addingTimeInterval(RegistrationInvitationModel.lifetime)
+        let link = services.configuration.publicBaseURL + "/register?invitation=" + token.value
         let mail = services.mail.compose(to: address.value, name: cleanName, locale: .default, template: "registration_invitation",
-                                         arguments: ["agency": agency.name, "link": link, "application": key.name])
+                                         arguments: ["agency": agency.name, "link": link, "application": key.name, "days": "7"])
         try await WriteTransaction.run(on: database) { [services] db in
+            try await invitation.create(on: db)
             try await services.audit.append(.registrationInvited, context: context, targetType: "agency", targetID: agency.id!.uuidString,
                                             details: ["application": key.name], on: db)
             try await services.outbox.enqueue(mail, context: context, on: db)
         }
+    }
+
+    /// The live invitation behind a link's token, if any (the form fills itself from it).
+    static func invitation(token: String, on database: any Database, now: Date) async throws -> RegistrationInvitationModel? {
+        guard SecureToken.isWellFormed(token) else { return nil }
+        return try await RegistrationInvitationModel.query(on: database).filter(\.$tokenHash == TokenDigest.hex(token))
+            .filter(\.$expiresAt > now).first()
     }
 }

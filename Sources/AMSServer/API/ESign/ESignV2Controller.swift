@@ -3,8 +3,8 @@ import Fluent
 import Vapor
 
 /// The national e-signature API, v2 (JSON, files as base64): bulk signing with one key opening and each file's own
-/// properties, the mailed code for a number of files, the signer's status in nine words, and a registration
-/// invitation. Errors are `{"error", "status_code"}`; a bulk answers with every file or with the error naming the
+/// properties, the mailed code for a number of files, the signer's status in nine words, and a registration started
+/// for a person (an invitation to SOP step 1). Errors are `{"error", "status_code"}`; a bulk answers with every file or with the error naming the
 /// one that failed — never a file inside an error.
 struct ESignV2Controller: RouteCollection {
     /// One call carries at most this much JSON (files as base64).
@@ -158,8 +158,9 @@ struct ESignV2Controller: RouteCollection {
                 .encodeResponse(status: .conflict, for: req)
         }
         try await service.invite(name: body.nama ?? "", email: body.email ?? "", key: key, context: req.auditContext.actingAsAPI(key))
-        return try await StatusAnswer(status: "INVITED", message: "AMS mailed the person a link to the registration form of your agency; "
-                                      + "the SOP continues there with their recommendation letter and job decree.")
+        return try await StatusAnswer(status: SignerStatus.waitingForVerification.rawValue,
+                                      message: "Registration started: AMS mailed the person a link to your agency's request form with their name and "
+                                          + "e-mail filled in (valid 7 days); the SOP continues there with their recommendation letter and job decree.")
             .encodeResponse(status: .accepted, for: req)
     }
 }
