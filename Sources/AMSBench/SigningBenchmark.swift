@@ -8,9 +8,9 @@ import Vapor
 
 /// Signing speed (issue 17): AMS's PAdES B-T signing with an opened key against pyHanko signing the same one-page
 /// document with the same key and certificate; a 20 MB document against the time `openssl dgst -sha256` takes to hash
-/// it; and 32 signing requests with passphrases at once through the signing service (production scrypt cost, the
-/// configured key-opening permits): how long, whether any failed, and the process's peak memory; and the national
-/// API's bulk call with 50 files against one key opening plus 50 signings.
+/// it; 32 signing requests with passphrases at once over HTTP (`/api/v2/sign/pdf`, production scrypt cost, the
+/// configured key-opening permits): how long, whether any failed, and the serving process's peak memory; and the
+/// national API's bulk call with 50 files against one key opening plus 50 signings.
 struct SigningBenchmark {
     struct Result {
         let amsOnePagePerSecond: Double
@@ -60,16 +60,22 @@ struct SigningBenchmark {
             }
         }
 
-        // 32 requests at once, first (the process's peak memory is a high-water mark)
+        // 32 requests at once over HTTP, first (the process's peak memory is a high-water mark)
+        let onePage = Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf")))
+        let wrapped = try await makeHolder(certificateDER: certificateDER, key: key)
+        let server = try await startServer()
         let peakBefore = Self.peakKiB()
-        console.print("signing: \(concurrent) requests with passphrases at once (scrypt 2^17)…")
-        let concurrentRun = try await concurrentRequests(certificateDER: certificateDER, key: key)
+        console.print("signing: \(concurrent) requests with passphrases at once over HTTP (scrypt 2^17)…")
+        let concurrentRun = try await concurrentRequests(server, onePage: onePage)
+        let peakAfterConcurrent = Self.peakKiB()
+        console.print("signing: /api/v2/sign/pdf with \(apiBulkFiles) one-page files over HTTP…")
+        let apiBulk = try await apiBulk(server, onePage: onePage)
+        await app.server.shutdown()
         let openingStarted = Date()
-        _ = try PassphraseKeyWrap.unwrap(concurrentRun.wrappedKey, passphrase: Self.passphrase, algorithm: .p256)
+        _ = try PassphraseKeyWrap.unwrap(wrapped, passphrase: Self.passphrase, algorithm: .p256)
         let keyOpening = Date().timeIntervalSince(openingStarted)
 
         // one page: AMS, then pyHanko with the same key and certificate
-        let onePage = Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf")))
         console.print("signing: one-page document, AMS \(onePageRounds)×…")
         let started = Date()
         for round in 0..<onePageRounds { _ = try sign(onePage, field: "AMS\(round)") }
@@ -94,18 +100,16 @@ struct SigningBenchmark {
             guard outcome.status == 0 else { throw BenchFailure("openssl dgst failed: \(outcome.output)") }
             opensslLarge = min(opensslLarge, outcome.seconds)
         }
-        console.print("signing: /api/v2/sign/pdf with \(apiBulkFiles) one-page files over HTTP…")
-        let apiBulk = try await apiBulk(onePage: onePage)
         return Result(amsOnePagePerSecond: amsPerSecond, pyHankoOnePagePerSecond: pyHanko, largeBytes: large.count,
                       amsLargeSeconds: amsLarge, opensslLargeSeconds: opensslLarge, concurrentRequests: concurrent,
                       permits: fixture.signingPermits, concurrentSeconds: concurrentRun.seconds,
-                      concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: Self.peakKiB(),
+                      concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: peakAfterConcurrent,
                       keyOpeningSeconds: keyOpening, apiBulkFiles: apiBulkFiles, apiBulkSeconds: apiBulk)
     }
 
-    /// A holder whose certificate's key is wrapped under the passphrase at production cost, then `concurrent` signing
-    /// calls at once, each opening the key (the fixture asks for no second factor: the passphrase is the cost).
-    func concurrentRequests(certificateDER: [UInt8], key: SigningKey) async throws -> (seconds: Double, failures: Int, wrappedKey: [UInt8]) {
+    /// A holder (NIK ``holderNIK``) whose certificate's key is wrapped under the passphrase at production cost;
+    /// returns the wrapped key.
+    func makeHolder(certificateDER: [UInt8], key: SigningKey) async throws -> [UInt8] {
         let app = fixture.app
         let now = Date()
         let holder = UserModel(id: UUID(), username: "ttd.bench", email: "ttd@bench.go.id", fullName: "Pemegang Uji Tanda Tangan",
@@ -138,28 +142,16 @@ struct SigningBenchmark {
         record.reminderStage = 0
         record.updatedAt = now
         try await record.create(on: app.db)
-        let document = SigningService.Document(name: "surat.pdf", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/fpdf2-classic-xref.pdf"))))
-        let service = SigningService(services: app.ams, database: app.db, threadPool: app.threadPool)
-        let started = Date()
-        let failures = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<concurrent {
-                group.addTask {
-                    (try? await service.sign([document], holder: holder, passphrase: Self.passphrase, code: "",
-                                             context: .system("bench"))) == nil
-                }
-            }
-            var failed = 0
-            for await failure in group where failure { failed += 1 }
-            return failed
-        }
-        return (Date().timeIntervalSince(started), failures, wrapped)
+        return wrapped
     }
 
-    static let holderNIK = "3578014107900002"
+    /// AMS's server on loopback with an agency application's key (HTTP Basic user and password) for the API calls.
+    struct Server {
+        let port: Int
+        let credential: String
+    }
 
-    /// `/api/v2/sign/pdf` with ``apiBulkFiles`` copies of the one-page document, over HTTP on loopback (curl), as an
-    /// agency application calls it: its key made here, the holder of ``concurrentRequests`` signing.
-    func apiBulk(onePage: [UInt8]) async throws -> Double {
+    func startServer() async throws -> Server {
         let app = fixture.app
         let clear = "ams_" + Data(SerialNumberGenerator.systemRandomBytes(32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -171,14 +163,36 @@ struct SigningBenchmark {
             """).run()
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         guard let port = app.http.server.shared.localAddress?.port else { throw BenchFailure("no port") }
+        return Server(port: port, credential: "\(prefix):\(clear)")
+    }
+
+    /// `concurrent` calls of `/api/v2/sign/pdf` (one file, the passphrase) at once, over HTTP, each opening the key;
+    /// returns the wall time and how many did not answer 200.
+    func concurrentRequests(_ server: Server, onePage: [UInt8]) async throws -> (seconds: Double, failures: Int) {
+        let bodyPath = fixture.folder + "/one.json"
+        try JSONSerialization.data(withJSONObject: ["nik": Self.holderNIK, "passphrase": Self.passphrase,
+                                                    "file": [Data(onePage).base64EncodedString()]]).write(to: URL(fileURLWithPath: bodyPath))
+        let script = "seq \(concurrent) | xargs -P \(concurrent) -I{} curl -sS -o /dev/null -w '%{http_code}\\n' -u '\(server.credential)' "
+            + "-H 'Content-Type: application/json' --data-binary @\(bodyPath) http://127.0.0.1:\(server.port)/api/v2/sign/pdf"
+        let started = Date()
+        let output = try await BenchProcess.runDetached(["sh", "-c", script])
+        let seconds = Date().timeIntervalSince(started)
+        let codes = output.split(separator: "\n").map(String.init)
+        return (seconds, concurrent - codes.filter { $0 == "200" }.count)
+    }
+
+    static let holderNIK = "3578014107900002"
+
+    /// `/api/v2/sign/pdf` with ``apiBulkFiles`` copies of the one-page document, over HTTP on loopback (curl), as an
+    /// agency application calls it.
+    func apiBulk(_ server: Server, onePage: [UInt8]) async throws -> Double {
         let body: [String: Any] = ["nik": Self.holderNIK, "passphrase": Self.passphrase,
                                    "file": Array(repeating: Data(onePage).base64EncodedString(), count: apiBulkFiles)]
         let bodyPath = fixture.folder + "/bulk.json"
         try JSONSerialization.data(withJSONObject: body).write(to: URL(fileURLWithPath: bodyPath))
         let outcome = try await BenchProcess.runDetached(["curl", "-sS", "-o", fixture.folder + "/bulk-answer.json", "-w", "%{http_code} %{time_total}",
-                                                          "-u", "\(prefix):\(clear)", "-H", "Content-Type: application/json",
-                                                          "--data-binary", "@" + bodyPath, "http://127.0.0.1:\(port)/api/v2/sign/pdf"])
-        await app.server.shutdown()
+                                                          "-u", server.credential, "-H", "Content-Type: application/json",
+                                                          "--data-binary", "@" + bodyPath, "http://127.0.0.1:\(server.port)/api/v2/sign/pdf"])
         let parts = outcome.split(separator: " ")
         guard parts.first == "200", parts.count == 2, let seconds = Double(parts[1]) else {
             throw BenchFailure("the bulk call failed: \(outcome) \((try? String(contentsOfFile: fixture.folder + "/bulk-answer.json", encoding: .utf8)) ?? "")")
