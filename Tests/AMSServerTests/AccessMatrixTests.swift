@@ -86,6 +86,7 @@ struct AccessMatrixTests {
         "POST /profile/authenticator/remove": "-++-----",
         // a signature's public record (the QR code's link) and pdf.js for the preview
         "GET /v/:id": "********",
+        "POST /v/:id": "********",
         "GET /vendor/pdfjs/:file": "********",
         "GET /dashboard": "-+++++++",
         "GET /health": "++++++++",

@@ -39,6 +39,17 @@ struct VisibleSigningWebTests {
             let recordPage = try await t.browser().get("/v/" + record.id!.uuidString.lowercased())
             #expect(recordPage.status == .ok && recordPage.body.string.contains(holder.fullName) && recordPage.body.string.contains(TokenDigest.sha256Hex(bytes)))
             #expect(try await t.browser().get("/v/" + UUID().uuidString.lowercased()).status == .notFound)
+            // a reader checks the copy in hand: the same file, the file with a later signature appended, another file
+            let reader = t.browser()
+            let path = "/v/" + record.id!.uuidString.lowercased()
+            _ = try await reader.get(path)
+            // (an incremental update appended after the signed bytes stands for a later signature)
+            let later = bytes + Array("\n1 0 obj\n<< >>\nendobj\n".utf8)
+            for (copy, expected) in [(bytes, "sama persis"), (later, "ditambah perubahan sesudahnya"), (document, "bukan dokumen yang ditandatangani"),
+                                     (Array("bukan pdf".utf8), "bukan PDF")] {
+                let answer = try await reader.postMultipart(path, fields: [:], files: ["document": ("salinan.pdf", copy)], from: path)
+                #expect(answer.body.string.contains(expected), "\(expected): \(answer.body.string.prefix(200))")
+            }
             let audit = try await AuditEntryModel.query(on: t.db).filter(\.$action == "signature.created").first()
             #expect(audit?.details.contains("\"visible\":\"true\"") == true, "\(audit?.details ?? "")")
         }

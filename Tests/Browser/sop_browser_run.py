@@ -164,6 +164,10 @@ def sign_visibly(applicant, chain, passphrase):
     try:
         stranger.go(link)
         check(applicant.full_name in stranger.driver.find_element(By.TAG_NAME, "body").text, "the signature's record page does not name the signer")
+        # the reader checks the copy in hand against the record
+        stranger.driver.find_element(By.ID, "document").send_keys(signed_path)
+        stranger.submit("form[action^='/v/']")
+        check("sama persis" in stranger.driver.find_element(By.ID, "record-comparison").text, "the record page did not recognise the signed file")
     finally:
         stranger.quit()
     CHECKS["documents signed"] = CHECKS.get("documents signed", 0) + 1

@@ -52,5 +52,7 @@ enum Migrations {
         UpdateAPIKeysForSigning(),
         // 023: registrations started by agency applications (invitations to SOP step 1)
         CreateRegistrationInvitations(),
+        // 024: the signed file's length on each signature record (the record page compares a reader's copy)
+        UpdateSignaturesAddSignedLength(),
     ]
 }

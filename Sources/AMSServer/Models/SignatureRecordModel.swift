@@ -13,6 +13,8 @@ final class SignatureRecordModel: Model, @unchecked Sendable {
     @Field(key: "serial_hex") var serialHex: String
     @Field(key: "document_sha256") var documentSHA256: String
     @Field(key: "signed_sha256") var signedSHA256: String
+    /// The signed file's length (nil for records made before it was kept).
+    @OptionalField(key: "signed_length") var signedLength: Int64?
     @Field(key: "field_name") var fieldName: String
     @Field(key: "visible") var visible: Bool
     @Field(key: "via") var via: String

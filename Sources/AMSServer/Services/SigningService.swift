@@ -178,6 +178,7 @@ package struct SigningService: Sendable {
             record.serialHex = certificate.serialHex ?? ""
             record.documentSHA256 = TokenDigest.sha256Hex(document.bytes)
             record.signedSHA256 = TokenDigest.sha256Hex(bytes)
+            record.signedLength = Int64(bytes.count)
             record.fieldName = field
             record.visible = document.visible != nil
             // the calling application by name (`api:<name>`), or the web
