@@ -57,9 +57,11 @@ public struct CAHierarchyBuilder: Sendable {
         }
         let key = try SigningKey.generate(algorithm)
         let subject = try name(names.rootCommonName)
+        // from its whole second, as every certificate AMS issues (DER times have none, and must not round up)
+        let start = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(bytes: serials.next()[...]), publicKey: key.publicKey,
-            notValidBefore: now, notValidAfter: now.addingTimeInterval(TimeInterval(rootLifetimeDays) * 86_400),
+            notValidBefore: start, notValidAfter: start.addingTimeInterval(TimeInterval(rootLifetimeDays) * 86_400),
             issuer: subject, subject: subject, signatureAlgorithm: key.signatureAlgorithm,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))

@@ -35,10 +35,13 @@ public struct CertificateAuthority: Sendable {
         keyIdentifier = ski.map { Array($0) } ?? Array(Insecure.SHA1.hash(data: publicKeyBits))
     }
 
-    /// Signs a certificate for `publicKey` with the given subject and extensions. `notAfter` is capped at this CA's
-    /// own notAfter (a certificate never outlives its issuer).
+    /// Signs a certificate for `publicKey` with the given subject and extensions. `notBefore` counts from its whole
+    /// second (DER times have no fractions, and rounding up would date a certificate after its first use — a TSA
+    /// unit renewed and used in the same second); `notAfter` is capped at this CA's own (a certificate never outlives
+    /// its issuer).
     public func issue(serial: [UInt8], publicKey: Certificate.PublicKey, subject: DistinguishedName,
-                      notBefore: Date, notAfter: Date, extensions: Certificate.Extensions) throws -> Certificate {
+                      notBefore requested: Date, notAfter: Date, extensions: Certificate.Extensions) throws -> Certificate {
+        let notBefore = Date(timeIntervalSince1970: requested.timeIntervalSince1970.rounded(.down))
         let cappedNotAfter = min(notAfter, certificate.notValidAfter)
         guard cappedNotAfter > notBefore else { throw PKIError.validityBeyondIssuer }
         return try Certificate(version: .v3, serialNumber: Certificate.SerialNumber(bytes: serial[...]),

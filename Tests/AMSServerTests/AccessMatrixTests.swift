@@ -53,6 +53,8 @@ struct AccessMatrixTests {
         "POST /api/v2/sign/get/totp": "--------",
         "POST /api/v2/user/check/status": "--------",
         "POST /api/v2/user/registration": "--------",
+        "POST /api/sign/verify": "--------",
+        "POST /api/v2/verify/pdf": "--------",
         "GET /api/v1/certificates": "--------",
         "POST /api/v1/certificates": "--------",
         "GET /api/v1/certificates/:certificateID": "--------",
@@ -87,6 +89,8 @@ struct AccessMatrixTests {
         // a signature's public record (the QR code's link) and pdf.js for the preview
         "GET /v/:id": "********",
         "POST /v/:id": "********",
+        "GET /verifikasi": "********",
+        "POST /verifikasi": "********",
         "GET /vendor/pdfjs/:file": "********",
         "GET /dashboard": "-+++++++",
         "GET /health": "++++++++",

@@ -168,6 +168,12 @@ def sign_visibly(applicant, chain, passphrase):
         stranger.driver.find_element(By.ID, "document").send_keys(signed_path)
         stranger.submit("form[action^='/v/']")
         check("sama persis" in stranger.driver.find_element(By.ID, "record-comparison").text, "the record page did not recognise the signed file")
+        # "Verifikasi dokumen": anyone verifies the download
+        stranger.go("/verifikasi")
+        stranger.driver.find_element(By.ID, "document").send_keys(signed_path)
+        stranger.submit("form[action='/verifikasi']")
+        conclusion = stranger.driver.find_element(By.ID, "verify-conclusion").get_attribute("data-conclusion")
+        check(conclusion == "VALID", "the verification page did not find the signed download valid: %s" % conclusion)
     finally:
         stranger.quit()
     CHECKS["documents signed"] = CHECKS.get("documents signed", 0) + 1

@@ -69,20 +69,4 @@ struct SignatureRecordController: RouteCollection {
             signedSHA256: record.signedSHA256, visible: record.visible,
             comparison: comparison?.rawValue, comparisonText: comparison.map { req.localized("record_compare_" + $0.rawValue) }), status: status)
     }
-
-    struct RecordPage: Encodable {
-        let id: String
-        let signer: String
-        let agency: String
-        let signedAt: String
-        let serial: String
-        let certificateState: String
-        let certificateStateLabel: String
-        let validUntil: String
-        let signedSHA256: String
-        let visible: Bool
-        /// `same`, `extended`, `different` or `not_pdf` after an upload, and what it means.
-        let comparison: String?
-        let comparisonText: String?
-    }
 }

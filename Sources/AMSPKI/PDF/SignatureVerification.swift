@@ -1,0 +1,74 @@
+import Foundation
+import X509
+
+/// The verdict on one signature in a PDF, in ETSI EN 319 102-1 terms, with what it rests on: the signed revision,
+/// whether the file was changed after it (and how), integrity, the signer and their chain, revocation at the time the
+/// signature is proven to exist, and the signature time-stamp.
+public struct SignatureVerification: Sendable {
+    public enum Indication: String, Sendable {
+        case totalPassed = "TOTAL_PASSED"
+        case totalFailed = "TOTAL_FAILED"
+        case indeterminate = "INDETERMINATE"
+    }
+
+    public enum SubIndication: String, Sendable {
+        case formatFailure = "FORMAT_FAILURE"
+        case hashFailure = "HASH_FAILURE"
+        case sigCryptoFailure = "SIG_CRYPTO_FAILURE"
+        case revoked = "REVOKED"
+        case noCertificateChainFound = "NO_CERTIFICATE_CHAIN_FOUND"
+        case outOfBoundsNoPOE = "OUT_OF_BOUNDS_NO_POE"
+        case chainConstraintsFailure = "CHAIN_CONSTRAINTS_FAILURE"
+        case signingCertificateNotFound = "NO_SIGNING_CERTIFICATE_FOUND"
+        case tryLater = "TRY_LATER"
+    }
+
+    /// What was appended after the signed revision.
+    public enum Modification: String, Sendable {
+        /// Nothing: the signature covers the whole file.
+        case none = "NONE"
+        /// Only further signatures, time-stamps and validation data (what may follow a signature).
+        case signatures = "SIGNATURES"
+        /// Form fields filled in (allowed unless the document was certified against it).
+        case formFilling = "FORM_FILLING"
+        /// Anything else: the content shown may differ from what was signed.
+        case other = "OTHER"
+    }
+
+    /// The revocation status of the signer's certificate at the signature's proof-of-existence time.
+    public enum Revocation: Sendable, Equatable {
+        case good
+        case revoked(at: Date)
+        /// No status known for this certificate (no data embedded, not AMS's own).
+        case unknown
+    }
+
+    public var fieldName: String
+    public var indication: Indication
+    public var subIndication: SubIndication?
+    /// Bytes `[0, revisionEnd)` are the signed revision.
+    public var revisionEnd: Int
+    public var coversWholeFile: Bool
+    public var modification: Modification
+    /// ByteRange well-formed and the message digest matching.
+    public var integrity: Bool
+    /// The CMS signature verifies with the signer's key.
+    public var signatureValid: Bool
+    public var signer: Certificate?
+    /// From the signer to a trust anchor, when one was found.
+    public var chain: [Certificate]
+    public var trusted: Bool
+    public var keyUsageFitForSigning: Bool
+    public var revocation: Revocation
+    public var claimedSigningTime: Date?
+    public var reason: String?
+    public var location: String?
+    /// The signature time-stamp's time, when a valid, trusted one is embedded.
+    public var timestampTime: Date?
+    public var timestampAuthority: Certificate?
+    public var digestAlgorithm: OID?
+    /// What the reader should know beyond the indication (English, for logs and the API).
+    public var notes: [String]
+
+    public var isTimestamped: Bool { timestampTime != nil }
+}

@@ -1,0 +1,48 @@
+import AMSCore
+import AMSPKI
+import Fluent
+import Foundation
+import X509
+
+/// Verifies the signatures in a PDF for anyone (the page "Verifikasi dokumen", the national API's verify endpoints):
+/// AMS's root is the trust anchor; for certificates AMS issued, their revocation comes from AMS's own records (a
+/// certificate revoked before the signature's proven time makes it REVOKED). The document is not kept.
+struct VerificationService: Sendable {
+    let services: AMSServices
+    let database: any Database
+
+    struct Report: Sendable {
+        let signatures: [SignatureVerification]
+
+        /// The document-level conclusion.
+        var conclusion: Conclusion {
+            if signatures.isEmpty { return .noSignature }
+            if signatures.contains(where: { $0.modification == .other }) { return .modified }
+            if signatures.allSatisfy({ $0.indication == .totalPassed }) { return .valid }
+            if signatures.contains(where: { $0.indication == .totalFailed }) { return .invalid }
+            return .indeterminate
+        }
+    }
+
+    enum Conclusion: String, Sendable {
+        case valid = "VALID"
+        case invalid = "INVALID"
+        case indeterminate = "INDETERMINATE"
+        case modified = "MODIFIED"
+        case noSignature = "NO_SIGNATURE"
+    }
+
+    func verify(_ pdf: [UInt8]) async throws -> Report {
+        let loaded = try await services.caKeys.current(on: database)
+        let issuer = loaded.issuing.certificate.subject
+        let database = self.database
+        let verifier = PDFSignatureVerifier(trustRoots: [loaded.root.certificate]) { certificate in
+            guard certificate.issuer == issuer,
+                  let record = try? await CertificateModel.query(on: database).filter(\.$serialHex == Array(certificate.serialNumber.bytes).hexString)
+                    .first() else { return .unknown }
+            if record.status == .revoked { return .revoked(at: record.revokedAt ?? .distantPast) }
+            return .good
+        }
+        return Report(signatures: try await verifier.verify(pdf, now: services.clock.now))
+    }
+}

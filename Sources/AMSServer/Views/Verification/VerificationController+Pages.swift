@@ -1,0 +1,30 @@
+import Vapor
+
+/// The page contexts of ``VerificationController``.
+extension VerificationController {
+    struct SignatureRow: Encodable {
+        let field: String
+        let signer: String
+        let issuer: String
+        let time: String
+        let timestamped: Bool
+        let indication: String
+        let indicationText: String
+        let subIndication: String?
+        let integrity: String
+        let trust: String
+        let revocation: String
+        let modification: String
+        let chain: [String]
+        let reason: String?
+        let location: String?
+    }
+
+    struct VerifyPage: Encodable {
+        let name: String?
+        let conclusion: String?
+        let conclusionText: String?
+        let signatures: [SignatureRow]
+        let error: String?
+    }
+}
