@@ -93,6 +93,8 @@ struct BenchReport {
         func mib(_ kib: Int) -> String { String(format: "%.0f MiB", Double(kib) / 1024) }
         let ratio = result.pyHankoOnePagePerSecond.map { result.amsOnePagePerSecond / max($0, 0.001) }
         let largeRatio = result.amsLargeSeconds / max(result.opensslLargeSeconds, 0.000_001)
+        let verifyRatio = result.pyHankoVerificationsPerSecond.map { result.amsVerificationsPerSecond / max($0, 0.001) }
+        let largeVerifyRatio = result.amsLargeVerificationSeconds / max(result.opensslLargeSeconds, 0.000_001)
         let bulkRatio = result.apiBulkSeconds / (result.keyOpeningSeconds + Double(result.apiBulkFiles) / result.amsOnePagePerSecond)
         return [
             signingHeading,
@@ -116,6 +118,18 @@ struct BenchReport {
                    Double(result.apiBulkFiles) / result.amsOnePagePerSecond, bulkRatio, bulkRatio <= 2 ? "met" : "not met"),
             "| peak memory of the serving process (before the 32 calls → after them) | \(mib(result.peakBeforeKiB)) → \(mib(result.peakKiB)) | | | under 1.5 GiB: "
                 + (result.peakKiB < 1536 * 1024 ? "met" : "not met") + " |",
+            "",
+            "Verifying (issue 19): AMS's `PDFSignatureVerifier` (ByteRange, digest, CMS signature, time-stamp, chain, revocation, what",
+            "follows the signed revision) against pyHanko's validator (intact, valid, trusted, time-stamp; no fetching) on the same",
+            "five corpus documents signed by AMS, each in one process:",
+            "",
+            "| measure | AMS | reference | ratio | goal |",
+            "| --- | ---: | ---: | ---: | --- |",
+            String(format: "| signatures verified a second | %.0f/s | pyHanko %@ | %@ | ≥ 10× pyHanko: %@ |", result.amsVerificationsPerSecond,
+                   result.pyHankoVerificationsPerSecond.map { String(format: "%.1f/s", $0) } ?? "not installed",
+                   verifyRatio.map { String(format: "%.0f×", $0) } ?? "—", verifyRatio.map { $0 >= 10 ? "met" : "not met" } ?? "not measured"),
+            String(format: "| 20 MiB document verified | %.3f s | `openssl dgst -sha256` %.3f s | %.2f× | within 2×: %@ |",
+                   result.amsLargeVerificationSeconds, result.opensslLargeSeconds, largeVerifyRatio, largeVerifyRatio <= 2 ? "met" : "not met"),
             "",
             "The 32 calls and the bulk call go over HTTP on loopback (curl, 32 at once through `xargs -P`) to AMS's server running in the",
             "benchmark's process (the same application `ams serve` runs), JSON with the files in base64, as an agency application sends",

@@ -28,6 +28,11 @@ struct SigningBenchmark {
         let keyOpeningSeconds: Double
         let apiBulkFiles: Int
         let apiBulkSeconds: Double
+        /// Verification (issue 19): signatures verified a second by AMS and by pyHanko's validator on the same
+        /// AMS-signed corpus documents (no network), and the 20 MiB document's verification time.
+        let amsVerificationsPerSecond: Double
+        let pyHankoVerificationsPerSecond: Double?
+        let amsLargeVerificationSeconds: Double
     }
 
     let fixture: BenchFixture
@@ -100,11 +105,39 @@ struct SigningBenchmark {
             guard outcome.status == 0 else { throw BenchFailure("openssl dgst failed: \(outcome.output)") }
             opensslLarge = min(opensslLarge, outcome.seconds)
         }
+        // verification: the corpus signed by AMS, AMS's verifier against pyHanko's validator; then the 20 MiB one
+        console.print("verifying: corpus documents, AMS and pyHanko…")
+        let names = ["fpdf2-classic-xref.pdf", "reportlab-12-pages.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf", "marker-on-last-page.pdf"]
+        var signedCorpus: [[UInt8]] = []
+        for name in names {
+            signedCorpus.append(try sign(Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/" + name))), field: "Bench"))
+        }
+        let verifier = PDFSignatureVerifier(trustRoots: [fixture.loaded.root.certificate]) { _ in .good }
+        let verifyRounds = 40
+        let verifyStarted = Date()
+        for _ in 0..<verifyRounds {
+            for document in signedCorpus {
+                guard try await verifier.verify(document, now: Date()).first?.indication == .totalPassed else {
+                    throw BenchFailure("AMS's verifier did not pass a document AMS signed")
+                }
+            }
+        }
+        let amsVerifications = Double(verifyRounds * signedCorpus.count) / Date().timeIntervalSince(verifyStarted)
+        let pyHankoVerifications = try pyHankoVerificationsPerSecond(signedCorpus)
+        let signedLarge = try sign(large, field: "LargeVerify")
+        var amsLargeVerification = Double.infinity
+        for _ in 0..<3 {
+            let start = Date()
+            _ = try await verifier.verify(signedLarge, now: Date())
+            amsLargeVerification = min(amsLargeVerification, Date().timeIntervalSince(start))
+        }
         return Result(amsOnePagePerSecond: amsPerSecond, pyHankoOnePagePerSecond: pyHanko, largeBytes: large.count,
                       amsLargeSeconds: amsLarge, opensslLargeSeconds: opensslLarge, concurrentRequests: concurrent,
                       permits: fixture.signingPermits, concurrentSeconds: concurrentRun.seconds,
                       concurrentFailures: concurrentRun.failures, peakBeforeKiB: peakBefore, peakKiB: peakAfterConcurrent,
-                      keyOpeningSeconds: keyOpening, apiBulkFiles: apiBulkFiles, apiBulkSeconds: apiBulk)
+                      keyOpeningSeconds: keyOpening, apiBulkFiles: apiBulkFiles, apiBulkSeconds: apiBulk,
+                      amsVerificationsPerSecond: amsVerifications, pyHankoVerificationsPerSecond: pyHankoVerifications,
+                      amsLargeVerificationSeconds: amsLargeVerification)
     }
 
     /// A holder (NIK ``holderNIK``) whose certificate's key is wrapped under the passphrase at production cost;
@@ -222,6 +255,42 @@ struct SigningBenchmark {
         print("@@rate %.6f" % (rounds / (time.perf_counter() - start)))
         """
         let output = try BenchProcess.run(["python3", "-c", script, keyPEM, certificatePath, chainPath, onePage, String(pyHankoRounds)])
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("@@rate ") }) else { return nil }
+        return Double(line.dropFirst(7))
+    }
+
+    /// pyHanko's validator (intact, valid, trusted under the fixture's root, the time-stamp checked, no fetching) over
+    /// the same documents in one Python process: signatures a second; nil when pyHanko is not installed.
+    func pyHankoVerificationsPerSecond(_ documents: [[UInt8]]) throws -> Double? {
+        var paths: [String] = []
+        for (index, document) in documents.enumerated() {
+            let path = fixture.folder + "/verify-\(index).pdf"
+            try Data(document).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        let root = try fixture.writePEM("root.pem", der: fixture.loaded.root.der, label: "CERTIFICATE")
+        let script = """
+        import sys, time
+        from asn1crypto import pem, x509
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+        data = open(sys.argv[1], "rb").read()
+        _, _, data = pem.unarmor(data)
+        root = x509.Certificate.load(data)
+        documents = sys.argv[3:]
+        rounds = int(sys.argv[2])
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for name in documents:
+                with open(name, "rb") as handle:
+                    for signature in PdfFileReader(handle).embedded_signatures:
+                        context = ValidationContext(trust_roots=[root], allow_fetching=False)
+                        status = validate_pdf_signature(signature, context, ts_validation_context=ValidationContext(trust_roots=[root], allow_fetching=False))
+                        assert status.intact and status.valid
+        print("@@rate %.6f" % (rounds * len(documents) / (time.perf_counter() - start)))
+        """
+        let output = try BenchProcess.run(["python3", "-c", script, root, "4"] + paths)
         guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("@@rate ") }) else { return nil }
         return Double(line.dropFirst(7))
     }

@@ -38,6 +38,8 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case esignCall = "esign.call"
     case esignRefused = "esign.refused"
     case registrationInvited = "registration.invited"
+    case trustAnchorAdded = "trust_anchor.added"
+    case trustAnchorRemoved = "trust_anchor.removed"
     case certificateRequested = "certificate.requested"
     case certificateConfirmedByHolder = "certificate.confirmed_by_holder"
     case certificateDeclinedByHolder = "certificate.declined_by_holder"

@@ -21,9 +21,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: SigningController(maximumDocumentBytes: app.ams.configuration.signing.maximumDocumentBytes,
                                                    preview: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory)))
     try app.register(collection: AuthenticatorController())
+    try app.register(collection: AdminTrustAnchorController())
     try app.register(collection: VerificationController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: ESignV1Controller(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 2 * 1024 * 1024))
     try app.register(collection: ESignV2Controller())
+    try app.register(collection: VerificationAPIController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes * 4 / 3 + 64 * 1024))
     try app.register(collection: ESignVerifyController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: SignatureRecordController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory))

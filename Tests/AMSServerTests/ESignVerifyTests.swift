@@ -56,4 +56,28 @@ struct ESignVerifyTests {
             #expect(notPDF.status == .badRequest && notPDF.esignError?.code == 4000)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theOwnAPIGivesTheEN319102Indications(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.signing.secondFactorRequired = false }, clock: CertificateRevocationTests.realClock()) { t in
+            let (_, agency, holder, _, _) = try await t.issuedWorld()
+            try await t.user("admin", role: .administrator)
+            let admin = t.browser()
+            try await admin.signIn("admin", TestApp.password)
+            let key = try await t.apiKey(agency: agency, admin: admin)
+            let signed = try await SigningService(services: t.services, database: t.db, threadPool: t.app.threadPool)
+                .sign([.init(name: "surat.pdf", bytes: try SigningFixtures.document("fpdf2-classic-xref.pdf"))],
+                      holder: holder, passphrase: TestApp.passphrase, code: "", context: .system())[0].bytes
+            var changed = signed
+            changed[200] ^= 0x01
+            for (bytes, conclusion, indication) in [(signed, "VALID", "TOTAL_PASSED"), (changed, "INVALID", "TOTAL_FAILED")] {
+                let answer = try await t.callAPI(.POST, "/api/v1/verify", key: key, json: "{\"file\": \"\(Data(bytes).base64EncodedString())\"}")
+                let body = try #require(answer.jsonObject, "\(answer.body.string)")
+                #expect(body["conclusion"] as? String == conclusion)
+                let first = try #require((body["signatures"] as? [[String: Any]])?.first)
+                #expect(first["indication"] as? String == indication && first["signer"] as? String == holder.fullName, "\(first)")
+            }
+            #expect(try await t.callAPI(.POST, "/api/v1/verify", key: nil, json: "{\"file\": \"\"}").status == .unauthorized)
+        }
+    }
 }

@@ -72,8 +72,17 @@ public indirect enum PDFObject: Sendable, Equatable {
     public var decodedBytes: [UInt8]? {
         guard case .string(let raw, let hex) = self else { return nil }
         if hex {
-            let digits = raw.filter { !PDFParser.isWhitespace($0) }.compactMap { Int(String(UnicodeScalar($0)), radix: 16) }
-            return stride(from: 0, to: digits.count, by: 2).map { UInt8(digits[$0] << 4 | (($0 + 1 < digits.count) ? digits[$0 + 1] : 0)) }
+            // a hex digit's value; whitespace and anything else are skipped; an odd last digit counts as followed by 0
+            func nibble(_ byte: UInt8) -> UInt8? {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+                default: nil
+                }
+            }
+            let digits = raw.compactMap(nibble)
+            return stride(from: 0, to: digits.count, by: 2).map { digits[$0] << 4 | ($0 + 1 < digits.count ? digits[$0 + 1] : 0) }
         }
         var out: [UInt8] = []
         var index = 0

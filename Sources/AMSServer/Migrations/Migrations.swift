@@ -54,5 +54,7 @@ enum Migrations {
         CreateRegistrationInvitations(),
         // 024: the signed file's length on each signature record (the record page compares a reader's copy)
         UpdateSignaturesAddSignedLength(),
+        // 025: roots an administrator trusts for verification besides AMS's own
+        CreateTrustAnchors(),
     ]
 }

@@ -5,7 +5,7 @@ import Foundation
 import X509
 
 /// Verifies the signatures in a PDF for anyone (the page "Verifikasi dokumen", the national API's verify endpoints):
-/// AMS's root is the trust anchor; for certificates AMS issued, their revocation comes from AMS's own records (a
+/// AMS's root and the roots an administrator added are the trust anchors; for certificates AMS issued, their revocation comes from AMS's own records (a
 /// certificate revoked before the signature's proven time makes it REVOKED). The document is not kept.
 struct VerificationService: Sendable {
     let services: AMSServices
@@ -36,7 +36,8 @@ struct VerificationService: Sendable {
         let loaded = try await services.caKeys.current(on: database)
         let issuer = loaded.issuing.certificate.subject
         let database = self.database
-        let verifier = PDFSignatureVerifier(trustRoots: [loaded.root.certificate]) { certificate in
+        let anchors = try await TrustAnchorModel.query(on: database).all().compactMap { try? Certificate(derEncoded: Array($0.certificateDER)) }
+        let verifier = PDFSignatureVerifier(trustRoots: [loaded.root.certificate] + anchors) { certificate in
             guard certificate.issuer == issuer,
                   let record = try? await CertificateModel.query(on: database).filter(\.$serialHex == Array(certificate.serialNumber.bytes).hexString)
                     .first() else { return .unknown }

@@ -22,6 +22,7 @@ enum Navigation {
         .init(href: "/admin/agencies", labelKey: "nav_agencies", isTile: true, isOpen: Permissions.canManageAgencies),
         .init(href: "/admin/users", labelKey: "nav_users", isTile: true, isOpen: Permissions.canManageAccounts),
         .init(href: "/admin/api-keys", labelKey: "nav_api_keys", isTile: false, isOpen: Permissions.canManageAgencies),
+        .init(href: "/admin/trust-anchors", labelKey: "nav_trust_anchors", isTile: false, isOpen: Permissions.canManageAgencies),
         .init(href: "/admin/outbox", labelKey: "nav_outbox", isTile: true, isOpen: Permissions.canReadOutbox),
         .init(href: "/audit", labelKey: "nav_audit", isTile: true, isOpen: Permissions.canReadAuditLog),
     ]
