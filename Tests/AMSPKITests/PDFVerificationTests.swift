@@ -99,7 +99,7 @@ struct PDFVerificationTests {
         let document = try PDFDocument(signed)
         let page = try document.pages()[0]
         // incremental saving: the page now shows another content stream
-        let newContent = "<< /Length 44 >>\nstream\nBT /F1 24 Tf 100 700 Td (LUNAS DIBAYAR) Tj ET\nendstream"
+        let newContent = "<< /Length 45 >>\nstream\nBT /F1 24 Tf 100 700 Td (LUNAS DIBAYAR) Tj ET\nendstream"
         let replacedPage = try document.object(page).setting("Contents", to: .reference(number: 100, generation: 0))
         let isa = try Self.appendUpdate(signed, [(100, newContent), (page, String(decoding: replacedPage.serialized, as: UTF8.self))])
         let isaVerdict = try #require(try await Self.verifier(signer).verify(isa, now: Date()).first)
@@ -158,5 +158,66 @@ struct PDFVerificationTests {
         let before = try #require(try await Self.verifier(signer, revocation: { _ in .revoked(at: signer.hierarchy.now.addingTimeInterval(-1)) })
             .verify(signed, now: Date()).first)
         #expect(before.indication == .indeterminate && before.subIndication == .revoked)
+    }
+}
+
+/// The verdict table against pyHanko's validator: for the corpus signed by AMS, the foreign signature, a second
+/// signature, a filled form field, and each attack vector, AMS and pyHanko agree on intact/valid, trusted and
+/// whether what followed the signature is allowed.
+@Suite("Verifying PDF signatures: AMS's verdict beside pyHanko's")
+struct PDFVerificationTableTests {
+    typealias Signer = PDFSigningTests.Signer
+
+    struct Row {
+        let name: String
+        let document: [UInt8]
+    }
+
+    static func vectors(_ signer: Signer) throws -> [Row] {
+        var rows: [Row] = []
+        for name in ["fpdf2-classic-xref.pdf", "reportlab-12-pages.pdf", "qpdf-object-streams.pdf", "incremental-update.pdf",
+                     "marker-on-last-page.pdf", "form-fields-and-empty-signature-field.pdf"] {
+            rows.append(Row(name: name, document: try signer.sign(try SigningFixtures.document(name))))
+        }
+        rows.append(Row(name: "signed-once-by-another-ca.pdf", document: try SigningFixtures.document("signed-once-by-another-ca.pdf")))
+        let base = rows[0].document
+        rows.append(Row(name: "signed twice", document: try signer.sign(base, field: "Kedua")))
+        let document = try PDFDocument(base)
+        let page = try document.pages()[0]
+        let replaced = try document.object(page).setting("Contents", to: .reference(number: 100, generation: 0))
+        rows.append(Row(name: "incremental saving attack", document: try PDFVerificationTests.appendUpdate(base, [
+            (100, "<< /Length 45 >>\nstream\nBT /F1 24 Tf 100 700 Td (LUNAS DIBAYAR) Tj ET\nendstream"),
+            (page, String(decoding: replaced.serialized, as: UTF8.self)),
+        ])))
+        var changed = base
+        changed[200] ^= 0x01
+        rows.append(Row(name: "a signed byte changed", document: changed))
+        return rows
+    }
+
+    @Test func amsAndPyHankoAgreeOnEveryVector() async throws {
+        let signer = try Signer()
+        let folder = try ScratchFolder("ams-verify-table")
+        defer { folder.remove() }
+        let foreignRoot = SigningFixtures.corpus.appendingPathComponent("signed-once-by-another-ca.root.crt").path
+        let roots = [try folder.write("root.pem", signer.hierarchy.rootPEM), foreignRoot]
+        let verifier = PDFSignatureVerifier(trustRoots: [signer.hierarchy.root.certificate,
+                                                         try Certificate(pemEncoded: try String(contentsOfFile: foreignRoot, encoding: .utf8))]) { _ in .good }
+        for row in try Self.vectors(signer) {
+            let ours = try await verifier.verify(row.document, now: Date())
+            let output = try SigningFixtures.pyHankoVerdict(row.document, rootPaths: roots)
+            let theirs = output.stdout.split(separator: "\n").map(String.init)
+            #expect(ours.count == theirs.count, "\(row.name): \(ours.count) vs \(theirs) \(output.stderr.suffix(300))")
+            for (mine, line) in zip(ours, theirs) {
+                let intactAndValid = line.contains("intact=True") && line.contains("valid=True")
+                #expect((mine.integrity && mine.signatureValid) == intactAndValid, "\(row.name) \(mine.fieldName): intact/valid \(line)")
+                if intactAndValid {
+                    #expect(mine.trusted == line.contains("trusted=True"), "\(row.name) \(mine.fieldName): trusted \(line)")
+                    // pyHanko's modification levels: NONE, LTA_UPDATES and FORM_FILLING are what may follow a signature
+                    let allowed = ["modification=NONE", "modification=LTA_UPDATES", "modification=FORM_FILLING"].contains { line.contains($0) }
+                    #expect((mine.modification != .other) == allowed, "\(row.name) \(mine.fieldName): modification \(mine.modification) vs \(line)")
+                }
+            }
+        }
     }
 }
