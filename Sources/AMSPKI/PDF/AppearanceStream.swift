@@ -19,7 +19,8 @@ struct AppearanceStream {
 
     var content: [UInt8] {
         // a white ground (it covers a text marker under the box) and a thin grey frame
-        var out = "q 1 1 1 rg 0 0 \(Self.n(width)) \(Self.n(height)) re f 0.55 0.55 0.55 RG 0.6 w 0.3 0.3 \(Self.n(width - 0.6)) \(Self.n(height - 0.6)) re S Q\n"
+        var out = "q 1 1 1 rg 0 0 \(Self.n(width)) \(Self.n(height)) re f "
+            + "0.55 0.55 0.55 RG 0.6 w 0.3 0.3 \(Self.n(width - 0.6)) \(Self.n(height - 0.6)) re S Q\n"
         var left = Self.padding
         let innerHeight = height - 2 * Self.padding
         if let qr {

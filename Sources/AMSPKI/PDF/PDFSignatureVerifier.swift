@@ -133,7 +133,8 @@ public struct PDFSignatureVerifier: Sendable {
             return result
         }
         result.integrity = true
-        guard let signedAttributes = cms.signer.signedAttributesDER, let algorithm = try? Self.signatureAlgorithm(cms.signer.signatureAlgorithm, digest: cms.signer.digestAlgorithm),
+        guard let signedAttributes = cms.signer.signedAttributesDER,
+              let algorithm = try? Self.signatureAlgorithm(cms.signer.signatureAlgorithm, digest: cms.signer.digestAlgorithm),
               signer.publicKey.isValidSignature(cms.signer.signature, for: signedAttributes, signatureAlgorithm: algorithm) else {
             result.subIndication = .sigCryptoFailure
             result.notes.append("The signature value does not verify with the signer's key.")

@@ -98,8 +98,9 @@ public struct PDFTextLocator: Sendable {
             parser.skipWhitespace()
             guard parser.position < parser.bytes.count else { break }
             let byte = parser.bytes[parser.position]
-            if PDFParser.isDelimiter(byte) && byte != UInt8(ascii: ")") && byte != UInt8(ascii: "]") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "}")
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") {
+            // an operand starts with an object's opening delimiter or a number's first character; anything else is an operator
+            let opensObject = PDFParser.isDelimiter(byte) && !Array(")]>}".utf8).contains(byte)
+            if opensObject || Array("0123456789-+.".utf8).contains(byte) {
                 guard let operand = try? parser.object() else { return found() }
                 operands.append(operand)
                 continue
@@ -133,8 +134,11 @@ public struct PDFTextLocator: Sendable {
             case "BI":
                 // an inline image: its data runs to the EI keyword after whitespace
                 let end = Array(" EI".utf8)
-                while parser.position + 3 <= parser.bytes.count,
-                      !(PDFParser.isWhitespace(parser.bytes[parser.position]) && Array(parser.bytes[(parser.position + 1)..<(parser.position + 3)]) == Array(end[1...])) {
+                func atEnd() -> Bool {
+                    PDFParser.isWhitespace(parser.bytes[parser.position])
+                        && Array(parser.bytes[(parser.position + 1)..<(parser.position + 3)]) == Array(end[1...])
+                }
+                while parser.position + 3 <= parser.bytes.count, !atEnd() {
                     parser.position += 1
                 }
                 parser.position += 3

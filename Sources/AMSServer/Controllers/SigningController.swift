@@ -43,11 +43,16 @@ struct SigningController: RouteCollection {
         let maximumMB = service(req).maximumDocumentBytes >> 20
         let chosen = Int(form["documentCount"] ?? "") ?? 1
         let counts = (1...Self.maximumDocuments).map { SelectOption(value: String($0), label: String($0), selected: $0 == chosen) }
+        let positions = Self.positions.map { position in
+            SelectOption(value: position, label: req.localized("sign_position_" + position.replacingOccurrences(of: "-", with: "_")),
+                         selected: position == (form["position"] ?? "bottom-right"))
+        }
+        let authenticator = try await AuthenticatorService(services: req.ams, database: req.db).isEnrolled(holder)
         return try await req.renderPage("sign", titleKey: "sign_title", page: SignPage(
             ready: state == nil, state: state, counts: counts, form: form, errors: errors,
-            documentsHelp: req.localized("sign_documents_help", ["mb": String(maximumMB)]), positions: Self.positions.map { SelectOption(value: $0, label: req.localized("sign_position_" + $0.replacingOccurrences(of: "-", with: "_")),
-                                                                             selected: $0 == (form["position"] ?? "bottom-right")) },
-            visible: form["appearance"] == "visible", previewScript: preview.scriptBase ?? "", qr: form["qr"] != "off", authenticator: try await AuthenticatorService(services: req.ams, database: req.db).isEnrolled(holder)),
+            documentsHelp: req.localized("sign_documents_help", ["mb": String(maximumMB)]), positions: positions,
+            visible: form["appearance"] == "visible", previewScript: preview.scriptBase ?? "", qr: form["qr"] != "off",
+            authenticator: authenticator),
             status: status)
     }
 
@@ -86,7 +91,9 @@ struct SigningController: RouteCollection {
         kept["qr"] = form.qr == nil ? "off" : "on"
         do {
             let visible = try form.visible(locale: req.locale, timeZone: req.readerTimeZone)
-            guard files.count <= Self.maximumDocuments else { throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
+            guard files.count <= Self.maximumDocuments else {
+                throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])])
+            }
             let documents = files.map {
                 SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView), visible: visible,
                                         reason: kept["reason"]?.nilIfEmpty, location: kept["location"]?.nilIfEmpty)

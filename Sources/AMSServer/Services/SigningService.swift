@@ -98,7 +98,9 @@ package struct SigningService: Sendable {
     /// Mails the holder a code for signing `documents` documents (the newest code is the one that counts).
     func mailCode(to holder: UserModel, documents: Int, context: AuditContext) async throws {
         guard case .ready = try await readiness(of: holder) else { throw DomainError(.signingUnavailable, "holder cannot sign now") }
-        guard (1...Self.maximumDocuments).contains(documents) else { throw ValidationError(fields: ["documentCount": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
+        guard (1...Self.maximumDocuments).contains(documents) else {
+            throw ValidationError(fields: ["documentCount": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])])
+        }
         let code = (0..<6).map { _ in String(services.random.uniform(below: 10)) }.joined()
         let now = services.clock.now
         let row = SigningCodeModel()
@@ -227,7 +229,9 @@ package struct SigningService: Sendable {
     /// Documents are PDFs AMS can sign, within the limits, and a visible signature can go where it is asked; the
     /// refusal names the file and why.
     func check(_ documents: [Document]) throws {
-        guard (1...Self.maximumDocuments).contains(documents.count) else { throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])]) }
+        guard (1...Self.maximumDocuments).contains(documents.count) else {
+            throw ValidationError(fields: ["documents": .init("error_signing_document_count", ["max": String(Self.maximumDocuments)])])
+        }
         for document in documents {
             let name = LogSafe.field(document.name, limit: 120)
             guard document.bytes.count <= maximumDocumentBytes else {

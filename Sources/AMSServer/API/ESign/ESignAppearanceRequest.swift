@@ -39,7 +39,8 @@ struct ESignAppearanceRequest: Sendable {
             guard pageNumber >= 1 else { throw ESignError.invalid("page: a page number from 1.") }
             placement = .rectangle(page: pageNumber, x: x!, y: y!, width: width!, height: height!)
         } else if box.allSatisfy({ $0 == nil }) {
-            throw ESignError.invalid("A visible signature needs tag_koordinat, or \(names.x), \(names.y), width and height (PDF points from the page's lower-left corner).")
+            throw ESignError.invalid("A visible signature needs tag_koordinat, or \(names.x), \(names.y), width and height "
+                                     + "(PDF points from the page's lower-left corner).")
         } else {
             let missing = zip([names.x, names.y, "width", "height"], box).filter { $0.1 == nil }.map(\.0)
             throw ESignError.invalid("Missing \(missing.joined(separator: ", ")): a box needs \(names.x), \(names.y), width and height.")
@@ -49,7 +50,8 @@ struct ESignAppearanceRequest: Sendable {
             do {
                 image = try SpecimenImage(specimen)
             } catch {
-                throw ESignError.invalid("\(names.specimen): the specimen must be a PNG (8-bit, not interlaced) or a JPEG of at most \(SpecimenImage.maximumBytes >> 10) KB.")
+                throw ESignError.invalid("\(names.specimen): the specimen must be a PNG (8-bit, not interlaced) or a JPEG of at most "
+                                         + "\(SpecimenImage.maximumBytes >> 10) KB.")
             }
         }
         if let link {
