@@ -103,6 +103,24 @@
       [marker, field("marker-help"), form.querySelector("label[for=marker]")].forEach(function (el) { show(el, false); });
     });
 
+    // the signed file downloads without reloading the page: when its cookie carries this form's token, the form is
+    // usable again (busy.js disabled it), the secrets are cleared and the page says it is done
+    form.addEventListener("submit", function () {
+      var token = Math.random().toString(36).slice(2) + Date.now().toString(36);
+      field("download-token").value = token;
+      var timer = setInterval(function () {
+        if (document.cookie.split("; ").indexOf("ams_download=" + token) === -1) { return; }
+        clearInterval(timer);
+        var button = form.querySelector("button[type=submit]");
+        var status = field("busy-status");
+        if (button) { button.disabled = false; }
+        form.removeAttribute("aria-busy");
+        field("passphrase").value = "";
+        field("code").value = "";
+        if (status) { status.textContent = status.getAttribute("data-done"); }
+      }, 500);
+    });
+
     Array.prototype.forEach.call(form.querySelectorAll("input[name=appearance]"), function (radio) { radio.addEventListener("change", refresh); });
     position.addEventListener("change", refresh);
     documents.addEventListener("change", function () { rendered = null; refresh(); });

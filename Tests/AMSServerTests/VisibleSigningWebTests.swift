@@ -23,9 +23,14 @@ struct VisibleSigningWebTests {
             // act: at the marker, with the QR code and a specimen image
             let signed = try await browser.postMultipart("/sign", fields: [
                 "passphrase": TestApp.passphrase, "code": code, "appearance": "visible", "position": "marker", "marker": "#ttd_kepala#", "qr": "on",
+                "downloadToken": "k7q2x9",
             ], files: ["documents[]": ("surat.pdf", document), "specimen": ("ttd.png", try SigningFixtures.specimen("specimen-alpha.png"))], from: "/sign")
             // check: valid, the widget drawn on page 2; zbar reads the link to the record AMS kept
             #expect(signed.status == .ok, "\(signed.body.string.prefix(300))")
+            // the page's script learns the download came from a cookie carrying its token (readable by scripts, only for /sign)
+            let cookie = signed.headers[.setCookie].first { $0.hasPrefix("ams_download=") }
+            #expect(cookie?.hasPrefix("ams_download=k7q2x9") == true && cookie?.contains("HttpOnly") == false && cookie?.contains("Path=/sign") == true,
+                    "\(signed.headers[.setCookie])")
             let bytes = Array(signed.body.readableBytesView)
             let folder = try ScratchFolder("ams-visible-web")
             defer { folder.remove() }

@@ -148,6 +148,9 @@ def sign_visibly(applicant, chain, passphrase):
             break
         time.sleep(0.1)
     check(os.path.exists(signed_path), "the signed document did not download")
+    # the form is usable again and says it is done, the passphrase cleared
+    WebDriverWait(applicant.driver, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "form[action='/sign'][enctype] button[type=submit]").is_enabled())
+    check(applicant.driver.find_element(By.ID, "passphrase").get_attribute("value") == "", "the passphrase stayed in the form after signing")
     time.sleep(0.5)
     root = os.path.join(WORK, "sign-root.pem")
     open(root, "wb").write(re.findall(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", chain, re.S)[-1])

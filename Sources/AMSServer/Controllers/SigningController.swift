@@ -100,7 +100,12 @@ struct SigningController: RouteCollection {
             }
             let signed = try await service(req).sign(documents, holder: holder, passphrase: form.passphrase ?? "", code: form.code ?? "",
                                                      context: req.auditContext)
-            return Self.download(signed)
+            let response = Self.download(signed)
+            // the page's script waits for this cookie to know the download came (the page itself does not reload)
+            if let token = form.downloadToken, token.count <= 64, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                response.cookies[Cookies.download] = Cookies.downloadDone(token, secure: req.ams.configuration.cookieSecure)
+            }
+            return response
         } catch let invalid as ValidationError {
             return try await render(req, form: kept, errors: req.formErrors(invalid), status: .unprocessableEntity)
         } catch let refused as DomainError where [.signingCredentialsWrong, .signingLocked, .signingUnavailable].contains(refused.code) {

@@ -27,6 +27,8 @@ extension SigningController {
         /// Whether a visible signature carries the QR code of its record page.
         var qr: String?
         var specimen: File?
+        /// A random word the page's script sets; the download answers with it in a cookie.
+        var downloadToken: String?
 
         /// The visible signature the form asks for, or nil for an invisible one; unreadable numbers, an unknown position
         /// and a specimen that is not a PNG or JPEG are refused with the field they concern.

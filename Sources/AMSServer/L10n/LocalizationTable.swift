@@ -566,6 +566,7 @@ enum LocalizationTable {
         e("verify_reason", "Alasan", "Reason"),
         e("verify_location", "Lokasi", "Location"),
         e("verify_chain", "Rantai sertifikat", "Certificate chain"),
+        e("sign_done", "Dokumen telah ditandatangani dan diunduh. Untuk dokumen berikutnya, minta kode baru bila perlu.", "The documents were signed and downloaded. For the next ones, ask for a new code if needed."),
         e("sign_appearance", "Tampilan tanda tangan", "Signature appearance"),
         e("sign_invisible", "Tidak terlihat (hanya tercatat di dalam berkas)", "Invisible (recorded in the file only)"),
         e("sign_visible", "Terlihat di halaman", "Visible on the page"),
