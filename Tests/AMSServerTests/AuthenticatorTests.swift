@@ -25,7 +25,9 @@ struct AuthenticatorTests {
             let (_, _, holder, _, _) = try await t.issuedWorld()
             let browser = t.browser()
             try await browser.signIn(holder.username, TestApp.password)
-            // enrolment: a QR code whose otpauth URI zbar reads, then a wrong first code, then the right one
+            // the profile page leads there
+            #expect(try await browser.get("/profile").body.string.contains("href=\"/profile/authenticator\""))
+            // enrolment: a QR code, then a wrong first code, then the right one
             let started = try await browser.post("/profile/authenticator/start", form: [:], from: "/profile/authenticator").body.string
             #expect(started.contains("id=\"authenticator-qr\"") && started.contains("data:image/svg+xml;base64,"))
             let secret = try await Self.secret(t, holder)

@@ -470,6 +470,7 @@ enum LocalizationTable {
         e("sign_step_sign", "2. Tanda tangani", "2. Sign"),
         e("sign_documents", "Dokumen PDF", "PDF documents"),
         e("sign_documents_help", "Satu atau beberapa berkas PDF, masing-masing paling besar {mb} MB. Dokumen tidak disimpan oleh AMS.", "One or several PDF files, each at most {mb} MB. AMS does not keep the documents."),
+        e("profile_authenticator_link", "Atur aplikasi autentikator", "Set up the authenticator app"),
         e("authenticator_title", "Aplikasi autentikator", "Authenticator app"),
         e("authenticator_intro", "Kode dari aplikasi autentikator di ponsel Anda (mis. Google Authenticator, FreeOTP) dapat dipakai sebagai faktor kedua saat menandatangani, selain kode yang dikirim ke surel.", "A code from the authenticator app on your phone (e.g. Google Authenticator, FreeOTP) works as the second factor when signing, besides a code sent by e-mail."),
         e("authenticator_start", "Daftarkan aplikasi autentikator", "Enrol an authenticator app"),
