@@ -177,6 +177,12 @@ def sign_visibly(applicant, chain, passphrase):
         stranger.submit("form[action='/verifikasi']")
         conclusion = stranger.driver.find_element(By.ID, "verify-conclusion").get_attribute("data-conclusion")
         check(conclusion == "VALID", "the verification page did not find the signed download valid: %s" % conclusion)
+        # printed, the summary stands alone: the upload form and the navigation are not printed
+        stranger.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        check(stranger.driver.find_element(By.ID, "verify-report").is_displayed()
+              and not stranger.driver.find_element(By.CSS_SELECTOR, "form[action='/verifikasi']").is_displayed(),
+              "the printed verification page is not the summary alone")
+        stranger.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     finally:
         stranger.quit()
     CHECKS["documents signed"] = CHECKS.get("documents signed", 0) + 1
