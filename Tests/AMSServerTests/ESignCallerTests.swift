@@ -168,7 +168,6 @@ struct ESignClientProgramTests {
             let (holder, client, root, folder) = try await ESignAPITests.world(t)
             defer { folder.remove() }
             let port = try await t.startLiveServer()
-            defer { Task { await t.stopLiveServer() } }
             let codes = try ScratchFolder("ams-esign-codes"), out = try ScratchFolder("ams-esign-out")
             defer { codes.remove(); out.remove() }
             let corpus = SigningFixtures.corpus
@@ -196,6 +195,7 @@ struct ESignClientProgramTests {
                 let verdict = try ESignAPITests.verdict(Array(try Data(contentsOf: URL(fileURLWithPath: path))), root: root)
                 #expect(verdict.count == 1 && verdict[0].contains("intact=True valid=True trusted=True"), "\(path): \(verdict)")
             }
+            await t.stopLiveServer()
         }
     }
 }

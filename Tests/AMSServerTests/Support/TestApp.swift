@@ -4,6 +4,7 @@ import AMSPKI
 import Crypto
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 import Vapor
@@ -15,6 +16,9 @@ struct TestApp {
     let app: Application
     let clock: TestClock
     let database: TestDatabase
+    /// Whether a test started the HTTP server on a socket (then teardown stops it first, so no request arrives after
+    /// the application's services are gone — a test that failed midway, or a client still closing its connections).
+    let liveServer = NIOLockedValueBox(false)
 
     var services: AMSServices { app.ams }
     var db: any Database { app.db }
@@ -64,6 +68,7 @@ struct TestApp {
     }
 
     private func tearDown(schema: String) async {
+        if liveServer.withLockedValue({ $0 }) { await stopLiveServer() }
         if database == .postgres {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
