@@ -12,6 +12,7 @@ struct BodyReadGuardMiddleware: AsyncMiddleware {
         guard request.body.data == nil, [.POST, .PUT, .PATCH, .DELETE].contains(request.method) else {
             return try await next.respond(to: request)
         }
+        guard request.application.isServing else { return Response(status: .serviceUnavailable) }
         let limits = request.ams.configuration.bodyReads
         let address = request.clientAddress
         switch slots.claim(address, limits: limits) {

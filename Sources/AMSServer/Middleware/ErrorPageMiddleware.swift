@@ -18,6 +18,8 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         } catch {
             let mapping = ErrorMapping(error)
             let status = mapping.status
+            // shutting down: the page needs the services, and the client has gone anyway
+            guard request.application.isServing else { return Response(status: status) }
             if status == .serviceUnavailable, DatabaseUnavailable.matches(error) {
                 request.logger.warning("database unavailable", metadata: ["error": "\(DatabaseUnavailable.summary(error))"])
             } else if status == .internalServerError {

@@ -69,6 +69,10 @@ extension Application {
         set { storage[ServicesKey.self] = newValue }
     }
 
+    /// Whether the services are there: false once the application is shutting down while its server may still be
+    /// finishing a request (a client that closed mid-upload); such a request gets a plain answer, not a page.
+    var isServing: Bool { storage[ServicesKey.self] != nil }
+
     var outboxDeliverer: OutboxDeliverer? { ams.outboxDeliverer(logger: logger) }
 }
 
