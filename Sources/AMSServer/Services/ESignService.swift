@@ -29,13 +29,7 @@ struct ESignService: Sendable {
     func status(nik: String?, email: String?, key: APIKeyModel) async throws -> SignerStatus {
         let now = services.clock.now
         do {
-            let user = try await signer(nik: nik, email: email, key: key)
-            let certificates = try await CertificateModel.query(on: database).filter(\.$holder.$id == user.id!)
-                .sort(\.$requestedAt, .descending).all()
-            return SignerStatus.of(.init(
-                hasAccount: true, accountActive: user.isActive, identityVerified: user.identityVerifiedAt != nil,
-                reverificationPending: user.reverificationRequired, signingLocked: (user.signingLockedUntil ?? .distantPast) > now,
-                certificates: certificates.map { .init(status: $0.status, keyKeptByAMS: $0.wrappedKey != nil, notAfter: $0.notAfter) }), at: now)
+            return try await status(of: try await signer(nik: nik, email: email, key: key))
         } catch let error as ESignError where error.code == 2011 {
             var open = RegistrationRequestModel.query(on: database).filter(\.$agency.$id == key.$agency.id)
                 .filter(\.$status !~ [.verified, .withdrawn, .closed])
@@ -53,6 +47,17 @@ struct ESignService: Sendable {
                 .filter(\.$email == address).filter(\.$expiresAt > now).count()
             return invited > 0 ? .waitingForVerification : .notRegistered
         }
+    }
+
+    /// The status of an account already found (by ``signer(nik:email:key:)``).
+    func status(of user: UserModel) async throws -> SignerStatus {
+        let now = services.clock.now
+        let certificates = try await CertificateModel.query(on: database).filter(\.$holder.$id == user.id!)
+            .sort(\.$requestedAt, .descending).all()
+        return SignerStatus.of(.init(
+            hasAccount: true, accountActive: user.isActive, identityVerified: user.identityVerifiedAt != nil,
+            reverificationPending: user.reverificationRequired, signingLocked: (user.signingLockedUntil ?? .distantPast) > now,
+            certificates: certificates.map { .init(status: $0.status, keyKeptByAMS: $0.wrappedKey != nil, notAfter: $0.notAfter) }), at: now)
     }
 
     /// Keeps a signed document for `key`'s one download; returns its `id_dokumen`.

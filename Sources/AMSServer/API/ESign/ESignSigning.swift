@@ -22,7 +22,7 @@ struct ESignSigning {
     func sign(_ documents: [SigningService.Document], holder: UserModel, passphrase: String?, totp: String?) async throws -> [SigningService.Signed] {
         let passphrase = passphrase ?? "", code = (totp ?? "").trimmingCharacters(in: .whitespaces)
         guard !passphrase.isEmpty else { throw code.isEmpty ? ESignError.invalid("passphrase: the signer's passphrase.") : ESignError.passphraseRequired }
-        let status = try await service.status(nik: holder.nik, email: holder.nik == nil ? holder.email : nil, key: key)
+        let status = try await service.status(of: holder)
         guard status == .issue else {
             if (holder.signingLockedUntil ?? .distantPast) > req.ams.clock.now { throw ESignError.signingLocked }
             throw ESignError.cannotSign(status)

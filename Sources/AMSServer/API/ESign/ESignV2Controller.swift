@@ -122,7 +122,7 @@ struct ESignV2Controller: RouteCollection {
         }
         let service = ESignService(services: req.ams, database: req.db)
         let holder = try await service.signer(nik: body.nik, email: body.email, key: key)
-        let status = try await service.status(nik: body.nik, email: body.email, key: key)
+        let status = try await service.status(of: holder)
         guard status == .issue else { throw ESignError.cannotSign(status) }
         try await SigningService(services: req.ams, database: req.db, threadPool: req.application.threadPool)
             .mailCode(to: holder, documents: count, context: req.auditContext.actingAsAPI(key))
