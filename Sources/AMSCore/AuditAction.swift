@@ -54,6 +54,7 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case reauthenticationFailed = "account.reauthentication_failed"
     case signingCodeSent = "signature.code_sent"
     case signatureCreated = "signature.created"
+    case documentTimestampRenewed = "signature.timestamp_renewed"
     case signingFailed = "signature.failed"
     case signingLocked = "signature.locked"
     case authenticatorEnrolled = "authenticator.enrolled"

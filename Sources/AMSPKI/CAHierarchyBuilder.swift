@@ -109,7 +109,7 @@ public struct CAHierarchyBuilder: Sendable {
     /// The time-stamping unit of AMS's TSA (RFC 3161 §2.3): the sole, critical extended key usage id-kp-timeStamping,
     /// key usage digitalSignature and nonRepudiation.
     public static func makeTimeStampingUnit(under issuing: CertificateAuthority, algorithm: KeyAlgorithm, now: Date,
-                                            lifetimeDays: Int, serial: [UInt8]) throws -> CertificateAuthority {
+                                            lifetimeDays: Int, serial: [UInt8], endpoints: PKIEndpoints? = nil) throws -> CertificateAuthority {
         try makeDelegate(under: issuing, label: "tsa", commonName: "AMS Time-Stamping Authority", algorithm: algorithm, now: now,
                          lifetimeDays: lifetimeDays, serial: serial) { key in
             try Certificate.Extensions {
@@ -117,12 +117,18 @@ public struct CAHierarchyBuilder: Sendable {
                 Critical(try ExtendedKeyUsage([.timeStamping]))
                 SubjectKeyIdentifier(hash: key.publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: issuing.keyIdentifier[...])
+                // where its status is asked: validators of long-term signatures check the time-stamping unit too
+                if let endpoints {
+                    try CustomExtensions.crlDistributionPoints(uri: endpoints.crlURL(for: issuing.label))
+                    AuthorityInformationAccess([
+                        .init(method: .ocspServer, location: .uniformResourceIdentifier(endpoints.ocspURL)),
+                        .init(method: .issuingCA, location: .uniformResourceIdentifier(endpoints.caCertificateURL(for: issuing.label))),
+                    ])
+                }
             }
         }
     }
 
-    /// A certificate the issuing CA delegates a service to: a new key, the issuing CA's subject with its own common
-    /// name, valid `lifetimeDays` from `now`, with the extensions `extensions` makes for the key.
     static func makeDelegate(under issuing: CertificateAuthority, label: String, commonName: String, algorithm: KeyAlgorithm,
                              now: Date, lifetimeDays: Int, serial: [UInt8],
                              extensions: (SigningKey) throws -> Certificate.Extensions) throws -> CertificateAuthority {

@@ -36,6 +36,24 @@ public struct OCSPResponseBuilder: Sendable {
         return hashes.name == query.issuerNameHash && hashes.key == query.issuerKeyHash
     }
 
+    /// The query a client would send about the issuing CA's certificate `serial` (a SHA-1 CertID, RFC 6960 §4.1.1): for
+    /// answers AMS makes without being asked, such as the ones it embeds in a document for long-term validation.
+    public func query(forSerial serial: [UInt8]) -> OCSPCertificateQuery {
+        let hashes = issuerHashes[.sha1]!
+        var writer = DERWriter(reservingCapacity: 96)
+        writer.sequence { certID in
+            certID.sequence { algorithm in
+                algorithm.objectIdentifier(.sha1)
+                algorithm.null()
+            }
+            certID.octetString(hashes.name)
+            certID.octetString(hashes.key)
+            certID.unsignedInteger(serial)
+        }
+        return OCSPCertificateQuery(certIDDER: writer.bytes, hashAlgorithm: .sha1, issuerNameHash: hashes.name, issuerKeyHash: hashes.key,
+                                    serial: Array(serial.drop { $0 == 0 }))
+    }
+
     /// A signed successful response for the given answers, with the request's nonce echoed.
     public func successful(answers: [(query: OCSPCertificateQuery, status: OCSPCertificateStatus)], nonce: [UInt8]?,
                            producedAt: Date) throws -> [UInt8] {

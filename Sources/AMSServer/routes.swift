@@ -26,6 +26,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ESignV1Controller(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 2 * 1024 * 1024))
     try app.register(collection: ESignV2Controller())
     try app.register(collection: VerificationAPIController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes * 4 / 3 + 64 * 1024))
+    try app.register(collection: LongTermValidationAPIController(
+        bodyLimit: LongTermValidationAPIController.maximumDocuments * app.ams.configuration.signing.maximumDocumentBytes * 4 / 3 + 64 * 1024))
     try app.register(collection: ESignVerifyController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: SignatureRecordController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory))

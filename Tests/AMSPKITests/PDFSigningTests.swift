@@ -24,13 +24,23 @@ struct PDFSigningTests {
         }
 
         func sign(_ pdf: [UInt8], field: String = "AMS1", appearance: SignatureAppearance? = nil) throws -> [UInt8] {
+            try sign(pdf, field: field, appearance: appearance) { request in
+                try tsa.token(for: request, at: hierarchy.now, serial: SerialNumberGenerator().next())
+            }
+        }
+
+        /// A PAdES B-B signature: no signature time-stamp.
+        func signWithoutTimestamp(_ pdf: [UInt8]) throws -> [UInt8] {
+            try sign(pdf, field: "AMS1", appearance: nil, timeStamp: nil)
+        }
+
+        func sign(_ pdf: [UInt8], field: String, appearance: SignatureAppearance?,
+                  timeStamp: ((TimeStampRequest) throws -> [UInt8])?) throws -> [UInt8] {
             let cades = CAdESSigner(certificate: try certificate.derBytes, key: key, chain: [hierarchy.issuing.der])
             return try PDFIncrementalSigner().sign(pdf, details: .init(signingTime: hierarchy.now, signerName: "Siti Rahmawati",
                                                                        reason: "Menyetujui dokumen", location: "Padang", fieldName: field,
                                                                        appearance: appearance)) { parts in
-                try cades.sign(digest: key.digest(parts: parts)) { request in
-                    try tsa.token(for: request, at: hierarchy.now, serial: SerialNumberGenerator().next())
-                }.cms
+                try cades.sign(digest: key.digest(parts: parts), timeStamp: timeStamp).cms
             }
         }
     }

@@ -58,6 +58,7 @@ struct AccessMatrixTests {
         "POST /api/v2/user/registration": "--------",
         "POST /api/sign/verify": "--------",
         "POST /api/v1/verify": "--------",
+        "POST /api/v1/ltv/renew": "--------",
         "POST /api/v2/verify/pdf": "--------",
         "GET /api/v1/certificates": "--------",
         "POST /api/v1/certificates": "--------",

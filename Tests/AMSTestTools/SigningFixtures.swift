@@ -19,6 +19,16 @@ public enum SigningFixtures {
         return try ExternalTool.run(["python3", tests.appendingPathComponent("Signing/pyhanko_validate.py").path, path] + rootPaths)
     }
 
+    /// pyHanko's long-term validation of `pdf`, offline, under the PEM roots at `rootPaths` (at `time`, else now): the
+    /// DSS line and one line per signature (see `Tests/Signing/pyhanko_ltv.py`).
+    public static func pyHankoLongTerm(_ pdf: [UInt8], rootPaths: [String], at time: Date? = nil) throws -> ExternalTool.Output {
+        let folder = try ScratchFolder("ams-pyhanko-ltv")
+        defer { folder.remove() }
+        let path = try folder.write("signed.pdf", pdf)
+        let at = time.map { ["--at", ISO8601DateFormatter().string(from: $0)] } ?? []
+        return try ExternalTool.run(["python3", tests.appendingPathComponent("Signing/pyhanko_ltv.py").path, path] + rootPaths + at)
+    }
+
     /// A specimen signature image from `Tests/Fixtures/specimen` (made with Ghostscript from `sig.ps`).
     public static func specimen(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: tests.appendingPathComponent("Fixtures/specimen").appendingPathComponent(name)))

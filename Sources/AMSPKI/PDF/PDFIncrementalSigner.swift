@@ -39,95 +39,58 @@ public struct PDFIncrementalSigner: Sendable {
 
     /// The signed document. `sign` gets the two parts `/ByteRange` covers and returns the DER CMS over them.
     public func sign(_ pdf: [UInt8], details: Details, sign: (_ signedParts: [ArraySlice<UInt8>]) throws -> [UInt8]) throws -> [UInt8] {
+        var entries = Array(" /M ".utf8) + PDFObject.string(Array(Self.pdfDate(details.signingTime).utf8), hex: false).serialized
+        for (key, value) in [("Name", details.signerName), ("Reason", details.reason), ("Location", details.location)] {
+            if let value { entries += Array(" /\(key) ".utf8) + PDFObject.text(value).serialized }
+        }
+        return try write(pdf, head: "/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached", entries: entries,
+                         fieldName: details.fieldName, appearance: details.appearance, sign: sign)
+    }
+
+    /// The document with a document time-stamp (PAdES, ETSI EN 319 142-1 §5.4: `/Type /DocTimeStamp`, `/SubFilter
+    /// /ETSI.RFC3161`) in a new invisible field: `stamp` gets the parts `/ByteRange` covers and returns an RFC 3161
+    /// TimeStampToken over their digest.
+    public func timestamp(_ pdf: [UInt8], fieldName: String, stamp: (_ signedParts: [ArraySlice<UInt8>]) throws -> [UInt8]) throws -> [UInt8] {
+        try write(pdf, head: "/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161", entries: [], fieldName: fieldName,
+                  appearance: nil, sign: stamp)
+    }
+
+    private func write(_ pdf: [UInt8], head: String, entries: [UInt8], fieldName: String, appearance: SignatureAppearance?,
+                       sign: (_ signedParts: [ArraySlice<UInt8>]) throws -> [UInt8]) throws -> [UInt8] {
         let document = try PDFDocument(pdf)
         let catalog = try document.object(document.catalogNumber)
         try Self.refuseIfCertifiedNoChanges(catalog, in: document)
-        var rewritten: [(number: Int, body: [UInt8])] = []
-        var next = document.size
-        let signatureNumber = next
-        next += 1
+        var update = PDFIncrementalUpdate(document)
+        let signatureNumber = update.reserve()
         let signatureReference = PDFObject.reference(number: signatureNumber, generation: 0)
-        if let field = try Self.emptySignatureField(named: details.fieldName, in: catalog, document: document) {
+        if let field = try Self.emptySignatureField(named: fieldName, in: catalog, document: document) {
             // sign into the field the document already has: it takes the signature (and, when it has a size and a
             // visible signature is asked for, the appearance); the form says it is signed
             var object = field.object.setting("V", to: signatureReference)
-            if let appearance = details.appearance, let size = Self.size(of: object["Rect"]) {
-                let stream = try Self.appendAppearance(appearance, width: size.width, height: size.height, next: &next, into: &rewritten)
+            if let appearance, let size = Self.size(of: object["Rect"]) {
+                let stream = try Self.appendAppearance(appearance, width: size.width, height: size.height, into: &update)
                 object = object.setting("AP", to: .dictionary([("N", stream)]))
             }
-            rewritten.append((field.number, object.serialized))
+            update.write(field.number, object.serialized)
             if case .reference(let number, _)? = catalog["AcroForm"] {
-                rewritten.append((number, try document.object(number).setting("SigFlags", to: .integer(3)).serialized))
+                update.write(number, try document.object(number).setting("SigFlags", to: .integer(3)).serialized)
             } else if let form = catalog["AcroForm"] {
-                rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: form.setting("SigFlags", to: .integer(3))).serialized))
+                update.write(document.catalogNumber, catalog.setting("AcroForm", to: form.setting("SigFlags", to: .integer(3))).serialized)
             }
         } else {
-            try addField(details, signature: signatureReference, next: &next, catalog: catalog, document: document, into: &rewritten)
+            try addField(fieldName, appearance: appearance, signature: signatureReference, catalog: catalog, into: &update)
         }
         let byteRangePlaceholder = "[0 " + String(repeating: " ", count: 3 * 11) + "]"
-        var signature = Array("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange ".utf8)
+        var signature = Array("<<\(head) /ByteRange ".utf8)
         let byteRangeAt = signature.count
         signature += Array(byteRangePlaceholder.utf8)
         signature += Array(" /Contents <".utf8)
         let contentsAt = signature.count - 1
         signature += [UInt8](repeating: UInt8(ascii: "0"), count: Self.reservedSignatureBytes * 2)
-        signature += Array("> /M ".utf8) + PDFObject.string(Array(Self.pdfDate(details.signingTime).utf8), hex: false).serialized
-        for (key, value) in [("Name", details.signerName), ("Reason", details.reason), ("Location", details.location)] {
-            if let value { signature += Array(" /\(key) ".utf8) + PDFObject.text(value).serialized }
-        }
-        signature += Array(">>".utf8)
-        rewritten.append((signatureNumber, signature))
-
-        // the update: objects, cross-reference section, trailer
-        var out = pdf
-        if out.last != 10 && out.last != 13 { out.append(10) }
-        var offsets: [Int: Int] = [:]
-        var signatureObjectAt = 0
-        for (number, body) in rewritten {
-            offsets[number] = out.count
-            out += Array("\(number) \(document.generation(of: number)) obj\n".utf8)
-            if number == signatureNumber { signatureObjectAt = out.count }
-            out += body
-            out += Array("\nendobj\n".utf8)
-        }
-        var trailer: [(key: String, value: PDFObject)] = [("Root", document.trailer["Root"]!)]
-        if let info = document.trailer["Info"] { trailer.append(("Info", info)) }
-        let newID = PDFObject.string(Array(SerialNumberGenerator().next().hexString.uppercased().utf8), hex: true)
-        if case .array(let ids)? = document.trailer["ID"], let first = ids.first {
-            trailer.append(("ID", .array([first, newID])))
-        } else {
-            trailer.append(("ID", .array([newID, newID])))
-        }
-        trailer.append(("Prev", .integer(document.lastCrossReference)))
-        let crossReferenceAt = out.count
-        if document.usesCrossReferenceStreams {
-            // the newest section is a stream, so this one is too (§7.5.8): uncompressed, entries of 1 + 4 + 2 bytes
-            let streamNumber = next
-            next += 1
-            offsets[streamNumber] = crossReferenceAt
-            var data: [UInt8] = []
-            for number in offsets.keys.sorted() {
-                let offset = offsets[number]!, generation = document.generation(of: number)
-                data += [1, UInt8(offset >> 24 & 0xFF), UInt8(offset >> 16 & 0xFF), UInt8(offset >> 8 & 0xFF), UInt8(offset & 0xFF),
-                         UInt8(generation >> 8 & 0xFF), UInt8(generation & 0xFF)]
-            }
-            let index = Self.runs(offsets.keys.sorted()).flatMap { [PDFObject.integer($0.first), .integer($0.count)] }
-            let dictionary = PDFObject.dictionary([("Type", .name("XRef")), ("Size", .integer(next))] + trailer + [
-                ("W", .array([.integer(1), .integer(4), .integer(2)])), ("Index", .array(index)), ("Length", .integer(data.count)),
-            ])
-            out += Array("\(streamNumber) 0 obj\n".utf8) + dictionary.serialized + Array("\nstream\n".utf8) + data
-            out += Array("\nendstream\nendobj\n".utf8)
-        } else {
-            out += Array("xref\n".utf8)
-            for run in Self.runs(offsets.keys.sorted()) {
-                out += Array("\(run.first) \(run.count)\n".utf8)
-                for number in run.first..<(run.first + run.count) {
-                    out += Array(String(format: "%010d %05d n\r\n", offsets[number]!, document.generation(of: number)).utf8)
-                }
-            }
-            out += Array("trailer\n".utf8) + PDFObject.dictionary([("Size", .integer(next))] + trailer).serialized + [10]
-        }
-        out += Array("startxref\n\(crossReferenceAt)\n%%EOF\n".utf8)
+        signature += Array(">".utf8) + entries + Array(">>".utf8)
+        update.write(signatureNumber, signature)
+        var (out, bodies) = update.appended()
+        let signatureObjectAt = bodies[signatureNumber]!
 
         // the byte range: everything but the hex digits of /Contents and their brackets
         let contentsStart = signatureObjectAt + contentsAt
@@ -144,20 +107,20 @@ public struct PDFIncrementalSigner: Sendable {
 
     /// A new signature field: its widget (invisible on the first page, or visible where the appearance is placed),
     /// listed in the page's annotations and the AcroForm's fields.
-    private func addField(_ details: Details, signature: PDFObject, next: inout Int, catalog: PDFObject, document: PDFDocument,
-                          into rewritten: inout [(number: Int, body: [UInt8])]) throws {
+    private func addField(_ fieldName: String, appearance: SignatureAppearance?, signature: PDFObject, catalog: PDFObject,
+                          into update: inout PDFIncrementalUpdate) throws {
+        let document = update.document
         var pageNumber = try document.pages()[0]
         var rect: [PDFObject] = Array(repeating: .integer(0), count: 4)
         var drawn: [(key: String, value: PDFObject)] = []
-        let widgetNumber = next
-        next += 1
+        let widgetNumber = update.reserve()
         let widget = PDFObject.reference(number: widgetNumber, generation: 0)
-        if let appearance = details.appearance {
+        if let appearance {
             let placed = try appearance.place(in: document)
             pageNumber = placed.pageNumber
             rect = placed.rect.map { .number(AppearanceStream.n($0)) }
             let stream = try Self.appendAppearance(appearance, width: placed.rect[2] - placed.rect[0], height: placed.rect[3] - placed.rect[1],
-                                                   next: &next, into: &rewritten)
+                                                   into: &update)
             drawn = [("AP", .dictionary([("N", stream)]))]
         }
 
@@ -166,11 +129,11 @@ public struct PDFIncrementalSigner: Sendable {
         switch page["Annots"] {
         case .reference(let number, _)?:
             guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("page annotations") }
-            rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+            update.write(number, PDFObject.array(items + [widget]).serialized)
         case .array(let items)?:
-            rewritten.append((pageNumber, page.setting("Annots", to: .array(items + [widget])).serialized))
+            update.write(pageNumber, page.setting("Annots", to: .array(items + [widget])).serialized)
         default:
-            rewritten.append((pageNumber, page.setting("Annots", to: .array([widget])).serialized))
+            update.write(pageNumber, page.setting("Annots", to: .array([widget])).serialized)
         }
 
         // the AcroForm lists the field and says the document has signatures (SigFlags 3: signatures, append only)
@@ -179,7 +142,7 @@ public struct PDFIncrementalSigner: Sendable {
             switch form["Fields"] {
             case .reference(let number, _)?:
                 guard case .array(let items) = try document.object(number) else { throw PDFError.damaged("form fields") }
-                rewritten.append((number, PDFObject.array(items + [widget]).serialized))
+                update.write(number, PDFObject.array(items + [widget]).serialized)
             case .array(let items)?:
                 form = form.setting("Fields", to: .array(items + [widget]))
             default:
@@ -189,34 +152,28 @@ public struct PDFIncrementalSigner: Sendable {
         }
         switch catalog["AcroForm"] {
         case .reference(let number, _)?:
-            rewritten.append((number, try withField(try document.object(number)).serialized))
+            update.write(number, try withField(try document.object(number)).serialized)
         case .some(let form):
-            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(form)).serialized))
+            update.write(document.catalogNumber, catalog.setting("AcroForm", to: try withField(form)).serialized)
         case nil:
-            rewritten.append((document.catalogNumber, catalog.setting("AcroForm", to: try withField(.dictionary([]))).serialized))
+            update.write(document.catalogNumber, catalog.setting("AcroForm", to: try withField(.dictionary([]))).serialized)
         }
 
         // the widget, then the signature dictionary with room for the CMS
-        rewritten.append((widgetNumber, PDFObject.dictionary([
+        update.write(widgetNumber, PDFObject.dictionary([
             ("Type", .name("Annot")), ("Subtype", .name("Widget")), ("FT", .name("Sig")), ("Rect", .array(rect)),
             ("F", .integer(132)),  // printed, locked
         ] + drawn + [
-            ("T", .text(details.fieldName)), ("V", signature),
+            ("T", .text(fieldName)), ("V", signature),
             ("P", .reference(number: pageNumber, generation: document.generation(of: pageNumber))),
-        ]).serialized))
+        ]).serialized)
     }
 
     /// Appends the appearance's form XObject (and its image with any soft mask) as new objects; returns a reference
     /// to the form.
-    static func appendAppearance(_ appearance: SignatureAppearance, width: Double, height: Double, next: inout Int,
-                                 into rewritten: inout [(number: Int, body: [UInt8])]) throws -> PDFObject {
-        func append(_ entries: [(key: String, value: PDFObject)], _ data: [UInt8]) -> PDFObject {
-            let number = next
-            next += 1
-            rewritten.append((number, PDFObject.dictionary(entries + [("Length", .integer(data.count))]).serialized
-                                + Array("\nstream\n".utf8) + data + Array("\nendstream".utf8)))
-            return .reference(number: number, generation: 0)
-        }
+    static func appendAppearance(_ appearance: SignatureAppearance, width: Double, height: Double,
+                                 into update: inout PDFIncrementalUpdate) throws -> PDFObject {
+        func append(_ entries: [(key: String, value: PDFObject)], _ data: [UInt8]) -> PDFObject { update.addStream(entries, data) }
         var resources: [(key: String, value: PDFObject)] = [("Font", .dictionary([(AppearanceStream.fontName, .dictionary([
             ("Type", .name("Font")), ("Subtype", .name("Type1")), ("BaseFont", .name("Helvetica")), ("Encoding", .name("WinAnsiEncoding")),
         ]))]))]
@@ -255,15 +212,6 @@ public struct PDFIncrementalSigner: Sendable {
             return (number, object)
         }
         return nil
-    }
-
-    /// Consecutive object numbers grouped as (first, count), for cross-reference subsections.
-    static func runs(_ sorted: [Int]) -> [(first: Int, count: Int)] {
-        var result: [(first: Int, count: Int)] = []
-        for number in sorted {
-            if let last = result.last, last.first + last.count == number { result[result.count - 1].count += 1 } else { result.append((number, 1)) }
-        }
-        return result
     }
 
     /// `D:YYYYMMDDHHmmSS+00'00'` in UTC.

@@ -12,23 +12,35 @@ import X509
 /// may follow, anything that changes what is shown (incremental saving and shadow attacks) is ``SignatureVerification/Modification/other``.
 public struct PDFSignatureVerifier: Sendable {
     public let trustRoots: [Certificate]
-    /// The revocation status AMS knows for a certificate it issued (nil: unknown).
+    /// The revocation status AMS knows for a certificate it issued (nil: unknown); asked when the document's own
+    /// revocation data does not speak to it.
     public let revocation: @Sendable (Certificate) async -> SignatureVerification.Revocation
+    /// Certificate policies that mark an institution's electronic seal.
+    public let sealPolicies: Set<OID>
 
-    public init(trustRoots: [Certificate],
+    public init(trustRoots: [Certificate], sealPolicies: Set<OID> = [],
                 revocation: @escaping @Sendable (Certificate) async -> SignatureVerification.Revocation = { _ in .unknown }) {
         self.trustRoots = trustRoots
+        self.sealPolicies = sealPolicies
         self.revocation = revocation
     }
 
-    /// The verdict on each signature, in the order of the revisions they sign.
+    /// The verdict on each signature and document time-stamp, in the order of the revisions they sign.
     public func verify(_ pdf: [UInt8], now: Date) async throws -> [SignatureVerification] {
         let document = try PDFDocument(pdf)
+        let store = (try? DocumentSecurityStore(reading: document)) ?? DocumentSecurityStore()
         var results: [SignatureVerification] = []
         for field in try signatureFields(document) {
-            results.append(await verify(field, pdf: pdf, document: document, now: now))
+            results.append(await verify(field, pdf: pdf, document: document, store: store, now: now))
         }
-        return results.sorted { $0.revisionEnd < $1.revisionEnd }
+        results.sort { $0.revisionEnd < $1.revisionEnd }
+        // B-LTA: a valid document time-stamp signs a revision after the signature's (and so the validation data)
+        for index in results.indices where results[index].level == .bLT {
+            if results.contains(where: { $0.kind == .documentTimestamp && $0.indication == .totalPassed && $0.revisionEnd > results[index].revisionEnd }) {
+                results[index].level = .bLTA
+            }
+        }
+        return results
     }
 
     /// A signature field with its signature dictionary's object number.
@@ -59,11 +71,12 @@ public struct PDFSignatureVerifier: Sendable {
         return found
     }
 
-    func verify(_ field: Field, pdf: [UInt8], document: PDFDocument, now: Date) async -> SignatureVerification {
-        var result = SignatureVerification(fieldName: field.name, indication: .totalFailed, subIndication: .formatFailure, revisionEnd: 0,
-                                           coversWholeFile: false, modification: .none, integrity: false, signatureValid: false, signer: nil,
-                                           chain: [], trusted: false, keyUsageFitForSigning: false, revocation: .unknown, claimedSigningTime: nil,
-                                           reason: nil, location: nil, timestampTime: nil, timestampAuthority: nil, digestAlgorithm: nil, notes: [])
+    func verify(_ field: Field, pdf: [UInt8], document: PDFDocument, store: DocumentSecurityStore, now: Date) async -> SignatureVerification {
+        var result = SignatureVerification(fieldName: field.name, kind: .signature, indication: .totalFailed, subIndication: .formatFailure,
+                                           revisionEnd: 0, coversWholeFile: false, modification: .none, integrity: false, signatureValid: false,
+                                           signer: nil, chain: [], trusted: false, keyUsageFitForSigning: false, revocation: .unknown,
+                                           revocationSource: nil, level: nil, claimedSigningTime: nil, reason: nil, location: nil,
+                                           timestampTime: nil, timestampAuthority: nil, digestAlgorithm: nil, notes: [])
         // the signature dictionary, where it lies in the file, and its /ByteRange
         guard case .offset(let objectStart, _)? = document.locations[field.signatureNumber] else {
             result.notes.append("The signature dictionary is not stored where its /ByteRange could cover it.")
@@ -107,6 +120,9 @@ public struct PDFSignatureVerifier: Sendable {
             result.notes.append("The signed bytes do not end at the end of a revision.")
             return result
         }
+        if dictionary["Type"]?.nameValue == "DocTimeStamp" || dictionary["SubFilter"]?.nameValue == "ETSI.RFC3161" {
+            return await verifyDocumentTimestamp(contents, parts: [pdf[0..<gapStart], pdf[gapEnd..<revisionEnd]], into: result, now: now)
+        }
         // the CMS
         let cms: CMSSignedDataReader
         do {
@@ -123,6 +139,9 @@ public struct PDFSignatureVerifier: Sendable {
             return result
         }
         result.signer = signer
+        if signer.policyIdentifiers.contains(where: sealPolicies.contains) {
+            result.kind = .seal
+        }
         guard let digest = Self.digest(cms.signer.digestAlgorithm, parts: [pdf[0..<gapStart], pdf[gapEnd..<revisionEnd]]) else {
             result.notes.append("Digest algorithm \(cms.signer.digestAlgorithm) is not supported.")
             return result
@@ -157,7 +176,8 @@ public struct PDFSignatureVerifier: Sendable {
             RFC5280Policy(validationTime: proofTime)
             LeafUsagePolicy(purpose: .documentSigning)
         }
-        switch await verifier.validate(leaf: signer, intermediates: CertificateStore(cms.certificates)) {
+        let storeCertificates = store.certificates.compactMap { try? Certificate(derEncoded: $0) }
+        switch await verifier.validate(leaf: signer, intermediates: CertificateStore(cms.certificates + storeCertificates)) {
         case .validCertificate(let chain):
             result.chain = Array(chain)
             result.trusted = true
@@ -170,8 +190,20 @@ public struct PDFSignatureVerifier: Sendable {
                                         : "No chain from the signer's certificate to a trusted root.")
             return result
         }
-        // revocation at the proof time
-        result.revocation = await revocation(signer)
+        // revocation at the proof time: what the document carries, else what the issuer's records say
+        let embedded = EmbeddedRevocationData(ocspResponses: store.ocspResponses, crls: store.crls, certificates: storeCertificates + cms.certificates)
+        switch result.chain.count > 1 ? embedded.finding(for: signer, issuer: result.chain[1], at: proofTime) : nil {
+        case .good(let source, _)?:
+            result.revocation = .good
+            result.revocationSource = source.rawValue
+        case .revoked(let at, let source)?:
+            result.revocation = .revoked(at: at)
+            result.revocationSource = source.rawValue
+        case nil:
+            result.revocation = await revocation(signer)
+            result.revocationSource = result.revocation == .unknown ? nil : "ISSUER"
+        }
+        result.level = result.timestampTime == nil ? .bB : (result.revocationSource == "OCSP" || result.revocationSource == "CRL" ? .bLT : .bT)
         switch result.revocation {
         case .revoked(let at) where at <= proofTime:
             result.indication = .indeterminate
@@ -193,11 +225,53 @@ public struct PDFSignatureVerifier: Sendable {
         return result
     }
 
+    /// A document time-stamp: an RFC 3161 token whose imprint is the digest of the bytes `/ByteRange` covers, from a
+    /// trusted TSA.
+    func verifyDocumentTimestamp(_ token: [UInt8], parts: [ArraySlice<UInt8>], into start: SignatureVerification,
+                                 now: Date) async -> SignatureVerification {
+        var result = start
+        result.kind = .documentTimestamp
+        guard let cms = try? CMSSignedDataReader(token), cms.contentType == .tstInfo, let content = cms.content,
+              let info = try? TimeStampInfo(content) else {
+            result.notes.append("The document time-stamp is not an RFC 3161 token.")
+            return result
+        }
+        result.signer = cms.signerCertificate()
+        result.digestAlgorithm = info.hashAlgorithm
+        guard let digest = Self.digest(info.hashAlgorithm, parts: parts), digest == info.hashedMessage else {
+            result.subIndication = .hashFailure
+            result.notes.append("The document's digest does not match the time-stamped one: it was changed.")
+            return result
+        }
+        result.integrity = true
+        guard let stamp = await verifyToken(cms, info: info, content: content, now: now) else {
+            result.indication = .indeterminate
+            result.subIndication = .noCertificateChainFound
+            result.notes.append("The document time-stamp does not verify or its authority is not trusted.")
+            return result
+        }
+        result.signatureValid = true
+        result.trusted = true
+        result.keyUsageFitForSigning = true
+        result.timestampTime = stamp.time
+        result.timestampAuthority = stamp.authority
+        result.claimedSigningTime = stamp.time
+        result.indication = .totalPassed
+        result.subIndication = nil
+        return result
+    }
+
     /// The time and authority of a valid, trusted RFC 3161 token over `signature`, or nil.
     func verifyTimestamp(_ token: [UInt8], over signature: [UInt8], now: Date) async -> (time: Date, authority: Certificate)? {
         guard let cms = try? CMSSignedDataReader(token), cms.contentType == .tstInfo, let content = cms.content,
-              let info = try? TimeStampInfo(content), let authority = cms.signerCertificate(),
-              let imprint = Self.digest(info.hashAlgorithm, parts: [signature[...]]), imprint == info.hashedMessage,
+              let info = try? TimeStampInfo(content),
+              let imprint = Self.digest(info.hashAlgorithm, parts: [signature[...]]), imprint == info.hashedMessage else { return nil }
+        return await verifyToken(cms, info: info, content: content, now: now)
+    }
+
+    /// A token's own signature and its authority's chain to a trust anchor, for time-stamping.
+    func verifyToken(_ cms: CMSSignedDataReader, info: TimeStampInfo, content: [UInt8], now: Date) async -> (time: Date, authority: Certificate)? {
+        guard let authority = cms.signerCertificate(),
               let digest = Self.digest(cms.signer.digestAlgorithm, parts: [content[...]]), cms.signer.messageDigest == digest,
               let signed = cms.signer.signedAttributesDER,
               let algorithm = try? Self.signatureAlgorithm(cms.signer.signatureAlgorithm, digest: cms.signer.digestAlgorithm),

@@ -35,6 +35,23 @@ public struct SignatureVerification: Sendable {
         case other = "OTHER"
     }
 
+    /// What the signature is: a person's signature, an institution's electronic seal, or a document time-stamp.
+    public enum Kind: String, Sendable {
+        case signature = "SIGNATURE"
+        case seal = "SEAL"
+        case documentTimestamp = "DOCUMENT_TIMESTAMP"
+    }
+
+    /// The PAdES baseline level the signature reaches as the document now stands (ETSI EN 319 142-1 §6).
+    public enum Level: String, Sendable {
+        case bB = "PAdES-B-B"
+        case bT = "PAdES-B-T"
+        /// B-T, and the document carries the revocation data that shows the signer's certificate good at that time.
+        case bLT = "PAdES-B-LT"
+        /// B-LT, and a document time-stamp covers that data.
+        case bLTA = "PAdES-B-LTA"
+    }
+
     /// The revocation status of the signer's certificate at the signature's proof-of-existence time.
     public enum Revocation: Sendable, Equatable {
         case good
@@ -44,6 +61,7 @@ public struct SignatureVerification: Sendable {
     }
 
     public var fieldName: String
+    public var kind: Kind
     public var indication: Indication
     public var subIndication: SubIndication?
     /// Bytes `[0, revisionEnd)` are the signed revision.
@@ -60,6 +78,10 @@ public struct SignatureVerification: Sendable {
     public var trusted: Bool
     public var keyUsageFitForSigning: Bool
     public var revocation: Revocation
+    /// Where the revocation status came from: data embedded in the document (`OCSP`, `CRL`), the issuing CA's own
+    /// records, or nothing.
+    public var revocationSource: String?
+    public var level: Level?
     public var claimedSigningTime: Date?
     public var reason: String?
     public var location: String?

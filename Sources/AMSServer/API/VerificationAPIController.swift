@@ -18,6 +18,10 @@ struct VerificationAPIController: RouteCollection {
     struct Result: Content {
         struct Signature: Content {
             let fieldName: String
+            /// `SIGNATURE` (a person), `SEAL` (an institution's electronic seal) or `DOCUMENT_TIMESTAMP`.
+            let kind: String
+            /// `PAdES-B-B`, `PAdES-B-T`, `PAdES-B-LT`, `PAdES-B-LTA` (nil for a document time-stamp).
+            let level: String?
             let indication: String
             let subIndication: String?
             let signer: String?
@@ -30,6 +34,8 @@ struct VerificationAPIController: RouteCollection {
             let signatureValid: Bool
             let trusted: Bool
             let revocation: String
+            /// `OCSP` or `CRL` embedded in the document, `ISSUER` (AMS's own records), or nil.
+            let revocationSource: String?
             let notes: [String]
         }
 
@@ -56,11 +62,12 @@ struct VerificationAPIController: RouteCollection {
             case .unknown: "unknown"
             }
             return Result.Signature(
-                fieldName: signature.fieldName, indication: signature.indication.rawValue, subIndication: signature.subIndication?.rawValue,
+                fieldName: signature.fieldName, kind: signature.kind.rawValue, level: signature.level?.rawValue,
+                indication: signature.indication.rawValue, subIndication: signature.subIndication?.rawValue,
                 signer: signature.signer?.subject.commonName, issuer: signature.signer?.issuer.commonName,
                 signedAt: signature.timestampTime ?? signature.claimedSigningTime, timestamped: signature.isTimestamped,
                 coversWholeFile: signature.coversWholeFile, modification: signature.modification.rawValue, integrity: signature.integrity,
-                signatureValid: signature.signatureValid, trusted: signature.trusted, revocation: revocation, notes: signature.notes)
+                signatureValid: signature.signatureValid, trusted: signature.trusted, revocation: revocation, revocationSource: signature.revocationSource, notes: signature.notes)
         })
     }
 }

@@ -89,6 +89,8 @@ struct SigningController: RouteCollection {
             kept[key] = value.clipped(80)
         }
         kept["qr"] = form.qr == nil ? "off" : "on"
+        let level = form.level.flatMap { SignatureLevel(loosely: $0) } ?? .bT
+        kept["level"] = level.rawValue
         do {
             let visible = try form.visible(locale: req.locale, timeZone: req.readerTimeZone)
             guard files.count <= Self.maximumDocuments else {
@@ -96,7 +98,7 @@ struct SigningController: RouteCollection {
             }
             let documents = files.map {
                 SigningService.Document(name: $0.filename, bytes: Array($0.data.readableBytesView), visible: visible,
-                                        reason: kept["reason"]?.nilIfEmpty, location: kept["location"]?.nilIfEmpty)
+                                        reason: kept["reason"]?.nilIfEmpty, location: kept["location"]?.nilIfEmpty, level: level)
             }
             let signed = try await service(req).sign(documents, holder: holder, passphrase: form.passphrase ?? "", code: form.code ?? "",
                                                      context: req.auditContext)

@@ -40,7 +40,10 @@ struct VerificationController: RouteCollection {
         let zone = req.readerTimeZone
         let rows = report.signatures.map { signature in
             SignatureRow(
-                field: signature.fieldName, signer: signature.signer?.subject.commonName ?? "—", issuer: signature.signer?.issuer.commonName ?? "—",
+                field: signature.fieldName, kind: signature.kind.rawValue,
+                kindText: req.localized("verify_kind_" + signature.kind.rawValue.lowercased()),
+                level: signature.level.map { req.localized("verify_level_" + $0.rawValue.lowercased().replacingOccurrences(of: "-", with: "_")) },
+                signer: signature.signer?.subject.commonName ?? "—", issuer: signature.signer?.issuer.commonName ?? "—",
                 time: (signature.timestampTime ?? signature.claimedSigningTime).map { DisplayFormat.timestamp($0, in: zone) } ?? "—",
                 timestamped: signature.isTimestamped, indication: signature.indication.rawValue,
                 indicationText: req.localized("verify_indication_" + signature.indication.rawValue.lowercased()),
@@ -48,6 +51,7 @@ struct VerificationController: RouteCollection {
                 integrity: req.localized(signature.integrity && signature.signatureValid ? "verify_integrity_ok" : "verify_integrity_failed"),
                 trust: req.localized(signature.trusted ? "verify_trusted" : "verify_not_trusted"),
                 revocation: req.localized(Self.revocationKey(signature.revocation)),
+                revocationSource: signature.revocationSource.map { req.localized("verify_revocation_source_" + $0.lowercased()) },
                 modification: req.localized("verify_modification_" + signature.modification.rawValue.lowercased()),
                 chain: signature.chain.compactMap { $0.subject.commonName }, reason: signature.reason, location: signature.location)
         }

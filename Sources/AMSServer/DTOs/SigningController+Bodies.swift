@@ -14,6 +14,8 @@ extension SigningController {
         var code: String?
         var reason: String?
         var location: String?
+        /// `B-T` (default), `B-LT` or `B-LTA`.
+        var level: String?
         /// `invisible` or `visible`.
         var appearance: String?
         /// A corner (`bottom-right` …), `marker` or `custom`.

@@ -56,5 +56,7 @@ enum Migrations {
         UpdateSignaturesAddSignedLength(),
         // 025: roots an administrator trusts for verification besides AMS's own
         CreateTrustAnchors(),
+        // 026: the PAdES level of each signature AMS made (B-T, B-LT, B-LTA)
+        UpdateSignaturesAddLevel(),
     ]
 }

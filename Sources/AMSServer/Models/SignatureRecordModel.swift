@@ -18,6 +18,8 @@ final class SignatureRecordModel: Model, @unchecked Sendable {
     @Field(key: "field_name") var fieldName: String
     @Field(key: "visible") var visible: Bool
     @Field(key: "via") var via: String
+    /// The PAdES level made: `B-T`, `B-LT` or `B-LTA` (nil: made before levels were offered, B-T).
+    @OptionalField(key: "level") var level: String?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

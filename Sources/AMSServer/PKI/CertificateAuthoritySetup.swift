@@ -37,7 +37,8 @@ package struct CertificateAuthoritySetup: Sendable {
             let responder = try CAHierarchyBuilder.makeOCSPResponder(under: issuing, algorithm: settings.caKeyAlgorithm, now: now,
                                                                       lifetimeDays: Self.responderLifetimeDays, serial: builder.serials.next())
             let unit = try CAHierarchyBuilder.makeTimeStampingUnit(under: issuing, algorithm: settings.caKeyAlgorithm, now: now,
-                                                                   lifetimeDays: Self.timeStampingLifetimeDays, serial: builder.serials.next())
+                                                                   lifetimeDays: Self.timeStampingLifetimeDays, serial: builder.serials.next(),
+                                                                   endpoints: services.pkiEndpoints)
             for (authority, role) in [(root, CertificateAuthorityModel.Role.root), (issuing, .issuing), (responder, .ocspResponder),
                                       (unit, .timeStamping)] {
                 try await keys.sealedRow(authority, role: role, now: now).create(on: db)
@@ -82,7 +83,8 @@ package struct CertificateAuthoritySetup: Sendable {
         let algorithm = services.configuration.certificates.caKeyAlgorithm
         try await replace(.timeStamping, audited: .timeStampingUnitCertified, on: database) {
             try CAHierarchyBuilder.makeTimeStampingUnit(under: current.issuing, algorithm: algorithm, now: now,
-                                                        lifetimeDays: Self.timeStampingLifetimeDays, serial: SerialNumberGenerator().next())
+                                                        lifetimeDays: Self.timeStampingLifetimeDays, serial: SerialNumberGenerator().next(),
+                                                        endpoints: services.pkiEndpoints)
         }
         return true
     }

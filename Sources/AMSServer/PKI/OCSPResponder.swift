@@ -115,11 +115,11 @@ struct OCSPResponder: Sendable {
                 break
             }
         }
-        // the delegated responder's own certificates are issued by the issuing CA too
+        // the delegated responder's and the time-stamping unit's own certificates are issued by the issuing CA too
         let missing = hexes.filter { result[$0] == nil }
         if !missing.isEmpty {
             let responders = try await CertificateAuthorityModel.query(on: database).filter(\.$serialHex ~~ missing)
-                .filter(\.$role == .ocspResponder).all()
+                .filter(\.$role ~~ [.ocspResponder, .timeStamping]).all()
             for responder in responders { result[responder.serialHex] = .good }
         }
         return result

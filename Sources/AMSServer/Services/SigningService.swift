@@ -52,13 +52,17 @@ package struct SigningService: Sendable {
         package var visible: Visible?
         package var reason: String?
         package var location: String?
+        /// B-T unless the caller asks for long-term validation data (B-LT) and a document time-stamp (B-LTA).
+        package var level: SignatureLevel
 
-        package init(name: String, bytes: [UInt8], visible: Visible? = nil, reason: String? = nil, location: String? = nil) {
+        package init(name: String, bytes: [UInt8], visible: Visible? = nil, reason: String? = nil, location: String? = nil,
+                     level: SignatureLevel = .bT) {
             self.name = name
             self.bytes = bytes
             self.visible = visible
             self.reason = reason
             self.location = location
+            self.level = level
         }
     }
 
@@ -146,6 +150,11 @@ package struct SigningService: Sendable {
         }
         let signer = CAdESSigner(certificate: der, key: key, chain: [loaded.issuing.der])
         let serials = services.serials
+        // long-term validation data, made once for every document that asks for it
+        let store: DocumentSecurityStore? = documents.contains(where: { $0.level != .bT })
+            ? try await LongTermValidationService(services: services, database: database, threadPool: threadPool)
+                .validationData(forSerials: [[UInt8](hex: certificate.serialHex ?? "") ?? []], certificates: [der], loaded: loaded)
+            : nil
         let signingTime = now
         let holderName = holder.fullName
         let baseURL = services.configuration.publicBaseURL
@@ -160,13 +169,15 @@ package struct SigningService: Sendable {
                                         lines: [Localizer.text("signature_appearance_by", choice.locale), holderName,
                                                 DisplayFormat.timestamp(signingTime, in: choice.timeZone)])
                 }
-                let bytes = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
+                let signed = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
                                                                                              reason: document.reason, location: document.location,
                                                                                              fieldName: field, appearance: appearance)) { parts in
                     try signer.sign(digest: key.digest(parts: parts)) { request in
                         try tsa.token(for: request, at: signingTime, serial: serials.next())
                     }.cms
                 }
+                let bytes = try store.map { try LongTermValidationService.extend(signed, to: document.level, with: $0, tsa: tsa, at: signingTime,
+                                                                                 serials: serials) } ?? signed
                 return (document, bytes, field, recordID)
             }
         }
@@ -183,6 +194,7 @@ package struct SigningService: Sendable {
             record.signedLength = Int64(bytes.count)
             record.fieldName = field
             record.visible = document.visible != nil
+            record.level = document.level.rawValue
             // the calling application by name (`api:<name>`), or the web
             record.via = context.actorRole == "api_client" ? context.actorName : "web"
             record.createdAt = now
@@ -200,7 +212,8 @@ package struct SigningService: Sendable {
                 try await services.audit.append(.signatureCreated, context: context, targetType: "signature", targetID: record.id!.uuidString,
                                                 details: ["serial": record.serialHex, "document_sha256": record.documentSHA256,
                                                           "signed_sha256": record.signedSHA256, "field": record.fieldName,
-                                                          "visible": String(record.visible), "via": record.via], on: db)
+                                                          "visible": String(record.visible), "via": record.via,
+                                                          "level": record.level ?? SignatureLevel.bT.rawValue], on: db)
             }
         }
         return results

@@ -31,4 +31,13 @@ struct ESignSigning {
         return try await SigningService(services: req.ams, database: req.db, threadPool: req.application.threadPool)
             .sign(documents, holder: holder, passphrase: passphrase, code: code, context: req.auditContext.actingAsAPI(key))
     }
+
+    /// The PAdES level a caller asks for in `field` (`B-T` when absent); anything else is refused with the choices.
+    static func level(_ text: String?, field: String) throws -> SignatureLevel {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .bT }
+        guard let level = SignatureLevel(loosely: text) else {
+            throw ESignError.invalid("\(field): one of B-T, B-LT, B-LTA (\(LogSafe.field(text, limit: 40)) given).")
+        }
+        return level
+    }
 }

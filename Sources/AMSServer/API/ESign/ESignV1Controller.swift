@@ -32,9 +32,11 @@ struct ESignV1Controller: RouteCollection {
         var height: String?
         var reason: String?
         var location: String?
+        /// AMS's addition: `B-T` (default), `B-LT` or `B-LTA`.
+        var signatureLevel: String?
 
         enum CodingKeys: String, CodingKey {
-            case file, nik, passphrase, totp, tampilan, page, image, imageTTD, linkQR, xAxis, yAxis, width, height, reason, location
+            case file, nik, passphrase, totp, tampilan, page, image, imageTTD, linkQR, xAxis, yAxis, width, height, reason, location, signatureLevel
             case tagKoordinat = "tag_koordinat"
         }
     }
@@ -64,7 +66,8 @@ struct ESignV1Controller: RouteCollection {
         let document = SigningService.Document(
             name: file.filename.isEmpty ? "dokumen.pdf" : file.filename, bytes: Array(file.data.readableBytesView),
             visible: try appearance.visible(locale: .default, timeZone: try await AgencyModel.timeZone(of: holder.$agency.id, on: req.db)),
-            reason: form.reason.clipped(FieldLimit.reason).nilIfEmpty, location: form.location.clipped(FieldLimit.reason).nilIfEmpty)
+            reason: form.reason.clipped(FieldLimit.reason).nilIfEmpty, location: form.location.clipped(FieldLimit.reason).nilIfEmpty,
+            level: try ESignSigning.level(form.signatureLevel, field: "signatureLevel"))
         let signed = try await signing.sign([document], holder: holder, passphrase: form.passphrase, totp: form.totp)[0]
         let id = try await ESignService(services: req.ams, database: req.db).keep(signed, for: key)
         let response = Response(status: .ok, body: .init(data: Data(signed.bytes)))

@@ -35,9 +35,11 @@ struct ESignV2Controller: RouteCollection {
         var location: String?
         var reason: String?
         var pdfPassword: String?
+        /// AMS's addition: `B-T` (default), `B-LT` or `B-LTA`.
+        var signatureLevel: String?
 
         enum CodingKeys: String, CodingKey {
-            case tampilan, imageBase64, page, originX, originY, width, height, location, reason, pdfPassword
+            case tampilan, imageBase64, page, originX, originY, width, height, location, reason, pdfPassword, signatureLevel
             case tagKoordinat = "tag_koordinat"
         }
     }
@@ -96,7 +98,9 @@ struct ESignV2Controller: RouteCollection {
             }
             documents.append(SigningService.Document(name: name, bytes: Array(bytes), visible: visible,
                                                      reason: chosen.reason.clipped(FieldLimit.reason).nilIfEmpty,
-                                                     location: chosen.location.clipped(FieldLimit.reason).nilIfEmpty))
+                                                     location: chosen.location.clipped(FieldLimit.reason).nilIfEmpty,
+                                                     level: try ESignSigning.level(chosen.signatureLevel,
+                                                                                   field: "signatureProperties[\(index)].signatureLevel")))
         }
         let signed = try await signing.sign(documents, holder: holder, passphrase: body.passphrase, totp: body.totp)
         return SignAnswer(time: Int(Date().timeIntervalSince(started) * 1000), file: signed.map { Data($0.bytes).base64EncodedString() })

@@ -95,7 +95,7 @@ struct ESignVerifyController: RouteCollection {
         let informations: [[String: Any]] = report.signatures.enumerated().map { index, signature in
             var information: [String: Any] = [
                 "id": "signature-\(index + 1)",
-                "signatureFormat": signature.isTimestamped ? "PKCS7-T" : "PKCS7-B",
+                "signatureFormat": signature.kind == .documentTimestamp ? "RFC3161" : (signature.isTimestamped ? "PKCS7-T" : "PKCS7-B"),
                 "signerName": signature.signer?.subject.commonName ?? "",
                 "signatureDate": (signature.timestampTime ?? signature.claimedSigningTime).map(Self.isoDate) ?? "",
                 "fieldName": signature.fieldName,

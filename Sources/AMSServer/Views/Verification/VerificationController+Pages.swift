@@ -4,6 +4,11 @@ import Vapor
 extension VerificationController {
     struct SignatureRow: Encodable {
         let field: String
+        /// `SIGNATURE`, `SEAL` or `DOCUMENT_TIMESTAMP`, and what the reader is told it is.
+        let kind: String
+        let kindText: String
+        /// The PAdES level, explained (nil for a document time-stamp).
+        let level: String?
         let signer: String
         let issuer: String
         let time: String
@@ -14,6 +19,8 @@ extension VerificationController {
         let integrity: String
         let trust: String
         let revocation: String
+        /// Where the revocation status came from (the document's own data, or AMS's records).
+        let revocationSource: String?
         let modification: String
         let chain: [String]
         let reason: String?
