@@ -64,6 +64,14 @@ public struct CertificateProfile: Sendable, Equatable {
 
     /// RFC 5280 upper bound for commonName, organizationName and organizationalUnitName (and AMS's bound for
     /// givenName and surname).
+    /// An institution's electronic seal (segel elektronik): the subject is the agency as an organisation — country,
+    /// organisation and the seal's name as common name, no person — with digitalSignature and nonRepudiation for
+    /// signing documents and a certificate policy of its own, so a verifier tells a seal from a person's signature.
+    public static func institutionalSeal(policy: OID, cpsURI: String?, validityDays: Int = 730) -> CertificateProfile {
+        CertificateProfile(name: "institutional-seal", subjectRule: .person, keyUsage: [.digitalSignature, .nonRepudiation],
+                           extendedKeyUsages: [OID.documentSigning], policies: [policy], cpsURI: cpsURI, validityDays: validityDays)
+    }
+
     public static let nameAttributeLimit = 64
 
     /// The subject name, or ``ProfileError`` naming the first field that does not fit.

@@ -22,9 +22,11 @@ func routes(_ app: Application) throws {
                                                    preview: PDFPreviewController(directory: app.ams.configuration.signing.pdfjsDirectory)))
     try app.register(collection: AuthenticatorController())
     try app.register(collection: AdminTrustAnchorController())
+    try app.register(collection: SealController())
     try app.register(collection: VerificationController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 1024 * 1024))
     try app.register(collection: ESignV1Controller(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes + 2 * 1024 * 1024))
     try app.register(collection: ESignV2Controller())
+    try app.register(collection: ESignSealController())
     try app.register(collection: VerificationAPIController(bodyLimit: app.ams.configuration.signing.maximumDocumentBytes * 4 / 3 + 64 * 1024))
     try app.register(collection: LongTermValidationAPIController(
         bodyLimit: LongTermValidationAPIController.maximumDocuments * app.ams.configuration.signing.maximumDocumentBytes * 4 / 3 + 64 * 1024))

@@ -56,6 +56,10 @@ struct AccessMatrixTests {
         "POST /api/v2/sign/get/totp": "--------",
         "POST /api/v2/user/check/status": "--------",
         "POST /api/v2/user/registration": "--------",
+        "POST /api/v2/seal/get/activation": "--------",
+        "POST /api/v2/seal/revoke/activation": "--------",
+        "POST /api/v2/seal/get/totp": "--------",
+        "POST /api/v2/seal/pdf": "--------",
         "POST /api/sign/verify": "--------",
         "POST /api/v1/verify": "--------",
         "POST /api/v1/ltv/renew": "--------",
@@ -134,6 +138,15 @@ struct AccessMatrixTests {
         "POST /requests/:requestID/actions": "---+----",
         "GET /requests/:requestID/attachments/:attachmentID": "---+--++",
         "GET /reverifications": "---+++--",
+        "GET /seals": "---+++++",
+        "POST /seals": "---++---",
+        // agency A's seal: its operator, the CA and the readers see it; agency B's operator does not
+        "GET /seals/:sealID": "---+-+++",
+        "POST /seals/:sealID/approve": "-----+--",
+        "POST /seals/:sealID/reject": "-----+--",
+        "POST /seals/:sealID/revoke": "-----+--",
+        "POST /seals/:sealID/sealers": "---+----",
+        "POST /seals/:sealID/sealers/:userID/remove": "---+----",
         "POST /reverifications/:userID": "---+-+--",
         "GET /status/:token": "********",
         "POST /status/:token/resubmit": "********",
@@ -162,6 +175,9 @@ struct AccessMatrixTests {
                                   createdAt: t.clock.now, createdByID: nil)
             try await key.create(on: t.db)
             let message = try #require(try await OutboxMessageModel.query(on: t.db).first())
+            let opSumbar = try #require(try await UserModel.query(on: t.db).filter(\.$username == "op.sumbar").first())
+            let seal = try await SealService(services: t.services, database: t.db, threadPool: t.app.threadPool)
+                .request(agency: agency, name: "Segel Diskominfo", contactEmail: "tte@sumbarprov.go.id", by: opSumbar, context: .system())
             func value(_ name: String, in route: Route) -> String {
                 let first = route.path.first?.description ?? ""
                 switch name {
@@ -172,6 +188,7 @@ struct AccessMatrixTests {
                 case "keyID": return key.id!.uuidString
                 case "agencyID": return agency.id!.uuidString
                 case "messageID": return message.id!.uuidString
+                case "sealID": return seal.id!.uuidString
                 case "code": return "en"
                 case "file": return first == "pki" ? (route.path.dropFirst().first?.description == "crl" ? "issuing.crl" : "issuing.crt")
                     : "certificate.pem"

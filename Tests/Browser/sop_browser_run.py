@@ -3,8 +3,8 @@
 database with a real SMTP server: request with both PDFs, one return and a resubmission, forwarding, the activation
 link opened from the received mail, verification, first sign-in with the mailed password and the forced change, a
 certificate with a passphrase and its download; an authenticator app enrolled (zbar reads its QR code) and a document
-signed visibly at its text marker (pyHanko validates the download, zbar reads the signature's QR code and its link
-opens the public record); the certificate's revocation; then openssl sees it revoked in the CRL and over OCSP.
+signed visibly at its text marker as PAdES B-LTA (pyHanko validates the download, also offline as B-LTA, zbar reads
+the signature's QR code and its link opens the public record); the certificate's revocation; then openssl sees it revoked in the CRL and over OCSP.
 Every page is saved as a screenshot under test-output/browser/ and checked for a heading, no server error and no
 broken asset; one bad submission per form must show its errors. At the end the log, the database and the mail store
 are searched for every password, passphrase, token and key used: none may appear in clear.
@@ -105,8 +105,9 @@ def totp(secret_text, at):
 
 def sign_visibly(applicant, chain, passphrase):
     """The holder enrols an authenticator app (zbar reads the enrolment QR code), then signs a document visibly at
-    its text marker with a mailed code; the download validates in pyHanko, zbar reads the signature's QR code from
-    the rendered page, and its link opens the signature's public record."""
+    its text marker as B-LTA with a mailed code; the download validates in pyHanko (and in its long-term validation,
+    offline), zbar reads the signature's QR code from the rendered page, and its link opens the signature's public
+    record."""
     applicant.go("/profile/authenticator")
     applicant.submit("form[action='/profile/authenticator/start']")
     qr = applicant.driver.find_element(By.ID, "authenticator-qr")
@@ -139,7 +140,7 @@ def sign_visibly(applicant, chain, passphrase):
     # pdf.js (Debian's libjs-pdf, installed for the tests) previews the last page
     WebDriverWait(applicant.driver, 20).until(lambda d: d.find_element(By.ID, "preview").is_displayed())
     CHECKS["page previews"] = CHECKS.get("page previews", 0) + 1
-    applicant.fill({"marker": "#ttd_kepala#", "reason": "Menyetujui surat", "passphrase": passphrase, "code": code})
+    applicant.fill({"marker": "#ttd_kepala#", "reason": "Menyetujui surat", "level": "B-LTA", "passphrase": passphrase, "code": code})
     applicant.driver.save_screenshot(os.path.join(OUT, "%03d-sign-form.png" % (CHECKS["pages"] + 1)))
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     signed_path = os.path.join(DOWNLOADS, "marker-on-last-page-ttd.pdf")
@@ -157,7 +158,12 @@ def sign_visibly(applicant, chain, passphrase):
     verdict = subprocess.run([sys.executable, os.path.join(ROOT, "Tests", "Signing", "pyhanko_validate.py"), signed_path, root],
                              capture_output=True, text=True)
     check("intact=True valid=True trusted=True" in verdict.stdout and "timestamp=trusted" in verdict.stdout
-          and "page=2" in verdict.stdout and "appearance=yes" in verdict.stdout, "pyHanko on the signed download: " + verdict.stdout + verdict.stderr)
+          and "page=2" in verdict.stdout and "appearance=yes" in verdict.stdout
+          and "document-timestamp intact=True valid=True trusted=True" in verdict.stdout, "pyHanko on the signed download: " + verdict.stdout + verdict.stderr)
+    # asked for as B-LTA: pyHanko's long-term validation passes offline with AMS's root as the only trust anchor
+    ltv = subprocess.run([sys.executable, os.path.join(ROOT, "Tests", "Signing", "pyhanko_ltv.py"), signed_path, root],
+                         capture_output=True, text=True)
+    check("lta=PASSED level=B-LTA" in ltv.stdout, "pyHanko's long-term validation of the B-LTA download: " + ltv.stdout + ltv.stderr[-800:])
     rendered = os.path.join(WORK, "signed-page-2.png")
     subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", "-r200", "-dFirstPage=2", "-dLastPage=2",
                     "-sOutputFile=" + rendered, signed_path], check=True)
@@ -177,6 +183,8 @@ def sign_visibly(applicant, chain, passphrase):
         stranger.submit("form[action='/verifikasi']")
         conclusion = stranger.driver.find_element(By.ID, "verify-conclusion").get_attribute("data-conclusion")
         check(conclusion == "VALID", "the verification page did not find the signed download valid: %s" % conclusion)
+        report = stranger.driver.find_element(By.ID, "verify-report").text
+        check("PAdES B-LTA" in report and "Cap waktu dokumen" in report, "the verification page does not show the B-LTA level and the document time-stamp")
         # printed, the summary stands alone: the upload form and the navigation are not printed
         stranger.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         check(stranger.driver.find_element(By.ID, "verify-report").is_displayed()

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """pyHanko as the independent validator of the PDFs AMS signs: prints one line per signature,
 "<field> intact=<bool> valid=<bool> trusted=<bool> coverage=<...> timestamp=<none|valid|trusted> modification=<...>
-page=<1-based page of the widget> rect=<x1,y1,x2,y2> appearance=<yes|no>".
+page=<1-based page of the widget> rect=<x1,y1,x2,y2> appearance=<yes|no>", or for a document time-stamp
+"<field> document-timestamp intact=<bool> valid=<bool> trusted=<bool>".
 Usage: pyhanko_validate.py document.pdf root.pem [more roots …]. Nothing is fetched (revocation is not the point)."""
 import sys
 
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
 
@@ -50,6 +51,10 @@ def main():
     with open(sys.argv[1], "rb") as handle:
         reader = PdfFileReader(handle, strict=True)
         for signature in reader.embedded_signatures:
+            if signature.sig_object_type == "/DocTimeStamp":
+                status = validate_pdf_timestamp(signature, validation_context=ValidationContext(trust_roots=roots, allow_fetching=False))
+                print("%s document-timestamp intact=%s valid=%s trusted=%s" % (signature.field_name, status.intact, status.valid, status.trusted))
+                continue
             context = ValidationContext(trust_roots=roots, allow_fetching=False)
             status = validate_pdf_signature(signature, context, ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False))
             stamp = status.timestamp_validity

@@ -13,6 +13,9 @@ public struct CertificateSettings: Sendable {
     /// The TSA policy OID AMS's time-stamps are issued under (`AMS_TSA_POLICY_OID`); a placeholder by default, like
     /// ``policyOID``.
     public var timeStampPolicyOID = "2.16.360.1.1.1.2"
+    /// The certificate policy OID of institutions' electronic seals (`AMS_SEAL_POLICY_OID`); a placeholder by default,
+    /// like ``policyOID``. Verification tells seals from persons' signatures by it.
+    public var sealPolicyOID = "2.16.360.1.1.1.3"
     public var cpsURL: String?
     /// Whether the NIK goes into the subject (serialNumber attribute); off unless policy requires it.
     public var includeNIK: Bool
@@ -87,6 +90,10 @@ public struct CertificateSettings: Sendable {
         if let oid = value("AMS_TSA_POLICY_OID") {
             guard OID(dotted: oid) != nil else { throw ConfigurationError("AMS_TSA_POLICY_OID must be a dotted OID") }
             settings.timeStampPolicyOID = oid
+        }
+        if let oid = value("AMS_SEAL_POLICY_OID") {
+            guard OID(dotted: oid) != nil else { throw ConfigurationError("AMS_SEAL_POLICY_OID must be a dotted OID") }
+            settings.sealPolicyOID = oid
         }
         if let cps = value("AMS_CERT_CPS_URL") {
             guard let url = URL(string: cps), ["http", "https"].contains(url.scheme ?? "") else {

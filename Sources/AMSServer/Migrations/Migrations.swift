@@ -58,5 +58,7 @@ enum Migrations {
         CreateTrustAnchors(),
         // 026: the PAdES level of each signature AMS made (B-T, B-LT, B-LTA)
         UpdateSignaturesAddLevel(),
+        // 027: institutions' electronic seals, who may seal, and the seal API's codes
+        CreateSeals(),
     ]
 }

@@ -29,6 +29,18 @@ struct CRLPublisher: Sendable {
             .first()?.decode(column: "listed", as: Int.self) ?? 0
     }
 
+    /// Revoked electronic seals of the CA (a handful per agency at most: read at once).
+    static func revokedSeals(issuer id: UUID, on sql: any SQLDatabase) async throws -> [RevokedEntry] {
+        try await sql.select().column("serial_hex").column("revoked_at").column("revocation_reason").from(SealModel.schema)
+            .where("issuer_ca_id", .equal, id).where("status", .equal, SealStatus.revoked.rawValue).all()
+            .compactMap { row in
+                guard let serial = [UInt8](hex: try row.decode(column: "serial_hex", as: String.self)) else { return nil }
+                return RevokedEntry(serial: serial, revokedAt: try row.decode(column: "revoked_at", as: Date?.self) ?? .distantPast,
+                                    reason: try row.decode(column: "revocation_reason", as: Int?.self).flatMap(RevocationReason.init(rawValue:))
+                                        ?? .unspecified, invalidityDate: nil)
+            }
+    }
+
     /// Publishes the issuing CA's CRL and the root's (which lists no revoked CA certificates in this version).
     @discardableResult
     func publish(on database: any Database) async throws -> [Published] {
@@ -75,6 +87,7 @@ struct CRLPublisher: Sendable {
                     if rows.count < Self.pageSize { break }
                 }
             }
+            for seal in try await Self.revokedSeals(issuer: id, on: sql) { writer?.append(seal) }
             let count = writer?.count ?? 0
             let nextUpdate = now.addingTimeInterval(lifetime)
             var der = try writer?.finish(number: UInt64(number), thisUpdate: now, nextUpdate: nextUpdate) ?? []

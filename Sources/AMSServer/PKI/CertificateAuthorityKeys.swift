@@ -51,6 +51,15 @@ package actor CertificateAuthorityKeys {
         return try CertificateAuthority(label: row.label, certificate: try Certificate(derEncoded: Array(row.certificateDER)), key: key)
     }
 
+    /// A key AMS holds for an institution (an electronic seal's), sealed under the key-encryption key with `label`.
+    nonisolated func seal(_ key: SigningKey, label: String) throws -> [UInt8] {
+        try keyEncryptionKey.seal(key, label: label)
+    }
+
+    nonisolated func open(_ sealed: [UInt8], label: String, algorithm: KeyAlgorithm) throws -> SigningKey {
+        try keyEncryptionKey.open(sealed, label: label, algorithm: algorithm)
+    }
+
     /// The row to store for a new CA certificate, its key sealed under the key-encryption key.
     func sealedRow(_ authority: CertificateAuthority, role: CertificateAuthorityModel.Role, now: Date) throws -> CertificateAuthorityModel {
         let row = CertificateAuthorityModel()

@@ -122,6 +122,20 @@ struct OCSPResponder: Sendable {
                 .filter(\.$role ~~ [.ocspResponder, .timeStamping]).all()
             for responder in responders { result[responder.serialHex] = .good }
         }
+        // institutions' electronic seals are issued by the issuing CA too
+        let notSeen = hexes.filter { result[$0] == nil }
+        if !notSeen.isEmpty {
+            for seal in try await SealModel.query(on: database).filter(\.$serialHex ~~ notSeen).filter(\.$issuerID == issuerID).all() {
+                guard let serial = seal.serialHex else { continue }
+                switch seal.status {
+                case .active: result[serial] = .good
+                case .revoked:
+                    result[serial] = .revoked(at: seal.revokedAt ?? .distantPast,
+                                              reason: seal.revocationReason.flatMap(RevocationReason.init(rawValue:)) ?? .unspecified)
+                case .requested, .rejected: break
+                }
+            }
+        }
         return result
     }
 }

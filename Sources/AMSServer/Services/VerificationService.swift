@@ -5,8 +5,10 @@ import Foundation
 import X509
 
 /// Verifies the signatures in a PDF for anyone (the page "Verifikasi dokumen", the national API's verify endpoints):
-/// AMS's root and the roots an administrator added are the trust anchors; for certificates AMS issued, their revocation comes from AMS's own records (a
-/// certificate revoked before the signature's proven time makes it REVOKED). The document is not kept.
+/// AMS's root and the roots an administrator added are the trust anchors; revocation comes from the document's own
+/// validation data, else — for certificates AMS issued, persons' and seals' — from AMS's own records (a certificate
+/// revoked before the signature's proven time makes it REVOKED). Seals are told from persons by the seal policy. The
+/// document is not kept.
 struct VerificationService: Sendable {
     let services: AMSServices
     let database: any Database
@@ -37,12 +39,17 @@ struct VerificationService: Sendable {
         let issuer = loaded.issuing.certificate.subject
         let database = self.database
         let anchors = try await TrustAnchorModel.query(on: database).all().compactMap { try? Certificate(derEncoded: Array($0.certificateDER)) }
-        let verifier = PDFSignatureVerifier(trustRoots: [loaded.root.certificate] + anchors) { certificate in
-            guard certificate.issuer == issuer,
-                  let record = try? await CertificateModel.query(on: database).filter(\.$serialHex == Array(certificate.serialNumber.bytes).hexString)
-                    .first() else { return .unknown }
-            if record.status == .revoked { return .revoked(at: record.revokedAt ?? .distantPast) }
-            return .good
+        let sealPolicies = Set(services.sealProfile.policies)
+        let verifier = PDFSignatureVerifier(trustRoots: [loaded.root.certificate] + anchors, sealPolicies: sealPolicies) { certificate in
+            guard certificate.issuer == issuer else { return .unknown }
+            let serial = Array(certificate.serialNumber.bytes).hexString
+            if let record = try? await CertificateModel.query(on: database).filter(\.$serialHex == serial).first() {
+                return record.status == .revoked ? .revoked(at: record.revokedAt ?? .distantPast) : .good
+            }
+            if let seal = try? await SealModel.query(on: database).filter(\.$serialHex == serial).first() {
+                return seal.status == .revoked ? .revoked(at: seal.revokedAt ?? .distantPast) : .good
+            }
+            return .unknown
         }
         return Report(signatures: try await verifier.verify(pdf, now: services.clock.now))
     }

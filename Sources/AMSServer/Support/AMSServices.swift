@@ -28,6 +28,11 @@ package struct AMSServices: Sendable {
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }
     var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: configuration.pkiBaseURL) }
+    /// The profile of institutions' electronic seals (its policy checked when the configuration was read).
+    var sealProfile: CertificateProfile {
+        .institutionalSeal(policy: OID(dotted: configuration.certificates.sealPolicyOID)!, cpsURI: configuration.certificates.cpsURL,
+                           validityDays: configuration.certificates.validityDays)
+    }
     var passphraseWrap: PassphraseKeyWrap {
         PassphraseKeyWrap(cost: .init(log2N: configuration.certificates.passphraseCostLog2N))
     }

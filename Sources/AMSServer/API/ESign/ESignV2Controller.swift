@@ -65,13 +65,20 @@ struct ESignV2Controller: RouteCollection {
         let body = try req.content.decode(SignBody.self)
         let files = body.file ?? []
         guard !files.isEmpty else { throw ESignError.invalid("file: one or more PDFs, base64.") }
-        let properties = body.signatureProperties ?? []
+        let signing = ESignSigning(req, key: key)
+        let holder = try await signing.holder(nik: body.nik, email: body.email)
+        let documents = try Self.documents(files, properties: body.signatureProperties ?? [],
+                                           timeZone: try await AgencyModel.timeZone(of: holder.$agency.id, on: req.db))
+        let signed = try await signing.sign(documents, holder: holder, passphrase: body.passphrase, totp: body.totp)
+        return SignAnswer(time: Int(Date().timeIntervalSince(started) * 1000), file: signed.map { Data($0.bytes).base64EncodedString() })
+    }
+
+    /// The files of a v2 call as documents, each with its properties (one set for all, or one per file); a file or a
+    /// property that cannot be used is refused naming it.
+    static func documents(_ files: [String], properties: [Properties], timeZone: AgencyTimeZone) throws -> [SigningService.Document] {
         guard properties.count == files.count || properties.count <= 1 else {
             throw ESignError.invalid("signatureProperties: one for every file (\(files.count)), or one for all; \(properties.count) given.")
         }
-        let signing = ESignSigning(req, key: key)
-        let holder = try await signing.holder(nik: body.nik, email: body.email)
-        let timeZone = try await AgencyModel.timeZone(of: holder.$agency.id, on: req.db)
         var documents: [SigningService.Document] = []
         for (index, encoded) in files.enumerated() {
             let name = "file[\(index)]"
@@ -102,8 +109,7 @@ struct ESignV2Controller: RouteCollection {
                                                      level: try ESignSigning.level(chosen.signatureLevel,
                                                                                    field: "signatureProperties[\(index)].signatureLevel")))
         }
-        let signed = try await signing.sign(documents, holder: holder, passphrase: body.passphrase, totp: body.totp)
-        return SignAnswer(time: Int(Date().timeIntervalSince(started) * 1000), file: signed.map { Data($0.bytes).base64EncodedString() })
+        return documents
     }
 
     struct CodeBody: Content {

@@ -17,6 +17,7 @@ enum Navigation {
         .init(href: "/certificates", labelKey: "nav_certificates", isTile: false, isOpen: Permissions.canListCertificates),
         .init(href: "/sign", labelKey: "nav_sign", isTile: false, isOpen: Permissions.canRequestCertificate),
         .init(href: "/profile", labelKey: "nav_profile", isTile: false, isOpen: Permissions.canEditOwnProfile),
+        .init(href: "/seals", labelKey: "nav_seals", isTile: false) { Permissions.canReadSeals(actor: $0, sealAgencyID: nil) },
         .init(href: "/reverifications", labelKey: "nav_reverifications", isTile: false, isOpen: Permissions.canReadReverifications),
         .init(href: "/reports/sla", labelKey: "nav_reports", isTile: false, isOpen: Permissions.canReadReports),
         .init(href: "/admin/agencies", labelKey: "nav_agencies", isTile: true, isOpen: Permissions.canManageAgencies),
