@@ -121,7 +121,7 @@ struct SigningBenchmark {
         for _ in 0..<verifyRounds {
             for document in signedCorpus {
                 guard let result = try await verifier.verify(document, now: Date()).first, result.indication == .totalPassed,
-                      result.revocationSource == "OCSP" else {
+                      result.revocationSource == .ocsp else {
                     throw BenchFailure("AMS's verifier did not pass a B-LT document AMS signed on its embedded data")
                 }
             }

@@ -52,7 +52,7 @@ struct LongTermValidationTests {
         let verifier = PDFSignatureVerifier(trustRoots: [signer.hierarchy.root.certificate]) { _ in .unknown }
         let ltResult = try #require(try await verifier.verify(lt, now: now).first)
         #expect(ltResult.indication == .totalPassed, "\(ltResult.notes)")
-        #expect(ltResult.level == .bLT && ltResult.revocationSource == "OCSP" && ltResult.modification == .signatures)
+        #expect(ltResult.level == .bLT && ltResult.revocationSource == .ocsp && ltResult.modification == .signatures)
         let ltaResults = try await verifier.verify(lta, now: now)
         #expect(ltaResults.map(\.kind) == [.signature, .documentTimestamp])
         #expect(ltaResults.allSatisfy { $0.indication == .totalPassed }, "\(ltaResults.map(\.notes))")
@@ -81,7 +81,7 @@ struct LongTermValidationTests {
         let verifier = PDFSignatureVerifier(trustRoots: [signer.hierarchy.root.certificate]) { _ in .revoked(at: revokedAt) }
         let later = now.addingTimeInterval(7200)
         let kept = try #require(try await verifier.verify(lt, now: later).first)
-        #expect(kept.indication == .totalPassed && kept.revocation == .good && kept.revocationSource == "OCSP", "\(kept.notes)")
+        #expect(kept.indication == .totalPassed && kept.revocation == .good && kept.revocationSource == .ocsp, "\(kept.notes)")
         // without the time-stamp nothing proves the signature older than now: REVOKED (EN 319 102-1)
         let untimestamped = try signer.signWithoutTimestamp(try SigningFixtures.document("fpdf2-classic-xref.pdf"))
         let lost = try #require(try await verifier.verify(untimestamped, now: later).first)
@@ -91,7 +91,7 @@ struct LongTermValidationTests {
                                                                                            reason: .keyCompromise))
         let unknowing = PDFSignatureVerifier(trustRoots: [signer.hierarchy.root.certificate]) { _ in .unknown }
         let revoked = try #require(try await unknowing.verify(try revokedEarly.append(to: signed), now: now).first)
-        #expect(revoked.subIndication == .revoked && revoked.revocationSource == "OCSP")
+        #expect(revoked.subIndication == .revoked && revoked.revocationSource == .ocsp)
     }
 
     @Test func revocationDataNotSignedByTheIssuerIsIgnored() async throws {

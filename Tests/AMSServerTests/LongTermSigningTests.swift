@@ -45,7 +45,7 @@ struct LongTermSigningTests {
             try await t.certificateService().revoke(record, reason: .keyCompromise, invalidityDate: nil, actor: holder.actor,
                                                     revokerUserID: holder.id, context: .system())
             let afterRevocation = try #require(try await service.verify(signed[1].bytes).signatures.first)
-            #expect(afterRevocation.indication == .totalPassed && afterRevocation.revocationSource == "OCSP", "\(afterRevocation.notes)")
+            #expect(afterRevocation.indication == .totalPassed && afterRevocation.revocationSource == .ocsp, "\(afterRevocation.notes)")
         }
     }
 

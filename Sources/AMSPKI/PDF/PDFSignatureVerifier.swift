@@ -195,15 +195,16 @@ public struct PDFSignatureVerifier: Sendable {
         switch result.chain.count > 1 ? embedded.finding(for: signer, issuer: result.chain[1], at: proofTime) : nil {
         case .good(let source, _)?:
             result.revocation = .good
-            result.revocationSource = source.rawValue
+            result.revocationSource = source == .ocsp ? .ocsp : .crl
         case .revoked(let at, let source)?:
             result.revocation = .revoked(at: at)
-            result.revocationSource = source.rawValue
+            result.revocationSource = source == .ocsp ? .ocsp : .crl
         case nil:
             result.revocation = await revocation(signer)
-            result.revocationSource = result.revocation == .unknown ? nil : "ISSUER"
+            result.revocationSource = result.revocation == .unknown ? nil : .issuer
         }
-        result.level = result.timestampTime == nil ? .bB : (result.revocationSource == "OCSP" || result.revocationSource == "CRL" ? .bLT : .bT)
+        let carriesRevocationData = [.ocsp, .crl].contains(result.revocationSource)
+        result.level = result.timestampTime == nil ? .bB : (carriesRevocationData ? .bLT : .bT)
         switch result.revocation {
         case .revoked(let at) where at <= proofTime:
             result.indication = .indeterminate

@@ -52,6 +52,16 @@ public struct SignatureVerification: Sendable {
         case bLTA = "PAdES-B-LTA"
     }
 
+    /// Where a revocation status came from.
+    public enum RevocationSource: String, Sendable {
+        /// An OCSP answer the document carries (its DSS).
+        case ocsp = "OCSP"
+        /// A CRL the document carries.
+        case crl = "CRL"
+        /// The issuing CA's own records (AMS's database), asked because the document carries nothing about it.
+        case issuer = "ISSUER"
+    }
+
     /// The revocation status of the signer's certificate at the signature's proof-of-existence time.
     public enum Revocation: Sendable, Equatable {
         case good
@@ -78,9 +88,8 @@ public struct SignatureVerification: Sendable {
     public var trusted: Bool
     public var keyUsageFitForSigning: Bool
     public var revocation: Revocation
-    /// Where the revocation status came from: data embedded in the document (`OCSP`, `CRL`), the issuing CA's own
-    /// records, or nothing.
-    public var revocationSource: String?
+    /// Where the revocation status came from (nil: nowhere).
+    public var revocationSource: RevocationSource?
     public var level: Level?
     public var claimedSigningTime: Date?
     public var reason: String?

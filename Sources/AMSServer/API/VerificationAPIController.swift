@@ -67,7 +67,7 @@ struct VerificationAPIController: RouteCollection {
                 signer: signature.signer?.subject.commonName, issuer: signature.signer?.issuer.commonName,
                 signedAt: signature.timestampTime ?? signature.claimedSigningTime, timestamped: signature.isTimestamped,
                 coversWholeFile: signature.coversWholeFile, modification: signature.modification.rawValue, integrity: signature.integrity,
-                signatureValid: signature.signatureValid, trusted: signature.trusted, revocation: revocation, revocationSource: signature.revocationSource, notes: signature.notes)
+                signatureValid: signature.signatureValid, trusted: signature.trusted, revocation: revocation, revocationSource: signature.revocationSource?.rawValue, notes: signature.notes)
         })
     }
 }

@@ -51,7 +51,7 @@ struct VerificationController: RouteCollection {
                 integrity: req.localized(signature.integrity && signature.signatureValid ? "verify_integrity_ok" : "verify_integrity_failed"),
                 trust: req.localized(signature.trusted ? "verify_trusted" : "verify_not_trusted"),
                 revocation: req.localized(Self.revocationKey(signature.revocation)),
-                revocationSource: signature.revocationSource.map { req.localized("verify_revocation_source_" + $0.lowercased()) },
+                revocationSource: signature.revocationSource.map { req.localized("verify_revocation_source_" + $0.rawValue.lowercased()) },
                 modification: req.localized("verify_modification_" + signature.modification.rawValue.lowercased()),
                 chain: signature.chain.compactMap { $0.subject.commonName }, reason: signature.reason, location: signature.location)
         }
