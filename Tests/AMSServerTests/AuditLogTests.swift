@@ -190,4 +190,33 @@ struct AuditLogTests {
             }
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theExportStreamsEveryEntryOfALongLogInOrderAcrossItsBatches(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: more entries than two export batches, by two actors
+            let total = AuditController.exportBatch * 2 + 345
+            let entries = (0..<total).map { index in
+                AuditLog.Entry(action: .agencyCreated, context: .system(index % 3 == 0 ? "importer" : "test"), targetType: "agency",
+                               targetID: "a\(index)", details: ["n": String(index)])
+            }
+            for chunk in stride(from: 0, to: total, by: 500) {
+                try await WriteTransaction.run(on: t.db) { db in
+                    try await t.services.audit.appendMany(Array(entries[chunk..<min(chunk + 500, total)]), on: db)
+                }
+            }
+            try await t.user("ani", role: .auditor)
+            let auditor = t.browser()
+            try await auditor.signIn("ani", TestApp.password)
+            // act
+            let all = try await auditor.get("/audit/export.csv?action=agency.created")
+            let byActor = try await auditor.get("/audit/export.csv?action=agency.created&actor=importer")
+            // check: every entry once, in sequence order, across the batches; the actor filter through its index
+            func sequences(_ csv: String) -> [Int64] { csv.split(separator: "\r\n").dropFirst().compactMap { Int64($0.prefix { $0 != "," }) } }
+            let allSequences = sequences(all.body.string)
+            #expect(all.status == .ok && allSequences.count == total && allSequences == allSequences.sorted() && Set(allSequences).count == total)
+            #expect(sequences(byActor.body.string).count == (total + 2) / 3 && byActor.body.string.contains("importer"))
+            #expect(!byActor.body.string.split(separator: "\r\n").dropFirst().contains { $0.contains(",test,") })
+        }
+    }
 }

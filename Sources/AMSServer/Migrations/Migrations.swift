@@ -60,5 +60,7 @@ enum Migrations {
         UpdateSignaturesAddLevel(),
         // 027: institutions' electronic seals, who may seal, and the seal API's codes
         CreateSeals(),
+        // 028: the audit log by actor through an index (national size)
+        AddAuditActorIndex(),
     ]
 }
