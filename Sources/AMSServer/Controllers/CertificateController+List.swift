@@ -14,7 +14,7 @@ extension CertificateController {
     func renderList(_ req: Request, text: String, status: CertificateStatus?, problem: String? = nil,
                     httpStatus: HTTPStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
-        var query = Self.visible(to: user, on: req.db).with(\.$holder)
+        var query = Self.visible(to: user, on: req.db)
         if let status { query = query.filter(\.$status == status) }
         if !text.isEmpty {
             let holders = try await UserModel.query(on: req.db).filter(\.$username == text).all().compactMap(\.id)
@@ -23,10 +23,26 @@ extension CertificateController {
                 if !holders.isEmpty { $0.filter(\.$holder.$id ~~ holders) }
             }
         }
-        let total = try await query.count()
-        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
-                                    baseQuery: ["q": text, "status": status?.rawValue ?? ""])
-        let rows = try await query.sort(\.$requestedAt, .descending).range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
+        // newest first, a page after the last one shown (or up to a day), through the (requested_at, id) indexes
+        let counted = try await query.copy().limit(KeysetPage.countCap + 1).all(\.$id).count
+        let after = KeysetPage.Cursor(req.query[String.self, at: "after"])
+        let dayText = req.query[String.self, at: "day"] ?? ""
+        let day = AuditController.Filter.day(dayText)
+        var page = query.copy().with(\.$holder)
+        if let after {
+            page = page.group(.or) { either in
+                either.filter(\.$requestedAt < after.time).group(.and) { $0.filter(\.$requestedAt == after.time).filter(\.$id < after.id) }
+            }
+        } else if let day {
+            page = page.filter(\.$requestedAt < day.addingTimeInterval(86_400))
+        }
+        let read = try await page.sort(\.$requestedAt, .descending).sort(\.$id, .descending).limit(Self.pageSize + 1).all()
+        let rows = Array(read.prefix(Self.pageSize))
+        let keyset = KeysetPage(
+            countText: counted > KeysetPage.countCap ? req.localized("common_rows_more_than", ["count": String(KeysetPage.countCap)])
+                                                     : req.localized("common_rows", ["count": String(counted)]),
+            isFirst: after == nil && day == nil, lastShown: rows.last.map { KeysetPage.Cursor(time: $0.requestedAt, id: $0.id!) },
+            hasMore: read.count > Self.pageSize, jumpDay: day == nil ? "" : dayText, baseQuery: ["q": text, "status": status?.rawValue ?? ""])
         let statuses = [SelectOption(value: "", label: req.localized("certificate_all_statuses"), selected: status == nil)]
             + CertificateStatus.allCases.map {
                 SelectOption(value: $0.rawValue, label: req.localized("certificate_status_\($0.rawValue)"), selected: $0 == status)
@@ -36,6 +52,6 @@ extension CertificateController {
         return try await req.renderPage("certificates", titleKey: "certificates_title", page: CertificateListPage(
             rows: zip(rows, selectable).map { CertificatePage.row($0, req, selectable: $1) }, query: text, statuses: statuses,
             canRequest: Permissions.canRequestCertificate(actor: actor), canApprove: selectable.contains(true), problem: problem,
-            pagination: pagination), status: httpStatus)
+            keyset: keyset), status: httpStatus)
     }
 }

@@ -62,5 +62,7 @@ enum Migrations {
         CreateSeals(),
         // 028: the audit log by actor through an index (national size)
         AddAuditActorIndex(),
+        // 029: the certificate list a page at a time through indexes (national size)
+        AddCertificateListIndexes(),
     ]
 }

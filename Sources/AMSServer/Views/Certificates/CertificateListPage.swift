@@ -7,5 +7,5 @@ struct CertificateListPage: Encodable {
     /// A CA operator sees a check box on each pending request and "approve selected".
     let canApprove: Bool
     let problem: String?
-    let pagination: Pagination
+    let keyset: KeysetPage
 }

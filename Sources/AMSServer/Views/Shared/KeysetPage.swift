@@ -1,0 +1,57 @@
+import Foundation
+
+/// Newest-first pages that cost the same on the last page as on the first, however long the list: a page starts just
+/// after the last row shown (its time, then its id, as the index orders them), never at an OFFSET the database must
+/// count through; "jump to a date" starts anywhere. The total is counted up to ``countCap`` only and said as "more
+/// than …" past it.
+struct KeysetPage: Encodable {
+    /// Where the next page starts: after this time and id.
+    struct Cursor: Equatable {
+        let time: Date
+        let id: UUID
+
+        /// `<seconds since 1970>_<uuid>`: the time exactly as stored (a Double's shortest form round-trips).
+        var text: String { "\(time.timeIntervalSince1970)_\(id.uuidString)" }
+
+        init(time: Date, id: UUID) {
+            self.time = time
+            self.id = id
+        }
+
+        init?(_ text: String?) {
+            let parts = (text ?? "").split(separator: "_")
+            guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let id = UUID(uuidString: String(parts[1])) else { return nil }
+            self.init(time: Date(timeIntervalSince1970: seconds), id: id)
+        }
+    }
+
+    static let countCap = 1000
+
+    /// "125" or "more than 1000", as the page says it.
+    let countText: String
+    /// The first (newest) page, when this is not it.
+    let firstQuery: String?
+    let nextQuery: String?
+    /// The day jumped to (`yyyy-MM-dd`), shown again in the jump box.
+    let jumpDay: String
+    /// The other filters, carried by the jump form.
+    let carried: [Carried]
+
+    struct Carried: Encodable {
+        let name: String
+        let value: String
+    }
+
+    /// `hasMore`: the page was read with one row more than it shows, and that row came.
+    init(countText: String, isFirst: Bool, lastShown: Cursor?, hasMore: Bool, jumpDay: String, baseQuery: [String: String]) {
+        self.countText = countText
+        self.jumpDay = jumpDay
+        let kept = baseQuery.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        carried = kept.map { Carried(name: $0.key, value: $0.value) }
+        func query(_ extra: [(String, String)]) -> String {
+            "?" + (kept + extra).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        }
+        firstQuery = isFirst ? nil : query([])
+        nextQuery = hasMore ? lastShown.map { query([("after", $0.text)]) } : nil
+    }
+}
