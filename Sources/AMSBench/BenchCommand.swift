@@ -19,6 +19,8 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
         @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
         @Flag(name: "signing-only", help: "Measure signing only; replaces the signing section of the report file") var signingOnly: Bool
+        @Option(name: "audit-export", help: "Measure only the audit CSV export over this many entries (SQLite, and PostgreSQL with --postgres)")
+        var auditExport: Int?
     }
 
     var help: String { "Measures issuance, OCSP and CRL speed; prints a report." }
@@ -28,6 +30,26 @@ struct BenchCommand: AsyncCommand {
         let crlSizes = try (signature.crlSizes ?? "100000,1000000").split(separator: ",").map { text -> Int in
             guard let size = Int(text.trimmingCharacters(in: .whitespaces)), size > 0 else { throw BenchFailure("--crl-sizes: \(text)") }
             return size
+        }
+        if let entries = signature.auditExport {
+            var fixtures = [try await BenchFixture.make(logger: context.application.logger)]
+            if let postgres = signature.postgres {
+                fixtures.append(try await BenchFixture.make(logger: context.application.logger, postgresURL: postgres))
+            }
+            for fixture in fixtures {
+                do {
+                    console.print("audit export on \(fixture.engine): appending \(entries) entries, then exporting…")
+                    let result = try await AuditExportBenchmark(fixture: fixture, entries: entries).run()
+                    console.print(String(format: "  %@: %d entries in %.2f s = %.0f rows/s, %.1f MiB of CSV; resident %d MiB before, %d MiB after",
+                                         result.engine, result.entries, result.seconds, result.rowsPerSecond, Double(result.bytes) / 1_048_576,
+                                         result.residentBeforeKiB / 1024, result.residentAfterKiB / 1024))
+                } catch {
+                    await fixture.shutdown()
+                    throw error
+                }
+                await fixture.shutdown()
+            }
+            return
         }
         if signature.signingOnly {
             let fixture = try await BenchFixture.make(logger: context.application.logger)

@@ -195,7 +195,7 @@ struct AuditLogTests {
     func theExportStreamsEveryEntryOfALongLogInOrderAcrossItsBatches(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             // setup: more entries than two export batches, by two actors
-            let total = AuditController.exportBatch * 2 + 345
+            let total = AuditCSVExport.batchSize * 2 + 345
             let entries = (0..<total).map { index in
                 AuditLog.Entry(action: .agencyCreated, context: .system(index % 3 == 0 ? "importer" : "test"), targetType: "agency",
                                targetID: "a\(index)", details: ["n": String(index)])

@@ -5,7 +5,7 @@ import Vapor
 /// Auditors and administrators browse, filter and export the audit log (*Pencatatan*).
 struct AuditController: RouteCollection {
     /// The filters, parsed once for the page and the export.
-    struct Filter {
+    struct Filter: Sendable {
         var action: String?
         var actor: String
         var outcome: AuditOutcome?
@@ -79,42 +79,20 @@ struct AuditController: RouteCollection {
         return try await req.renderPage("audit", titleKey: "audit_title", page: page)
     }
 
-    /// The filtered log as CSV, streamed: read and written a thousand entries at a time in sequence order, so memory
-    /// stays flat however long the log (the export itself is audited first, with its filter).
+    /// The filtered log as CSV, streamed (``AuditCSVExport``: a batch at a time, flat memory); the export itself is
+    /// audited first, with its filter.
     @Sendable func export(req: Request) async throws -> Response {
         let filter = Filter(req)
         try await req.ams.audit.appendAlone(.auditExported, context: req.auditContext, targetType: "audit_log",
                                             details: filter.queryItems.filter { !$0.value.isEmpty }, on: req.db)
-        let database = req.db
+        let export = AuditCSVExport(database: req.db, narrow: filter.apply)
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
-            var header = CSVWriter()
-            header.row(["sequence", "occurred_at_utc", "actor", "role", "action", "target_type", "target_id", "outcome",
-                        "client_address", "request_id", "details", "mac"])
-            try await writer.writeBuffer(ByteBuffer(string: header.text))
-            let times = ISO8601DateFormatter.withMilliseconds
-            var lastSequence: Int64 = 0
-            while true {
-                let batch = try await filter.apply(AuditEntryModel.query(on: database)).filter(\.$sequence > lastSequence)
-                    .sort(\.$sequence).limit(Self.exportBatch).all()
-                guard let last = batch.last else { break }
-                var csv = CSVWriter()
-                for entry in batch {
-                    csv.row([String(entry.sequence), times.string(from: entry.occurredAt), entry.actorName, entry.actorRole, entry.action,
-                             entry.targetType, entry.targetID, entry.outcome.rawValue, entry.clientAddress, entry.requestID, entry.details,
-                             entry.mac])
-                }
-                try await writer.writeBuffer(ByteBuffer(string: csv.text))
-                lastSequence = last.sequence
-                if batch.count < Self.exportBatch { break }
-            }
+            try await export.write { try await writer.writeBuffer($0) }
         }))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         response.headers.contentDisposition = .init(.attachment, filename: "ams-audit-log.csv")
         return response
     }
-
-    /// Entries read and written at a time by the export.
-    static let exportBatch = 1000
 
     private func row(_ entry: AuditEntryModel, _ req: Request) -> EntryRow {
         let details = AuditRecord.details(fromJSON: entry.details).sorted { $0.key < $1.key }

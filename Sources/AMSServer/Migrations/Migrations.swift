@@ -64,5 +64,7 @@ enum Migrations {
         AddAuditActorIndex(),
         // 029: the certificate list a page at a time through indexes (national size)
         AddCertificateListIndexes(),
+        // 030: the expiry reminders find a certificate's renewal through an index
+        AddCertificateReplacesIndex(),
     ]
 }

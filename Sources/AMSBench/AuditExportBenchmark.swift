@@ -1,0 +1,40 @@
+import AMSServer
+import Foundation
+import NIOCore
+
+/// The audit CSV export at size (issue 20): `entries` synthetic entries appended through the real chain, then the
+/// export written to a counting sink as the page streams it — rows a second, and the process's resident memory before
+/// and after (the export must not grow with the log).
+struct AuditExportBenchmark {
+    let fixture: BenchFixture
+    let entries: Int
+
+    struct Result {
+        let engine: String
+        let entries: Int
+        let seconds: Double
+        let bytes: Int
+        let residentBeforeKiB: Int
+        let residentAfterKiB: Int
+        var rowsPerSecond: Double { Double(entries) / seconds }
+    }
+
+    func run() async throws -> Result {
+        try await SyntheticAuditEntries.append(entries, to: fixture.app)
+        let before = Self.residentKiB()
+        var bytes = 0
+        let started = Date()
+        let rows = try await AuditCSVExport(database: fixture.app.db).write { bytes += $0.readableBytes }
+        let seconds = Date().timeIntervalSince(started)
+        guard rows >= entries else { throw BenchFailure("the export wrote \(rows) of \(entries) entries") }
+        return Result(engine: fixture.engine, entries: rows, seconds: seconds, bytes: bytes, residentBeforeKiB: before,
+                      residentAfterKiB: Self.residentKiB())
+    }
+
+    /// The process's resident set now (VmRSS), in KiB.
+    static func residentKiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
