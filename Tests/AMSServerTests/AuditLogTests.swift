@@ -219,4 +219,13 @@ struct AuditLogTests {
             #expect(!byActor.body.string.split(separator: "\r\n").dropFirst().contains { $0.contains(",test,") })
         }
     }
+
+    @Test func theExportWritesTimesAsISO8601UTCWithMilliseconds() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for milliseconds in [0, 1_764_627_005_123, 951_782_400_999, 4_102_444_799_500] as [Int64] {
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            #expect(AuditCSVExport.utcMilliseconds(date) == formatter.string(from: date))
+        }
+    }
 }

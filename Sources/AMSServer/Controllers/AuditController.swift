@@ -1,5 +1,6 @@
 import AMSCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Auditors and administrators browse, filter and export the audit log (*Pencatatan*).
@@ -36,6 +37,17 @@ struct AuditController: RouteCollection {
 
         var queryItems: [String: String] {
             ["action": action ?? "", "actor": actor, "outcome": outcome?.rawValue ?? "", "from": fromText, "to": toText]
+        }
+
+        /// The same conditions for the export's plain SQL reads.
+        func apply(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var select = select
+            if let action { select = select.where("action", .equal, action) }
+            if !actor.isEmpty { select = select.where("actor_name", .equal, actor.lowercased()) }
+            if let outcome { select = select.where("outcome", .equal, outcome.rawValue) }
+            if let from { select = select.where("occurred_at", .greaterThanOrEqual, from) }
+            if let to { select = select.where("occurred_at", .lessThan, to) }
+            return select
         }
 
         func apply(_ query: QueryBuilder<AuditEntryModel>) -> QueryBuilder<AuditEntryModel> {
@@ -85,7 +97,7 @@ struct AuditController: RouteCollection {
         let filter = Filter(req)
         try await req.ams.audit.appendAlone(.auditExported, context: req.auditContext, targetType: "audit_log",
                                             details: filter.queryItems.filter { !$0.value.isEmpty }, on: req.db)
-        let export = AuditCSVExport(database: req.db, narrow: filter.apply)
+        let export = AuditCSVExport(database: req.db) { filter.apply($0) }
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
             try await export.write { try await writer.writeBuffer($0) }
         }))
@@ -102,13 +114,5 @@ struct AuditController: RouteCollection {
                         role: entry.actorRole, action: AuditText.action(entry.action, locale: req.locale), actionCode: entry.action, target: target, outcome: entry.outcome.rawValue,
                         outcomeLabel: req.localized("audit_outcome_\(entry.outcome.rawValue)"), address: entry.clientAddress,
                         details: details)
-    }
-}
-
-extension ISO8601DateFormatter {
-    static var withMilliseconds: ISO8601DateFormatter {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
     }
 }
