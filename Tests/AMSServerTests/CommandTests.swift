@@ -73,6 +73,38 @@ struct CommandTests {
             try await Self.run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
             try await Self.run(t, ["audit", "verify"])
             try await t.sql.raw("UPDATE audit_entries SET actor_name = 'someone' WHERE sequence = 1").run()
+            await #expect(throws: CommandFailure.self) { try await Self.run(t, ["audit", "verify", "--full"]) }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func auditVerifyGoesOnFromItsSignedCheckpoint(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await Self.run(t, ["agency", "create", "--code", "BKD-SUMBAR", "--name", "BKD Sumatera Barat", "--domains", "bkd.sumbarprov.go.id"])
+            try await Self.run(t, ["audit", "verify"])
+            let first = try await t.sql.raw("SELECT sequence FROM audit_checkpoints").all().map { try $0.decode(column: "sequence", as: Int64.self) }
+            // three more entries: the next run starts after the checkpoint and checks only those
+            try await Self.run(t, ["agency", "create", "--code", "BKD-RIAU", "--name", "BKD Riau", "--domains", "bkd.riau.go.id"])
+            let checkpoints = AuditCheckpoints(chain: AuditChain(key: t.services.secrets.auditChainKey))
+            let start = try await checkpoints.latest(on: t.db)
+            let report = try await t.services.auditVerifier.verify(on: t.db, from: start)
+            let head = try await t.sql.raw("SELECT MAX(sequence) AS last FROM audit_entries").first()!.decode(column: "last", as: Int64.self)
+            #expect(first.count == 1 && start.sequence == first[0] && report.isIntact && report.checkedEntries == head - first[0])
+            try await Self.run(t, ["audit", "verify"])
+            #expect(try await checkpoints.latest(on: t.db).sequence == head)
+            // an entry after the checkpoint altered: the incremental run finds it
+            try await Self.run(t, ["agency", "create", "--code", "BKD-JAMBI", "--name", "BKD Jambi", "--domains", "bkd.jambiprov.go.id"])
+            let actor = try await t.sql.raw("SELECT actor_name FROM audit_entries WHERE sequence = \(bind: head + 1)").first()!
+                .decode(column: "actor_name", as: String.self)
+            try await t.sql.raw("UPDATE audit_entries SET actor_name = 'someone' WHERE sequence = \(bind: head + 1)").run()
+            await #expect(throws: CommandFailure.self) { try await Self.run(t, ["audit", "verify"]) }
+            try await t.sql.raw("UPDATE audit_entries SET actor_name = \(bind: actor) WHERE sequence = \(bind: head + 1)").run()
+            try await Self.run(t, ["audit", "verify"])
+            // a checkpoint row written without the key is refused, not trusted
+            try await t.sql.raw("""
+                INSERT INTO audit_checkpoints (id, sequence, entry_mac, checkpoint_mac, created_at)
+                VALUES (\(bind: UUID()), \(bind: head + 100), 'x', 'y', \(bind: Date()))
+                """).run()
             await #expect(throws: CommandFailure.self) { try await Self.run(t, ["audit", "verify"]) }
         }
     }

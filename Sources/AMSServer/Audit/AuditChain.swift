@@ -18,6 +18,13 @@ struct AuditChain: Sendable {
         mac(previousMAC: previousMAC, sequence: record.sequence, canonicalTail: record.canonicalTail)
     }
 
+    /// The MAC that vouches for a checkpoint: the log was verified up to entry `sequence`, whose MAC is `entryMAC`.
+    func checkpointMAC(sequence: Int64, entryMAC: String) -> String {
+        var hmac = keyed
+        hmac.update(data: Array("audit-checkpoint\n\(sequence)\n\(entryMAC)".utf8))
+        return Array(hmac.finalize()).hexString
+    }
+
     /// The MAC of a record given as its sequence number and ``AuditRecord/canonicalTail`` (worked out earlier,
     /// away from the transaction that appends it).
     func mac(previousMAC: String, sequence: Int64, canonicalTail: [UInt8]) -> String {

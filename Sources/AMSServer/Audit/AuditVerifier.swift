@@ -2,23 +2,42 @@ import AMSCore
 import Fluent
 import Foundation
 
-/// Walks the whole audit log and checks the chain: contiguous sequence numbers from 1, each entry's link to the
-/// previous MAC, each MAC, and the head row matching the last entry (so a cut-off tail is found too).
+/// Walks the audit log and checks the chain: contiguous sequence numbers from 1, each entry's link to the previous
+/// MAC, each MAC, and the head row matching the last entry (so a cut-off tail is found too). From a checkpoint (a
+/// sequence and MAC an earlier run verified, vouched for by a MAC of its own) it checks that the checkpoint's entry
+/// still carries that MAC and walks on from there: a nightly run reads what is new, not the whole log.
 struct AuditVerifier: Sendable {
     struct Report: Sendable, Equatable {
         var checkedEntries: Int64
         /// The sequence number of the first entry that fails, or nil when the log is intact.
         var firstBadSequence: Int64?
         var problem: String?
+        /// The last entry verified (intact logs only): the next checkpoint.
+        var end: Start?
         var isIntact: Bool { problem == nil }
     }
 
     let chain: AuditChain
     var batchSize = 1000
 
-    func verify(on database: any Database) async throws -> Report {
-        var expected: Int64 = 1
-        var previousMAC = AuditChain.genesisMAC
+    /// Where a walk starts: after entry `sequence`, whose MAC is `mac` (the genesis: 0 and zeros).
+    struct Start: Sendable, Equatable {
+        var sequence: Int64
+        var mac: String
+
+        static let genesis = Start(sequence: 0, mac: AuditChain.genesisMAC)
+    }
+
+    func verify(on database: any Database, from start: Start = .genesis) async throws -> Report {
+        var expected: Int64 = start.sequence + 1
+        var previousMAC = start.mac
+        if start != .genesis {
+            let entry = try await AuditEntryModel.query(on: database).filter(\.$sequence == start.sequence).first()
+            guard let entry, TokenDigest.constantTimeEquals(entry.mac, start.mac) else {
+                return Report(checkedEntries: 0, firstBadSequence: start.sequence,
+                              problem: "entry \(start.sequence) no longer matches the checkpoint (altered or removed)")
+            }
+        }
         while true {
             let batch = try await AuditEntryModel.query(on: database)
                 .filter(\.$sequence >= expected)
@@ -28,16 +47,16 @@ struct AuditVerifier: Sendable {
             if batch.isEmpty { break }
             for entry in batch {
                 if entry.sequence != expected {
-                    return Report(checkedEntries: expected - 1, firstBadSequence: expected,
+                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
                                   problem: "entry \(expected) is missing (next present is \(entry.sequence))")
                 }
                 if entry.previousMAC != previousMAC {
-                    return Report(checkedEntries: expected - 1, firstBadSequence: expected,
+                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
                                   problem: "entry \(expected) does not link to entry \(expected - 1)")
                 }
                 let recomputed = chain.mac(previousMAC: previousMAC, record: entry.record)
                 if !TokenDigest.constantTimeEquals(recomputed, entry.mac) {
-                    return Report(checkedEntries: expected - 1, firstBadSequence: expected,
+                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
                                   problem: "entry \(expected) was altered (MAC mismatch)")
                 }
                 previousMAC = entry.mac
@@ -45,13 +64,14 @@ struct AuditVerifier: Sendable {
             }
         }
         let last = expected - 1
+        let checked = last - start.sequence
         guard let head = try await AuditChainHeadModel.find(1, on: database) else {
-            return Report(checkedEntries: last, firstBadSequence: last + 1, problem: "the chain head row is missing")
+            return Report(checkedEntries: checked, firstBadSequence: last + 1, problem: "the chain head row is missing")
         }
         if head.lastSequence != last || head.lastMAC != previousMAC {
-            return Report(checkedEntries: last, firstBadSequence: min(head.lastSequence, last) + 1,
+            return Report(checkedEntries: checked, firstBadSequence: min(head.lastSequence, last) + 1,
                           problem: "the log ends at entry \(last) but the chain head records entry \(head.lastSequence)")
         }
-        return Report(checkedEntries: last, firstBadSequence: nil, problem: nil)
+        return Report(checkedEntries: checked, firstBadSequence: nil, problem: nil, end: Start(sequence: last, mac: previousMAC))
     }
 }

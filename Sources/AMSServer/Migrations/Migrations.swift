@@ -66,5 +66,7 @@ enum Migrations {
         AddCertificateListIndexes(),
         // 030: the expiry reminders find a certificate's renewal through an index
         AddCertificateReplacesIndex(),
+        // 031: signed checkpoints of the audit chain (a nightly verify checks only what is new)
+        CreateAuditCheckpoints(),
     ]
 }
