@@ -4,7 +4,7 @@ import NIOCore
 
 /// The audit CSV export at size (issue 20): `entries` synthetic entries appended through the real chain, then the
 /// export written to a counting sink as the page streams it — rows a second, and the process's resident memory before
-/// and after (the export must not grow with the log).
+/// and after (the export must not grow with the log); then the full chain verification over the same log.
 struct AuditExportBenchmark {
     let fixture: BenchFixture
     let entries: Int
@@ -16,7 +16,10 @@ struct AuditExportBenchmark {
         let bytes: Int
         let residentBeforeKiB: Int
         let residentAfterKiB: Int
+        /// `ams audit verify --full` over the same log.
+        let verifySeconds: Double
         var rowsPerSecond: Double { Double(entries) / seconds }
+        var verifiedPerSecond: Double { Double(entries) / verifySeconds }
     }
 
     func run() async throws -> Result {
@@ -27,8 +30,12 @@ struct AuditExportBenchmark {
         let rows = try await AuditCSVExport(database: fixture.app.db).write { bytes += $0.readableBytes }
         let seconds = Date().timeIntervalSince(started)
         guard rows >= entries else { throw BenchFailure("the export wrote \(rows) of \(entries) entries") }
+        let after = Self.residentKiB()
+        let verifyStarted = Date()
+        let report = try await fixture.app.ams.auditVerifier.verify(on: fixture.app.db)
+        guard report.isIntact else { throw BenchFailure("the synthetic log does not verify") }
         return Result(engine: fixture.engine, entries: rows, seconds: seconds, bytes: bytes, residentBeforeKiB: before,
-                      residentAfterKiB: Self.residentKiB())
+                      residentAfterKiB: after, verifySeconds: Date().timeIntervalSince(verifyStarted))
     }
 
     /// The process's resident set now (VmRSS), in KiB.

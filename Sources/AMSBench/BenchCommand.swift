@@ -43,6 +43,8 @@ struct BenchCommand: AsyncCommand {
                     console.print(String(format: "  %@: %d entries in %.2f s = %.0f rows/s, %.1f MiB of CSV; resident %d MiB before, %d MiB after",
                                          result.engine, result.entries, result.seconds, result.rowsPerSecond, Double(result.bytes) / 1_048_576,
                                          result.residentBeforeKiB / 1024, result.residentAfterKiB / 1024))
+                    console.print(String(format: "  %@: audit verify (full) %.2f s = %.0f entries/s", result.engine, result.verifySeconds,
+                                         result.verifiedPerSecond))
                 } catch {
                     await fixture.shutdown()
                     throw error

@@ -6,29 +6,29 @@ import Foundation
 /// MAC, each MAC, and the head row matching the last entry (so a cut-off tail is found too). From a checkpoint (a
 /// sequence and MAC an earlier run verified, vouched for by a MAC of its own) it checks that the checkpoint's entry
 /// still carries that MAC and walks on from there: a nightly run reads what is new, not the whole log.
-struct AuditVerifier: Sendable {
-    struct Report: Sendable, Equatable {
-        var checkedEntries: Int64
+package struct AuditVerifier: Sendable {
+    package struct Report: Sendable, Equatable {
+        package var checkedEntries: Int64
         /// The sequence number of the first entry that fails, or nil when the log is intact.
         var firstBadSequence: Int64?
         var problem: String?
         /// The last entry verified (intact logs only): the next checkpoint.
         var end: Start?
-        var isIntact: Bool { problem == nil }
+        package var isIntact: Bool { problem == nil }
     }
 
     let chain: AuditChain
     var batchSize = 1000
 
     /// Where a walk starts: after entry `sequence`, whose MAC is `mac` (the genesis: 0 and zeros).
-    struct Start: Sendable, Equatable {
+    package struct Start: Sendable, Equatable {
         var sequence: Int64
         var mac: String
 
-        static let genesis = Start(sequence: 0, mac: AuditChain.genesisMAC)
+        package static let genesis = Start(sequence: 0, mac: AuditChain.genesisMAC)
     }
 
-    func verify(on database: any Database, from start: Start = .genesis) async throws -> Report {
+    package func verify(on database: any Database, from start: Start = .genesis) async throws -> Report {
         var expected: Int64 = start.sequence + 1
         var previousMAC = start.mac
         if start != .genesis {

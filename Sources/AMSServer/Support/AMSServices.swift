@@ -38,7 +38,7 @@ package struct AMSServices: Sendable {
     }
 
     var audit: AuditLog { AuditLog(chain: AuditChain(key: secrets.auditChainKey), clock: clock) }
-    var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }
+    package var auditVerifier: AuditVerifier { AuditVerifier(chain: AuditChain(key: secrets.auditChainKey)) }
     var sealer: MailSealer { MailSealer(key: secrets.outboxSealingKey) }
     var csrf: CSRFTokens { CSRFTokens(key: secrets.csrfKey) }
     var formChallenge: FormChallenge {
