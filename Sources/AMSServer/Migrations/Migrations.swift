@@ -68,5 +68,7 @@ enum Migrations {
         AddCertificateReplacesIndex(),
         // 031: signed checkpoints of the audit chain (a nightly verify checks only what is new)
         CreateAuditCheckpoints(),
+        // 032: the operators' queue by status and waiting time, and requests by exact NIP/NIK, through indexes
+        AddRequestQueueIndexes(),
     ]
 }

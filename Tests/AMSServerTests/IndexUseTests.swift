@@ -1,0 +1,33 @@
+@testable import AMSServer
+import Foundation
+import SQLKit
+import Testing
+
+/// The national-size reads go through their indexes: SQLite's planner, asked about the shapes of query the pages
+/// and jobs send, names the index for each (on a table of any size; PostgreSQL's choice depends on its statistics).
+@Suite("National-size reads use their indexes (SQLite's query plans)")
+struct IndexUseTests {
+    @Test(arguments: [
+        // the certificate list, newest first: all, one agency's, one status's; a page after a cursor
+        ("SELECT id FROM certificates ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_requested"),
+        ("SELECT id FROM certificates WHERE agency_id = ? ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_agency_requested"),
+        ("SELECT id FROM certificates WHERE status = ? ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_status_requested"),
+        ("SELECT id FROM certificates WHERE requested_at < ? OR (requested_at = ? AND id < ?) ORDER BY requested_at DESC, id DESC LIMIT 26",
+         "certificates_requested"),
+        // the expiry reminders: a certificate's renewal
+        ("SELECT id FROM certificates WHERE replaces_id = ?", "certificates_replaces"),
+        // the audit export by actor, a batch after the last sequence
+        ("SELECT sequence FROM audit_entries WHERE actor_name = ? AND sequence > ? ORDER BY sequence LIMIT 1000", "audit_entries_actor_sequence"),
+        // the queue: by status, the waiting time; a request by exact NIP or NIK
+        ("SELECT id FROM registration_requests WHERE status = ? ORDER BY step_started_at LIMIT 25", "registration_requests_status_step"),
+        ("SELECT id FROM registration_requests WHERE nip = ?", "registration_requests_nip"),
+        ("SELECT id FROM registration_requests WHERE nik = ?", "registration_requests_nik"),
+    ])
+    func theQueryUsesItsIndex(query: String, index: String) async throws {
+        try await TestApp.with(.sqlite) { t in
+            let plan = try await t.sql.raw(SQLQueryString("EXPLAIN QUERY PLAN " + query.replacingOccurrences(of: "?", with: "NULL"))).all()
+                .map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.contains { $0.contains("INDEX \(index)") }, "\(plan)")
+        }
+    }
+}
