@@ -266,38 +266,12 @@ struct SealService: Sendable {
         guard let certificateDER = seal.certificateDER.map({ Array($0) }), let sealedKey = seal.sealedKey.map({ Array($0) }),
               let algorithm = seal.keyAlgorithm.flatMap(KeyAlgorithm.init(rawValue:)) else { throw Failure.notActive }
         let signingKey = try services.caKeys.open(sealedKey, label: Self.keyLabel(seal), algorithm: algorithm)
-        let loaded = try await services.caKeys.current(on: database)
-        guard let tsa = loaded.tsa else { throw DomainError(.serverBusy, "the time-stamping unit is not ready") }
-        let store: DocumentSecurityStore? = documents.contains(where: { $0.level != .bT })
-            ? try await LongTermValidationService(services: services, database: database, threadPool: threadPool)
-                .validationData(forSerials: [[UInt8](hex: seal.serialHex ?? "") ?? []], certificates: [certificateDER], loaded: loaded)
-            : nil
-        let signer = CAdESSigner(certificate: certificateDER, key: signingKey, chain: [loaded.issuing.der])
-        let serials = services.serials
         let now = services.clock.now
-        let sealName = seal.name
         let verifyURL = services.configuration.publicBaseURL + "/verifikasi"
-        let signed: [SigningService.Signed] = try await threadPool.runIfActive {
-            try documents.map { document in
-                let appearance = document.visible.map { choice in
-                    SignatureAppearance(placement: choice.placement, image: choice.specimen,
-                                        qrPayload: choice.qrCode ? Array((choice.link ?? verifyURL).utf8) : nil,
-                                        lines: [Localizer.text("seal_appearance_by", choice.locale), sealName,
-                                                DisplayFormat.timestamp(now, in: choice.timeZone)])
-                }
-                let field = "AMS-SEAL-" + Array(serials.next().prefix(6)).hexString
-                let sealedDocument = try PDFIncrementalSigner().sign(document.bytes, details: .init(
-                    signingTime: now, signerName: sealName, reason: document.reason, location: document.location, fieldName: field,
-                    appearance: appearance)) { parts in
-                    try signer.sign(digest: signingKey.digest(parts: parts)) { request in
-                        try tsa.token(for: request, at: now, serial: serials.next())
-                    }.cms
-                }
-                let bytes = try store.map { try LongTermValidationService.extend(sealedDocument, to: document.level, with: $0, tsa: tsa, at: now,
-                                                                                 serials: serials) } ?? sealedDocument
-                return SigningService.Signed(name: SigningService.signedName(document.name), bytes: bytes, recordID: UUID())
-            }
-        }
+        let signed = try await DocumentSigning(services: services, database: database, threadPool: threadPool).sign(
+            documents, as: .init(certificateDER: certificateDER, serialHex: seal.serialHex ?? "", key: signingKey, name: seal.name,
+                                 appearanceLine: "seal_appearance_by", fieldPrefix: "AMS-SEAL-"),
+            at: now) { _ in verifyURL }
         try await WriteTransaction.run(on: database) { [services] db in
             for (document, result) in zip(documents, signed) {
                 try await services.audit.append(.documentSealed, context: context, targetType: "seal", targetID: seal.id!.uuidString,
@@ -306,7 +280,7 @@ struct SealService: Sendable {
                                                           "level": document.level.rawValue, "application": key.name], on: db)
             }
         }
-        return signed
+        return zip(documents, signed).map { SigningService.Signed(name: SigningService.signedName($0.name), bytes: $1.bytes, recordID: UUID()) }
     }
 
     // MARK: helpers

@@ -143,44 +143,17 @@ package struct SigningService: Sendable {
             try await recordFailure(holder, reason: "passphrase", context: context)
             throw DomainError(.signingCredentialsWrong, "wrong passphrase")
         }
-        let loaded = try await services.caKeys.current(on: database)
-        let certificateDER: [UInt8]? = certificate.certificateDER.map { [UInt8]($0) }
-        guard let tsa = loaded.tsa, let der = certificateDER else {
+        guard let der = certificate.certificateDER.map({ [UInt8]($0) }) else {
             throw DomainError(.serverBusy, "the time-stamping unit is not ready")
         }
-        let signer = CAdESSigner(certificate: der, key: key, chain: [loaded.issuing.der])
-        let serials = services.serials
-        // long-term validation data, made once for every document that asks for it
-        let store: DocumentSecurityStore? = documents.contains(where: { $0.level != .bT })
-            ? try await LongTermValidationService(services: services, database: database, threadPool: threadPool)
-                .validationData(forSerials: [[UInt8](hex: certificate.serialHex ?? "") ?? []], certificates: [der], loaded: loaded)
-            : nil
-        let signingTime = now
-        let holderName = holder.fullName
+        // the records' ids are known before signing: the QR codes link to their pages
+        let recordIDs = documents.map { _ in UUID() }
         let baseURL = services.configuration.publicBaseURL
-        let signed: [(Document, [UInt8], String, UUID)] = try await threadPool.runIfActive {
-            try documents.map { document in
-                // the record's id is known before signing: the QR code links to its page
-                let recordID = UUID()
-                let field = "AMS-" + Array(serials.next().prefix(6)).hexString
-                let appearance = document.visible.map { choice in
-                    SignatureAppearance(placement: choice.placement, image: choice.specimen,
-                                        qrPayload: choice.qrCode ? Array((choice.link ?? baseURL + "/v/" + recordID.uuidString.lowercased()).utf8) : nil,
-                                        lines: [Localizer.text("signature_appearance_by", choice.locale), holderName,
-                                                DisplayFormat.timestamp(signingTime, in: choice.timeZone)])
-                }
-                let signed = try PDFIncrementalSigner().sign(document.bytes, details: .init(signingTime: signingTime, signerName: holderName,
-                                                                                             reason: document.reason, location: document.location,
-                                                                                             fieldName: field, appearance: appearance)) { parts in
-                    try signer.sign(digest: key.digest(parts: parts)) { request in
-                        try tsa.token(for: request, at: signingTime, serial: serials.next())
-                    }.cms
-                }
-                let bytes = try store.map { try LongTermValidationService.extend(signed, to: document.level, with: $0, tsa: tsa, at: signingTime,
-                                                                                 serials: serials) } ?? signed
-                return (document, bytes, field, recordID)
-            }
-        }
+        let signedDocuments = try await DocumentSigning(services: services, database: database, threadPool: threadPool).sign(
+            documents, as: .init(certificateDER: der, serialHex: certificate.serialHex ?? "", key: key, name: holder.fullName,
+                                 appearanceLine: "signature_appearance_by", fieldPrefix: "AMS-"),
+            at: now) { index in baseURL + "/v/" + recordIDs[index].uuidString.lowercased() }
+        let signed = zip(documents, zip(signedDocuments, recordIDs)).map { ($0, $1.0.bytes, $1.0.field, $1.1) }
         var results: [Signed] = []
         var records: [SignatureRecordModel] = []
         for (document, bytes, field, recordID) in signed {
