@@ -122,8 +122,8 @@ public struct EmbeddedRevocationData: Sendable {
             guard (try? serializer.serialize(certificate.subject)) != nil else { return false }
             return Array(value.encodedBytes) == serializer.serializedBytes
         case ASN1Identifier(tagWithNumber: 2, tagClass: .contextSpecific):
-            guard let hash = value.primitiveContent(.octetString) else { return false }
-            return Array(hash) == Array(Insecure.SHA1.hash(data: Self.publicKeyBits(certificate)))
+            guard let hash = value.primitiveContent(.octetString), let bits = try? PublicKeyBits.of(certificate.publicKey) else { return false }
+            return Array(hash) == Array(Insecure.SHA1.hash(data: bits))
         default:
             return false
         }
@@ -139,18 +139,13 @@ public struct EmbeddedRevocationData: Sendable {
               CMSSignedDataReader.unsignedSerial(Array(serial)) == CMSSignedDataReader.unsignedSerial(Array(certificate.serialNumber.bytes))
         else { return false }
         var serializer = DER.Serializer()
-        guard (try? serializer.serialize(issuer.subject)) != nil else { return false }
-        let name = serializer.serializedBytes, key = publicKeyBits(issuer)
+        guard (try? serializer.serialize(issuer.subject)) != nil, let key = try? PublicKeyBits.of(issuer.publicKey) else { return false }
+        let name = serializer.serializedBytes
         switch algorithm {
         case .sha1: return Array(nameHash) == Array(Insecure.SHA1.hash(data: name)) && Array(keyHash) == Array(Insecure.SHA1.hash(data: key))
         case .sha256: return Array(nameHash) == Array(SHA256.hash(data: name)) && Array(keyHash) == Array(SHA256.hash(data: key))
         default: return false
         }
-    }
-
-    /// The subjectPublicKey BIT STRING's bits (what OCSP key hashes cover).
-    static func publicKeyBits(_ certificate: Certificate) -> [UInt8] {
-        Array(certificate.publicKey.subjectPublicKeyInfoBytes)
     }
 
     // MARK: CRL (RFC 5280 §5.1)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// AMS's time-stamping authority (RFC 3161): answers a TimeStampReq with a TimeStampResp carrying a token — a CMS
@@ -64,6 +65,16 @@ public struct TimeStampAuthority: Sendable {
         }
         return try CMSSignedDataWriter(signerCertificate: unit.der, key: unit.key, otherCertificates: [issuing.der])
             .sign(contentType: .tstInfo, content: info.bytes, includeCertificates: request.certificateRequested)
+    }
+
+    /// `pdf` with a document time-stamp (PAdES B-LTA) from this authority at `time`: a token over the SHA-256 of
+    /// the bytes the time-stamp's `/ByteRange` covers, in a new invisible field called `fieldName`.
+    public func documentTimestamp(_ pdf: [UInt8], fieldName: String, at time: Date, serial: [UInt8]) throws -> [UInt8] {
+        try PDFIncrementalSigner().timestamp(pdf, fieldName: fieldName) { parts in
+            var hash = SHA256()
+            for part in parts { hash.update(data: part) }
+            return try token(for: TimeStampRequest(hashAlgorithm: .sha256, hashedMessage: Array(hash.finalize())), at: time, serial: serial)
+        }
     }
 
     static func rejection(_ bit: FailureBit, text: String) -> [UInt8] {

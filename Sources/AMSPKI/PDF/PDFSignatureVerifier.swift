@@ -29,9 +29,10 @@ public struct PDFSignatureVerifier: Sendable {
     public func verify(_ pdf: [UInt8], now: Date) async throws -> [SignatureVerification] {
         let document = try PDFDocument(pdf)
         let store = (try? DocumentSecurityStore(reading: document)) ?? DocumentSecurityStore()
+        let validationData = ValidationData(store: store, certificates: store.certificates.compactMap { try? Certificate(derEncoded: $0) })
         var results: [SignatureVerification] = []
         for field in try signatureFields(document) {
-            results.append(await verify(field, pdf: pdf, document: document, store: store, now: now))
+            results.append(await verify(field, pdf: pdf, document: document, validationData: validationData, now: now))
         }
         results.sort { $0.revisionEnd < $1.revisionEnd }
         // B-LTA: a valid document time-stamp signs a revision after the signature's (and so the validation data)
@@ -41,6 +42,12 @@ public struct PDFSignatureVerifier: Sendable {
             }
         }
         return results
+    }
+
+    /// The document's DSS, its certificates parsed once for all its signatures.
+    struct ValidationData {
+        let store: DocumentSecurityStore
+        let certificates: [Certificate]
     }
 
     /// A signature field with its signature dictionary's object number.
@@ -71,7 +78,7 @@ public struct PDFSignatureVerifier: Sendable {
         return found
     }
 
-    func verify(_ field: Field, pdf: [UInt8], document: PDFDocument, store: DocumentSecurityStore, now: Date) async -> SignatureVerification {
+    func verify(_ field: Field, pdf: [UInt8], document: PDFDocument, validationData: ValidationData, now: Date) async -> SignatureVerification {
         var result = SignatureVerification(fieldName: field.name, kind: .signature, indication: .totalFailed, subIndication: .formatFailure,
                                            revisionEnd: 0, coversWholeFile: false, modification: .none, integrity: false, signatureValid: false,
                                            signer: nil, chain: [], trusted: false, keyUsageFitForSigning: false, revocation: .unknown,
@@ -176,8 +183,7 @@ public struct PDFSignatureVerifier: Sendable {
             RFC5280Policy(validationTime: proofTime)
             LeafUsagePolicy(purpose: .documentSigning)
         }
-        let storeCertificates = store.certificates.compactMap { try? Certificate(derEncoded: $0) }
-        switch await verifier.validate(leaf: signer, intermediates: CertificateStore(cms.certificates + storeCertificates)) {
+        switch await verifier.validate(leaf: signer, intermediates: CertificateStore(cms.certificates + validationData.certificates)) {
         case .validCertificate(let chain):
             result.chain = Array(chain)
             result.trusted = true
@@ -191,7 +197,8 @@ public struct PDFSignatureVerifier: Sendable {
             return result
         }
         // revocation at the proof time: what the document carries, else what the issuer's records say
-        let embedded = EmbeddedRevocationData(ocspResponses: store.ocspResponses, crls: store.crls, certificates: storeCertificates + cms.certificates)
+        let embedded = EmbeddedRevocationData(ocspResponses: validationData.store.ocspResponses, crls: validationData.store.crls,
+                                              certificates: validationData.certificates + cms.certificates)
         switch result.chain.count > 1 ? embedded.finding(for: signer, issuer: result.chain[1], at: proofTime) : nil {
         case .good(let source, _)?:
             result.revocation = .good

@@ -39,25 +39,26 @@ struct AuditController: RouteCollection {
             ["action": action ?? "", "actor": actor, "outcome": outcome?.rawValue ?? "", "from": fromText, "to": toText]
         }
 
-        /// The same conditions for the export's plain SQL reads.
+        /// The filter's conditions, once: the page's query and the export's plain SQL reads both apply them.
+        var conditions: [any SQLExpression] {
+            var list: [any SQLExpression] = []
+            func add(_ column: String, _ op: SQLBinaryOperator, _ value: any Encodable & Sendable) {
+                list.append(SQLBinaryExpression(left: SQLIdentifier(column), op: op, right: SQLBind(value)))
+            }
+            if let action { add("action", .equal, action) }
+            if !actor.isEmpty { add("actor_name", .equal, actor.lowercased()) }
+            if let outcome { add("outcome", .equal, outcome.rawValue) }
+            if let from { add("occurred_at", .greaterThanOrEqual, from) }
+            if let to { add("occurred_at", .lessThan, to) }
+            return list
+        }
+
         func apply(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            var select = select
-            if let action { select = select.where("action", .equal, action) }
-            if !actor.isEmpty { select = select.where("actor_name", .equal, actor.lowercased()) }
-            if let outcome { select = select.where("outcome", .equal, outcome.rawValue) }
-            if let from { select = select.where("occurred_at", .greaterThanOrEqual, from) }
-            if let to { select = select.where("occurred_at", .lessThan, to) }
-            return select
+            conditions.reduce(select) { $0.where($1) }
         }
 
         func apply(_ query: QueryBuilder<AuditEntryModel>) -> QueryBuilder<AuditEntryModel> {
-            var query = query
-            if let action { query = query.filter(\.$action == action) }
-            if !actor.isEmpty { query = query.filter(\.$actorName == actor.lowercased()) }
-            if let outcome { query = query.filter(\.$outcome == outcome) }
-            if let from { query = query.filter(\.$occurredAt >= from) }
-            if let to { query = query.filter(\.$occurredAt < to) }
-            return query
+            conditions.reduce(query) { $0.filter(.sql($1)) }
         }
     }
 
@@ -83,8 +84,7 @@ struct AuditController: RouteCollection {
                 .sorted { $0.label < $1.label }
         let outcomes = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.outcome == nil)]
             + AuditOutcome.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("audit_outcome_\($0.rawValue)"), selected: $0 == filter.outcome) }
-        let exportQuery = "?" + filter.queryItems.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        let exportQuery = QueryString.make(filter.queryItems)
         let page = ListPage(entries: entries.map { row($0, req) }, actions: actions, outcomes: outcomes, actor: filter.actor,
                             from: filter.fromText, to: filter.toText, exportQuery: exportQuery,
                             countText: req.localized("audit_count", ["count": String(total)]), pagination: pagination)

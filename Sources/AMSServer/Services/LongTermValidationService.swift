@@ -1,6 +1,5 @@
 import AMSCore
 import AMSPKI
-import Crypto
 import Fluent
 import Foundation
 import NIOPosix
@@ -95,11 +94,7 @@ struct LongTermValidationService: Sendable {
         guard level != .bT else { return pdf }
         let withData = try store.append(to: pdf)
         guard level == .bLTA else { return withData }
-        return try PDFIncrementalSigner().timestamp(withData, fieldName: "AMS-TS-" + Array(serials.next().prefix(6)).hexString) { parts in
-            var hash = SHA256()
-            for part in parts { hash.update(data: part) }
-            return try tsa.token(for: TimeStampRequest(hashAlgorithm: .sha256, hashedMessage: Array(hash.finalize())), at: time,
-                                 serial: serials.next())
-        }
+        return try tsa.documentTimestamp(withData, fieldName: "AMS-TS-" + Array(serials.next().prefix(6)).hexString, at: time,
+                                         serial: serials.next())
     }
 }

@@ -46,12 +46,8 @@ struct KeysetPage: Encodable {
     init(countText: String, isFirst: Bool, lastShown: Cursor?, hasMore: Bool, jumpDay: String, baseQuery: [String: String]) {
         self.countText = countText
         self.jumpDay = jumpDay
-        let kept = baseQuery.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-        carried = kept.map { Carried(name: $0.key, value: $0.value) }
-        func query(_ extra: [(String, String)]) -> String {
-            "?" + (kept + extra).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        }
-        firstQuery = isFirst ? nil : query([])
-        nextQuery = hasMore ? lastShown.map { query([("after", $0.text)]) } : nil
+        carried = baseQuery.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { Carried(name: $0.key, value: $0.value) }
+        firstQuery = isFirst ? nil : QueryString.make(baseQuery)
+        nextQuery = hasMore ? lastShown.map { QueryString.make(baseQuery, then: [("after", $0.text)]) } : nil
     }
 }

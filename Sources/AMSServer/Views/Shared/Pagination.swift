@@ -15,12 +15,7 @@ struct Pagination: Encodable {
         self.total = total
         self.pageCount = max(1, (total + pageSize - 1) / pageSize)
         self.page = min(max(1, requested), pageCount)
-        func query(_ page: Int) -> String {
-            var items = baseQuery.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-            items.append("page=\(page)")
-            return "?" + items.joined(separator: "&")
-        }
+        func query(_ page: Int) -> String { QueryString.make(baseQuery, then: [("page", String(page))]) }
         self.previousQuery = page > 1 ? query(page - 1) : nil
         self.nextQuery = page < pageCount ? query(page + 1) : nil
     }
