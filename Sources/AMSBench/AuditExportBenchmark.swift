@@ -23,7 +23,7 @@ struct AuditExportBenchmark {
     }
 
     func run() async throws -> Result {
-        try await SyntheticAuditEntries.append(entries, to: fixture.app)
+        try await SyntheticAuditEntries.append(entries, services: fixture.app.ams, on: fixture.app.db)
         let before = Self.residentKiB()
         var bytes = 0
         let started = Date()

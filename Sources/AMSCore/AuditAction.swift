@@ -74,6 +74,8 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case recoveryCodeUsed = "authenticator.recovery_code_used"
     case crlGenerated = "crl.generated"
     case caInitialized = "ca.initialized"
+    /// `ams dev seed` filled an empty installation with made-up data (sizes in the details).
+    case dataSeeded = "system.data_seeded"
     case ocspResponderCertified = "ca.ocsp_responder_certified"
     case timeStampingUnitCertified = "ca.tsa_certified"
     case accessDenied = "security.access_denied"

@@ -18,8 +18,17 @@ struct IndexUseTests {
         ("SELECT id FROM certificates WHERE replaces_id = ?", "certificates_replaces"),
         // the audit export by actor, a batch after the last sequence
         ("SELECT sequence FROM audit_entries WHERE actor_name = ? AND sequence > ? ORDER BY sequence LIMIT 1000", "audit_entries_actor_sequence"),
-        // the queue: by status, the waiting time; a request by exact NIP or NIK
-        ("SELECT id FROM registration_requests WHERE status = ? ORDER BY step_started_at LIMIT 25", "registration_requests_status_step"),
+        // the queue, one status at a time after a cursor: by waiting time (CA: all agencies; agency operators: theirs),
+        // by creation for untimed statuses; a request by exact NIP or NIK, a name by its beginning in any case
+        ("SELECT id FROM registration_requests WHERE status = ? AND (step_started_at > ? OR (step_started_at = ? AND id > ?)) "
+            + "ORDER BY step_started_at, id LIMIT 26", "registration_requests_status_waiting"),
+        ("SELECT id FROM registration_requests WHERE agency_id = ? AND status = ? AND step_started_at >= ? "
+            + "ORDER BY step_started_at, id LIMIT 26", "registration_requests_agency_waiting"),
+        ("SELECT id FROM registration_requests WHERE status = ? AND (created_at < ? OR (created_at = ? AND id < ?)) "
+            + "ORDER BY created_at DESC, id DESC LIMIT 26", "registration_requests_status_created"),
+        ("SELECT id FROM registration_requests WHERE agency_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 26",
+         "registration_requests_agency_created"),
+        ("SELECT id FROM registration_requests WHERE full_name LIKE 'budi%' LIMIT 1001", "registration_requests_name"),
         ("SELECT id FROM registration_requests WHERE nip = ?", "registration_requests_nip"),
         ("SELECT id FROM registration_requests WHERE nik = ?", "registration_requests_nik"),
     ])
@@ -28,6 +37,8 @@ struct IndexUseTests {
             let plan = try await t.sql.raw(SQLQueryString("EXPLAIN QUERY PLAN " + query.replacingOccurrences(of: "?", with: "NULL"))).all()
                 .map { try $0.decode(column: "detail", as: String.self) }
             #expect(plan.contains { $0.contains("INDEX \(index)") }, "\(plan)")
+            // and the index gives the order: no sort of what it found
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Vapor
 
-/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`, `ams crl publish`.
+/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`, `ams crl publish`, `ams dev seed`.
 func registerCommands(_ app: Application) {
     var user = AsyncCommands()
     user.use(UserCreateCommand(), as: "create")
@@ -21,4 +21,7 @@ func registerCommands(_ app: Application) {
     var crl = AsyncCommands()
     crl.use(CRLPublishCommand(), as: "publish")
     app.asyncCommands.use(crl.group(help: "Certificate revocation lists"), as: "crl")
+    var dev = AsyncCommands()
+    dev.use(DevSeedCommand(), as: "seed")
+    app.asyncCommands.use(dev.group(help: "Development and trials"), as: "dev")
 }

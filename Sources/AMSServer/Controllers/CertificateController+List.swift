@@ -39,9 +39,8 @@ extension CertificateController {
         let read = try await page.sort(\.$requestedAt, .descending).sort(\.$id, .descending).limit(Self.pageSize + 1).all()
         let rows = Array(read.prefix(Self.pageSize))
         let keyset = KeysetPage(
-            countText: counted > KeysetPage.countCap ? req.localized("common_rows_more_than", ["count": String(KeysetPage.countCap)])
-                                                     : req.localized("common_rows", ["count": String(counted)]),
-            isFirst: after == nil && day == nil, lastShown: rows.last.map { KeysetPage.Cursor(time: $0.requestedAt, id: $0.id!) },
+            countText: KeysetPage.countText(counted, req),
+            isFirst: after == nil && day == nil, lastShown: rows.last.map { KeysetPage.Cursor(time: $0.requestedAt, id: $0.id!).text },
             hasMore: read.count > Self.pageSize, jumpDay: day == nil ? "" : dayText, baseQuery: ["q": text, "status": status?.rawValue ?? ""])
         let statuses = [SelectOption(value: "", label: req.localized("certificate_all_statuses"), selected: status == nil)]
             + CertificateStatus.allCases.map {

@@ -31,41 +31,34 @@ struct RequestQueueController: RouteCollection {
         let awaiting = Permissions.statusesAwaiting(user.role)
         let mineOnly = !awaiting.isEmpty && req.query[String.self, at: "all"] != "1" && status == nil
         let now = req.ams.clock.now
-        var query = Self.visible(to: user, on: req.db).with(\.$agency)
-        if let status { query = query.filter(\.$status == status) } else { query = query.filter(\.$status !~ RegistrationStatus.closedStatuses) }
-        if mineOnly { query = query.filter(\.$status ~~ awaiting) }
+        let statuses = status.map { [$0] } ?? (mineOnly ? awaiting : RegistrationStatus.allCases.filter { !$0.isClosed })
+        var base = Self.visible(to: user, on: req.db)
         if !text.isEmpty {
-            query = query.group(.or) {
-                $0.filter(\.$trackingNumber == text.uppercased()).filter(\.$nip == text).filter(\.$fullName ~~ text)
-            }
+            let found = try await RequestSearch(text: text).matchingIDs(base, limit: KeysetPage.countCap + 1)
+            base = base.filter(\.$id ~~ found)
         }
-        if overdueOnly { query = query.overdue(at: now, standards: req.ams.configuration.timeStandards) }
+        let order = RequestQueueOrder(standards: req.ams.configuration.timeStandards, now: now)
         let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db).counts(for: user, now: now)
-        let total = try await query.count()
-        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
-                                    baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : "",
-                                                "all": mineOnly || awaiting.isEmpty ? "" : "1"])
-        // overdue first, then the longest waiting
-        let rows = try await query.sort(.custom(Self.overdueFirst(now: now, standards: req.ams.configuration.timeStandards)))
-            .sort(\.$stepStartedAt).sort(\.$createdAt)
-            .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
-        let statuses = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
+        var counted = base.copy().filter(\.$status ~~ statuses)
+        if overdueOnly { counted = counted.overdue(at: now, standards: req.ams.configuration.timeStandards) }
+        let count = try await counted.limit(KeysetPage.countCap + 1).all(\.$id).count
+        let after = RequestQueueOrder.Cursor(req.query[String.self, at: "after"])
+        let read = try await order.page(base.copy().with(\.$agency), statuses: statuses, after: after, overdueOnly: overdueOnly,
+                                        limit: Self.pageSize + 1)
+        let rows = Array(read.prefix(Self.pageSize))
+        let keyset = KeysetPage(countText: KeysetPage.countText(count, req), isFirst: after == nil,
+                                lastShown: rows.last.map { order.cursor($0).text }, hasMore: read.count > Self.pageSize, jumpDay: nil,
+                                newestFirst: false,
+                                baseQuery: ["q": text, "status": status?.rawValue ?? "", "overdue": overdueOnly ? "1" : "",
+                                            "all": mineOnly || awaiting.isEmpty ? "" : "1"])
+        let options = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
         let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, now: now, req) },
-                             statuses: statuses, query: text, overdueOnly: overdueOnly, pagination: pagination,
+                             statuses: options, query: text, overdueOnly: overdueOnly, keyset: keyset,
                              hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
                              mineLabel: req.localized("queue_mine", ["count": String(counts.waiting)]),
                              overdueLabel: counts.overdue > 0 ? req.localized("queue_mine_overdue", ["count": String(counts.overdue)]) : nil)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
-    }
-
-    /// `0` for a request past its step's time standard, `1` otherwise: a sort key that needs no date arithmetic in SQL
-    /// (the cut-off of each step is a bound value), so it reads the same on SQLite and PostgreSQL.
-    static func overdueFirst(now: Date, standards: TimeStandards) -> SQLQueryString {
-        let conditions = WorkflowStep.allCases.map { step -> SQLQueryString in
-            "(\(ident: "current_step") = \(bind: step.rawValue) AND \(ident: "step_started_at") < \(bind: now.addingTimeInterval(-standards.limit(for: step))))"
-        }
-        return "CASE WHEN " + conditions.joined(separator: " OR ") + " THEN 0 ELSE 1 END"
     }
 
     func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {

@@ -70,5 +70,7 @@ enum Migrations {
         CreateAuditCheckpoints(),
         // 032: the operators' queue by status and waiting time, and requests by exact NIP/NIK, through indexes
         AddRequestQueueIndexes(),
+        // 033: the queue read per status along (status | agency, status) × (waiting | created, id); names by prefix
+        AddRequestQueueKeysetIndexes(),
     ]
 }

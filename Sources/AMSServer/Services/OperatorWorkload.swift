@@ -31,11 +31,13 @@ struct OperatorWorkload: Sendable {
 }
 
 extension QueryBuilder where Model == RegistrationRequestModel {
-    /// Only the requests waiting in their current step longer than its time standard allows at `now`.
+    /// Only the requests waiting in their current step longer than its time standard allows at `now`: per status (each
+    /// timed status has one step), so that the `status, step_started_at` indexes answer it.
     func overdue(at now: Date, standards: TimeStandards) -> Self {
         group(.or) { group in
-            for step in WorkflowStep.allCases {
-                group.group(.and) { $0.filter(\.$currentStep == step).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step))) }
+            for status in RegistrationStatus.allCases {
+                guard let step = WorkflowStep.current(for: status) else { continue }
+                group.group(.and) { $0.filter(\.$status == status).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step))) }
             }
         }
     }

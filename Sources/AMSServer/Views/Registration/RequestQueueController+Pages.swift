@@ -22,7 +22,7 @@ extension RequestQueueController {
         let statuses: [SelectOption]
         let query: String
         let overdueOnly: Bool
-        let pagination: Pagination
+        let keyset: KeysetPage
         /// Whether this reader has a "waiting for me" view, whether it is shown, and its tab's words with the counts.
         let hasMine: Bool
         let mineOnly: Bool

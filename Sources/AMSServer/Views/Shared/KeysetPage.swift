@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 
 /// Newest-first pages that cost the same on the last page as on the first, however long the list: a page starts just
 /// after the last row shown (its time, then its id, as the index orders them), never at an OFFSET the database must
@@ -34,6 +35,11 @@ struct KeysetPage: Encodable {
     let nextQuery: String?
     /// The day jumped to (`yyyy-MM-dd`), shown again in the jump box.
     let jumpDay: String
+    /// Whether the list has the jump box (not the queue, whose "jump to" is its search by tracking number, NIP, NIK
+    /// or name).
+    let offersDayJump: Bool
+    /// Newest-first lists say "newest / older", the queue "first / next".
+    let newestFirst: Bool
     /// The other filters, carried by the jump form.
     let carried: [Carried]
 
@@ -42,12 +48,22 @@ struct KeysetPage: Encodable {
         let value: String
     }
 
-    /// `hasMore`: the page was read with one row more than it shows, and that row came.
-    init(countText: String, isFirst: Bool, lastShown: Cursor?, hasMore: Bool, jumpDay: String, baseQuery: [String: String]) {
+    /// `hasMore`: the page was read with one row more than it shows, and that row came; `lastShown`: the cursor text
+    /// of the last row shown.
+    init(countText: String, isFirst: Bool, lastShown: String?, hasMore: Bool, jumpDay: String?, newestFirst: Bool = true,
+         baseQuery: [String: String]) {
         self.countText = countText
-        self.jumpDay = jumpDay
+        self.jumpDay = jumpDay ?? ""
+        offersDayJump = jumpDay != nil
+        self.newestFirst = newestFirst
         carried = baseQuery.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { Carried(name: $0.key, value: $0.value) }
         firstQuery = isFirst ? nil : QueryString.make(baseQuery)
-        nextQuery = hasMore ? lastShown.map { QueryString.make(baseQuery, then: [("after", $0.text)]) } : nil
+        nextQuery = hasMore ? lastShown.map { QueryString.make(baseQuery, then: [("after", $0)]) } : nil
+    }
+
+    /// "125" or "more than 1000" for a count read with ``countCap`` + 1 as its limit.
+    static func countText(_ counted: Int, _ req: Request) -> String {
+        counted > countCap ? req.localized("common_rows_more_than", ["count": String(countCap)])
+                           : req.localized("common_rows", ["count": String(counted)])
     }
 }

@@ -1,13 +1,14 @@
 import AMSCore
+import Fluent
 import Foundation
-import Vapor
 
-/// Audit entries made up in bulk for measuring AMS at size (the benchmark): ordinary-looking sign-ins, approvals and
-/// downloads by a few hundred actors, appended through the real chain (so `ams audit verify` passes over them) a
-/// thousand per transaction.
+/// Audit entries made up in bulk for measuring AMS at size (the benchmark, `ams dev seed`): ordinary-looking
+/// sign-ins, approvals and downloads by a few hundred actors, appended through the real chain (so `ams audit verify`
+/// passes over them) a thousand per transaction.
 package enum SyntheticAuditEntries {
-    package static func append(_ count: Int, to app: Application) async throws {
-        let audit = app.ams.audit
+    package static func append(_ count: Int, services: AMSServices, on database: any Database,
+                               progress: (Int) -> Void = { _ in }) async throws {
+        let audit = services.audit
         let actions: [AuditAction] = [.signInSucceeded, .certificateIssued, .attachmentDownloaded, .signatureCreated]
         var made = 0
         while made < count {
@@ -18,8 +19,9 @@ package enum SyntheticAuditEntries {
                 return AuditLog.Entry(action: actions[index % actions.count], context: context, targetType: "certificate",
                                       targetID: UUID().uuidString, details: ["n": String(index)])
             }
-            try await WriteTransaction.run(on: app.db) { db in try await audit.appendMany(batch, on: db) }
+            try await WriteTransaction.run(on: database) { db in try await audit.appendMany(batch, on: db) }
             made += batch.count
+            progress(made)
         }
     }
 }
