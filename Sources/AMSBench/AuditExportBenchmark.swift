@@ -24,24 +24,17 @@ struct AuditExportBenchmark {
 
     func run() async throws -> Result {
         try await SyntheticAuditEntries.append(entries, services: fixture.app.ams, on: fixture.app.db)
-        let before = Self.residentKiB()
+        let before = BenchProcess.residentKiB()
         var bytes = 0
         let started = Date()
         let rows = try await AuditCSVExport(database: fixture.app.db).write { bytes += $0.readableBytes }
         let seconds = Date().timeIntervalSince(started)
         guard rows >= entries else { throw BenchFailure("the export wrote \(rows) of \(entries) entries") }
-        let after = Self.residentKiB()
+        let after = BenchProcess.residentKiB()
         let verifyStarted = Date()
         let report = try await fixture.app.ams.auditVerifier.verify(on: fixture.app.db)
         guard report.isIntact else { throw BenchFailure("the synthetic log does not verify") }
         return Result(engine: fixture.engine, entries: rows, seconds: seconds, bytes: bytes, residentBeforeKiB: before,
                       residentAfterKiB: after, verifySeconds: Date().timeIntervalSince(verifyStarted))
-    }
-
-    /// The process's resident set now (VmRSS), in KiB.
-    static func residentKiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }

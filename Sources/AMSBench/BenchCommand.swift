@@ -21,6 +21,9 @@ struct BenchCommand: AsyncCommand {
         @Flag(name: "signing-only", help: "Measure signing only; replaces the signing section of the report file") var signingOnly: Bool
         @Option(name: "audit-export", help: "Measure only the audit CSV export over this many entries (SQLite, and PostgreSQL with --postgres)")
         var auditExport: Int?
+        @Option(name: "pages", help: "Measure only the operator pages at these sizes, comma-separated (e.g. 1000,100000,1000000); "
+            + "SQLite, and PostgreSQL with --postgres; replaces the pages section of the report file")
+        var pages: String?
     }
 
     var help: String { "Measures issuance, OCSP and CRL speed; prints a report." }
@@ -30,6 +33,30 @@ struct BenchCommand: AsyncCommand {
         let crlSizes = try (signature.crlSizes ?? "100000,1000000").split(separator: ",").map { text -> Int in
             guard let size = Int(text.trimmingCharacters(in: .whitespaces)), size > 0 else { throw BenchFailure("--crl-sizes: \(text)") }
             return size
+        }
+        if let pages = signature.pages {
+            let sizes = try pages.split(separator: ",").map { text -> Int in
+                guard let size = Int(text.trimmingCharacters(in: .whitespaces)), size >= 100 else { throw BenchFailure("--pages: \(text)") }
+                return size
+            }
+            var results: [PageBenchmark.Result] = []
+            for size in sizes {
+                for postgres in [nil] + (signature.postgres.map { [$0] } ?? []) {
+                    let fixture = try await BenchFixture.make(logger: context.application.logger, postgresURL: postgres)
+                    console.print("pages on \(fixture.engine) at \(size) requests…")
+                    do {
+                        results.append(try await PageBenchmark(fixture: fixture, size: size).run(console: console))
+                    } catch {
+                        await fixture.shutdown()
+                        throw error
+                    }
+                    await fixture.shutdown()
+                }
+            }
+            let section = BenchReport.pagesSection(results).joined(separator: "\n")
+            console.print(section)
+            if let path = signature.report { try Self.replaceSection(BenchReport.pagesHeading, in: path, with: section) }
+            return
         }
         if let entries = signature.auditExport {
             var fixtures = [try await BenchFixture.make(logger: context.application.logger)]
@@ -59,7 +86,7 @@ struct BenchCommand: AsyncCommand {
                 let result = try await SigningBenchmark(fixture: fixture, corpus: Self.corpus).run(console: console)
                 let section = BenchReport.signingSection(result).joined(separator: "\n")
                 console.print(section)
-                if let path = signature.report { try Self.replaceSigningSection(in: path, with: section) }
+                if let path = signature.report { try Self.replaceSection(BenchReport.signingHeading, in: path, with: section) }
             } catch {
                 await fixture.shutdown()
                 throw error
@@ -107,10 +134,10 @@ struct BenchCommand: AsyncCommand {
     /// The PDF corpus, from the repository `scripts/bench` runs in.
     static let corpus = FileManager.default.currentDirectoryPath + "/Tests/Fixtures/pdf-corpus"
 
-    /// `path` with its signing section replaced by `section` (or `section` appended when it has none).
-    static func replaceSigningSection(in path: String, with section: String) throws {
+    /// `path` with its section under `heading` replaced by `section` (or `section` appended when it has none).
+    static func replaceSection(_ heading: String, in path: String, with section: String) throws {
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# AMS benchmarks\n\n"
-        if let start = text.range(of: BenchReport.signingHeading) {
+        if let start = text.range(of: heading) {
             let rest = text[start.upperBound...]
             let end = rest.range(of: "\n## ")?.lowerBound ?? text.endIndex
             text.replaceSubrange(start.lowerBound..<end, with: section)

@@ -21,6 +21,8 @@ struct BenchFixture {
     let engine: String
     /// The PostgreSQL schema made for this fixture (dropped at shutdown).
     let postgresSchema: String?
+    /// The PostgreSQL server's URL, when the fixture lives there.
+    let postgresURL: String?
     /// Holder keys opened at once (`AMS_SIGN_KEY_OPENINGS`'s default).
     let signingPermits: Int
 
@@ -46,7 +48,7 @@ struct BenchFixture {
         try await agency.create(on: app.db)
         return BenchFixture(app: app, folder: folder, loaded: try await app.ams.caKeys.current(on: app.db), agencyID: agency.id!,
                             keyEncryptionKeyHex: kek.hexString, databasePath: folder + "/ams.sqlite",
-                            engine: postgresURL == nil ? "SQLite" : "PostgreSQL", postgresSchema: schema,
+                            engine: postgresURL == nil ? "SQLite" : "PostgreSQL", postgresSchema: schema, postgresURL: postgresURL,
                             signingPermits: configuration.signing.keyOpenings)
     }
 
@@ -140,8 +142,10 @@ struct BenchFixture {
         // `ams` is built beside `ams-bench` (scripts/bench builds both)
         let bench = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
         let executable = bench.deletingLastPathComponent().appendingPathComponent("ams").path
-        return ["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)", "AMS_DATABASE_URL=sqlite:\(databasePath)",
-                "AMS_CA_KEK=\(keyEncryptionKeyHex)", "AMS_SECRET_KEY_FILE=\(folder)/secret.key"] + extraEnvironment + [executable] + arguments
+        let database = postgresURL.map { ["AMS_DATABASE_URL=\($0)", "AMS_DATABASE_SCHEMA=\(postgresSchema ?? "")"] }
+            ?? ["AMS_DATABASE_URL=sqlite:\(databasePath)"]
+        return ["env", "LOG_LEVEL=error", "AMS_DATA_DIR=\(folder)"] + database
+            + ["AMS_CA_KEK=\(keyEncryptionKeyHex)", "AMS_SECRET_KEY_FILE=\(folder)/secret.key"] + extraEnvironment + [executable] + arguments
     }
 
     func writePEM(_ name: String, der: [UInt8], label: String) throws -> String {

@@ -89,6 +89,14 @@ enum BenchProcess {
     static func isInstalled(_ program: String) -> Bool {
         (try? run(["sh", "-c", "command -v \(program)"]))?.isEmpty == false
     }
+
+    /// A process's resident set now (VmRSS), in KiB; this process's when no id is given.
+    static func residentKiB(of pid: Int32? = nil) -> Int {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
 }
 
 struct BenchFailure: Error, CustomStringConvertible {

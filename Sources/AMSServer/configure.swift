@@ -129,6 +129,9 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation,
     switch location {
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
+        // reports read on connections of their own (WAL lets them read beside the writer), so that a long one never
+        // holds the connection every other request on its event loop needs
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .reports, isDefault: false)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url, let searchPath):
@@ -136,6 +139,9 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation,
         if let searchPath { postgres.searchPath = [searchPath] }
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: timeout,
                                     encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
+        // reports: one connection per event loop of their own, so that they neither take nor wait for the pages' ones
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: timeout,
+                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .reports, isDefault: false)
     }
 }
 

@@ -2,6 +2,8 @@
 import AMSCore
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -90,6 +92,104 @@ struct SLAReportTests {
             t.clock.advance(by: 3 * 60 + 1)
             #expect(try await browser.get("/requests").body.string.contains("Lewat baku mutu"))
             #expect(try await browser.get("/requests?overdue=1").body.string.contains("Pegawai Uji"))
+        }
+    }
+}
+
+/// Issue 20: the report is aggregated by the database (percentiles included), and its figures are exactly those
+/// ``DurationStatistics`` works out from the step timings themselves; a slow report runs on connections of its own,
+/// so pages on every event loop answer while it runs.
+@Suite("Time-standard report at size: aggregated in SQL, on its own connections")
+struct SLAReportAtSizeTests {
+    @Test(arguments: TestDatabase.all)
+    func figuresAreThoseOfTheTimingsThemselves(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: 600 made-up requests of two agencies, steps ended by named operators
+            let sumbar = try await t.agency(), riau = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
+            var agencyOperators: [UUID: [UUID]] = [:]
+            for (agency, name) in [(sumbar, "op.sumbar"), (riau, "op.riau")] {
+                agencyOperators[agency.id!] = [try await t.user(name, role: .agencyOperator, agency: agency).id!]
+            }
+            let caOperators = [try await t.user("ca.satu", role: .caOperator).id!, try await t.user("ca.dua", role: .caOperator).id!]
+            try await t.user("ani", role: .auditor)
+            try await SyntheticRegistrations(agencyIDs: [sumbar.id!, riau.id!], agencyOperators: agencyOperators, caOperators: caOperators,
+                                             now: t.clock.now).append(600, on: t.db)
+            // expected: from the timings, by the definition in AMSCore
+            let standards = t.services.configuration.timeStandards
+            let timings = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).all()
+            let names = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: t.db).all().map { ($0.id!, $0.username) })
+            let agencyNames = [sumbar.id!: sumbar.name, riau.id!: riau.name]
+            var expected = Set<String>()
+            for (dimension, key) in [("all", { (_: StepTimingModel) -> String? in "Semua" }), ("agency", { agencyNames[$0.agencyID] }),
+                                     ("operator", { $0.endedByID.flatMap { names[$0] } })] {
+                let groups = Dictionary(grouping: timings.filter { key($0) != nil }) { "\(key($0)!)|\($0.step.rawValue)" }
+                for (_, members) in groups {
+                    let step = members[0].step
+                    let stats = try #require(DurationStatistics(members.map { $0.endedAt!.timeIntervalSince($0.startedAt) }, limit: standards.limit(for: step)))
+                    expected.insert([dimension, key(members[0])!, step.rawValue, String(stats.count), SLAReportController.seconds(stats.median),
+                                     SLAReportController.seconds(stats.percentile90), "\(Int((stats.shareWithinLimit * 100).rounded()))%",
+                                     SLAReportController.seconds(standards.limit(for: step))].joined(separator: ","))
+                }
+            }
+            #expect(expected.count >= 20)
+            // act: the report over the whole made-up year
+            let auditor = t.browser()
+            try await auditor.signIn("ani", TestApp.password)
+            let from = t.clock.now.addingTimeInterval(-400 * 86_400).formatted(.iso8601.year().month().day())
+            let csv = try await auditor.get("/reports/sla.csv?from=\(from)").body.string
+            // check: the same rows, nothing more
+            let lines = csv.split(separator: "\r\n").dropFirst().map(String.init)
+            #expect(Set(lines) == expected)
+            #expect(lines.count == expected.count)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func pagesOnEveryEventLoopAnswerWhileASlowReportRuns(db: TestDatabase) async throws {
+        let started = NIOLockedValueBox(false), slowReadDone = NIOLockedValueBox(false)
+        var faults = FaultInjection()
+        faults.beforeReport = { database in
+            // the report's first read only
+            guard !started.withLockedValue({ let was = $0; $0 = true; return was }) else { return }
+            // a report that holds its connection for seconds
+            let sql = database as! any SQLDatabase
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_sleep(3)").run()
+            } else {
+                try await sql.raw("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) SELECT count(*) FROM c").run()
+            }
+            slowReadDone.withLockedValue { $0 = true }
+        }
+        let file = NSTemporaryDirectory() + "ams-slow-report-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+        try await TestApp.with(db, tweak: { if db == .sqlite { $0.database = .sqliteFile(path: file) } }, faults: faults) { t in
+            try await t.user("ani", role: .auditor)
+            let auditor = t.browser()
+            try await auditor.signIn("ani", TestApp.password)
+            // one signed-in visitor per cheap page (a browser keeps its cookies for one visitor at a time)
+            let loops = Array(t.app.eventLoopGroup.makeIterator()).count
+            var visitors: [TestBrowser] = []
+            for _ in 0..<(2 * loops) {
+                let visitor = t.browser()
+                try await visitor.signIn("ani", TestApp.password)
+                visitors.append(visitor)
+            }
+            // act: the slow report, then — while it runs — twice as many cheap pages as there are event loops
+            let report = Task { try await auditor.get("/reports/sla").status }
+            while !started.withLockedValue({ $0 }) { try await Task.sleep(nanoseconds: 10_000_000) }
+            let answeredDuringReport = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, visitor) in visitors.enumerated() {
+                    group.addTask {
+                        let status = try await visitor.get(index % 2 == 0 ? "/health" : "/dashboard").status
+                        return status == .ok && !slowReadDone.withLockedValue { $0 }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            // check: every cheap page answered, each while the report's slow read still held its connection; then the
+            // report answers too
+            #expect(answeredDuringReport.count == 2 * loops && answeredDuringReport.allSatisfy { $0 })
+            #expect(try await report.value == .ok)
         }
     }
 }

@@ -8,6 +8,14 @@ public struct DurationStatistics: Sendable, Equatable {
     /// Between 0 and 1.
     public let shareWithinLimit: Double
 
+    /// Figures worked out elsewhere (the database), by the same definition.
+    public init(count: Int, median: TimeInterval, percentile90: TimeInterval, shareWithinLimit: Double) {
+        self.count = count
+        self.median = median
+        self.percentile90 = percentile90
+        self.shareWithinLimit = shareWithinLimit
+    }
+
     /// Nearest-rank percentiles (no interpolation): every value reported is one that was measured.
     public init?(_ durations: [TimeInterval], limit: TimeInterval) {
         guard !durations.isEmpty else { return nil }

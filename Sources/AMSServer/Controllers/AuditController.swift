@@ -97,7 +97,7 @@ struct AuditController: RouteCollection {
         let filter = Filter(req)
         try await req.ams.audit.appendAlone(.auditExported, context: req.auditContext, targetType: "audit_log",
                                             details: filter.queryItems.filter { !$0.value.isEmpty }, on: req.db)
-        let export = AuditCSVExport(database: req.db) { filter.apply($0) }
+        let export = AuditCSVExport(database: req.reportsDB) { filter.apply($0) }
         let response = Response(status: .ok, body: .init(managedAsyncStream: { writer in
             try await export.write { try await writer.writeBuffer($0) }
         }))

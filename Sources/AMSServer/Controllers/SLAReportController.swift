@@ -1,5 +1,6 @@
 import AMSCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// The time standards (*Mutu Baku*) as SLAs: per step, per agency and per operator, the count, median and 90th
@@ -16,35 +17,52 @@ struct SLAReportController: RouteCollection {
         reports.get("sla.csv", use: csv)
     }
 
-    /// Completed step timings in the period the request asks for (default: the last 30 days).
-    private func timings(_ req: Request) async throws -> ([StepTimingModel], String, String) {
-        let user = try req.requireUser()
+    /// The period the request asks for (default: the last 30 days) and the reader's scope.
+    private struct Period {
+        let from: Date
+        let to: Date
+        let fromText: String
+        let toText: String
+    }
+
+    private func period(_ req: Request) -> Period {
         let now = req.ams.clock.now
         let fromText = req.query[String.self, at: "from"] ?? ""
         let toText = req.query[String.self, at: "to"] ?? ""
-        let from = AuditController.Filter.day(fromText) ?? now.addingTimeInterval(-30 * 86400)
-        let to = AuditController.Filter.day(toText).map { $0.addingTimeInterval(86400) } ?? now.addingTimeInterval(1)
-        let query = VisibilityScope.reports(for: user.actor).stepTimings(on: req.db)
-            .filter(\.$endedAt != nil).filter(\.$startedAt >= from).filter(\.$startedAt < to)
-        return (try await query.all(), AuditController.Filter.day(fromText) == nil ? "" : fromText,
-                AuditController.Filter.day(toText) == nil ? "" : toText)
+        return Period(from: AuditController.Filter.day(fromText) ?? now.addingTimeInterval(-30 * 86400),
+                      to: AuditController.Filter.day(toText).map { $0.addingTimeInterval(86400) } ?? now.addingTimeInterval(1),
+                      fromText: AuditController.Filter.day(fromText) == nil ? "" : fromText,
+                      toText: AuditController.Filter.day(toText) == nil ? "" : toText)
     }
 
-    private func rows(_ timings: [StepTimingModel], groupBy key: (StepTimingModel) -> String?, _ req: Request) -> [Row] {
-        let standards = req.ams.configuration.timeStandards
-        var groups: [String: [WorkflowStep: [TimeInterval]]] = [:]
-        for timing in timings {
-            guard let group = key(timing), let ended = timing.endedAt else { continue }
-            groups[group, default: [:]][timing.step, default: []].append(ended.timeIntervalSince(timing.startedAt))
+    /// The report's figures for one dimension, aggregated by the database on the reports' own connections.
+    private func summary(_ dimension: StepDurationSummary.Dimension, _ period: Period, _ req: Request) async throws -> [StepDurationSummary.Row] {
+        let agency: UUID?
+        switch VisibilityScope.reports(for: try req.requireUser().actor) {
+        case .all: agency = nil
+        case .agency(let id): agency = id
+        case .nothing, .own, .reachedCA: return []
         }
-        return groups.keys.sorted().flatMap { group in
-            WorkflowStep.allCases.compactMap { step -> Row? in
-                guard let stats = DurationStatistics(groups[group]?[step] ?? [], limit: standards.limit(for: step)) else { return nil }
-                let percent = Int((stats.shareWithinLimit * 100).rounded())
-                return Row(group: group, step: step.rawValue, stepLabel: req.localized("step_\(step.rawValue)"), count: stats.count,
-                           median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
-                           withinStandard: "\(percent)%", withinPercent: percent, standard: Self.seconds(standards.limit(for: step)))
-            }
+        let database = req.reportsDB
+        try await req.ams.faults.beforeReport?(database)
+        guard let sql = database as? any SQLDatabase else { return [] }
+        return try await StepDurationSummary(database: sql, standards: req.ams.configuration.timeStandards)
+            .rows(dimension, from: period.from, to: period.to, agency: agency)
+    }
+
+    private func rows(_ summary: [StepDurationSummary.Row], names: [UUID: String], allLabel: String?, _ req: Request) -> [Row] {
+        let standards = req.ams.configuration.timeStandards
+        let named = summary.compactMap { row -> (String, StepDurationSummary.Row)? in
+            guard let name = row.group.map({ names[$0] }) ?? allLabel else { return nil }
+            return (name, row)
+        }
+        let order = Dictionary(uniqueKeysWithValues: WorkflowStep.allCases.enumerated().map { ($1, $0) })
+        return named.sorted { ($0.0, order[$0.1.step]!) < ($1.0, order[$1.1.step]!) }.map { group, row in
+            let stats = row.statistics
+            let percent = Int((stats.shareWithinLimit * 100).rounded())
+            return Row(group: group, step: row.step.rawValue, stepLabel: req.localized("step_\(row.step.rawValue)"), count: stats.count,
+                       median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
+                       withinStandard: "\(percent)%", withinPercent: percent, standard: Self.seconds(standards.limit(for: row.step)))
         }
     }
 
@@ -56,34 +74,31 @@ struct SLAReportController: RouteCollection {
     }
 
     private func build(_ req: Request) async throws -> ReportPage {
-        let (timings, from, to) = try await timings(req)
-        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).all().map { ($0.id!, $0.name) })
-        let operatorIDs = Set(timings.compactMap(\.endedByID))
-        let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Array(operatorIDs)).all()
-            .map { ($0.id!, $0.username) })
-        let overall = rows(timings, groupBy: { _ in req.localized("report_all") }, req)
+        let period = period(req)
+        let overall = try await summary(.all, period, req)
+        let byAgency = try await summary(.agency, period, req)
+        let byOperator = try await summary(.endedBy, period, req)
+        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(byAgency.compactMap(\.group)))
+            .all().map { ($0.id!, $0.name) })
+        let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(byOperator.compactMap(\.group)))
+            .all().map { ($0.id!, $0.username) })
         let standards = req.ams.configuration.timeStandards
         // Chart: median per step against its standard, on one scale (the largest of both). Each step's label has a
         // line of its own above its bar, so a long label (or a narrow screen) never clips it.
-        var bars: [Bar] = []
-        var durations: [WorkflowStep: [TimeInterval]] = [:]
-        for timing in timings { if let ended = timing.endedAt { durations[timing.step, default: []].append(ended.timeIntervalSince(timing.startedAt)) } }
-        let scaleMax = WorkflowStep.allCases.map { step in
-            max(standards.limit(for: step), DurationStatistics(durations[step] ?? [], limit: 0)?.median ?? 0)
-        }.max() ?? 1
-        for (index, step) in WorkflowStep.allCases.enumerated() {
-            let median = DurationStatistics(durations[step] ?? [], limit: 0)?.median ?? 0
-            bars.append(Bar(label: req.localized("step_\(step.rawValue)"), y: 4 + index * Self.chartRow,
-                            medianWidth: Int(Double(Self.chartBarMax) * median / scaleMax),
-                            standardX: Int(Double(Self.chartBarMax) * standards.limit(for: step) / scaleMax),
-                            medianText: durations[step] == nil ? "—" : Self.seconds(median), overStandard: median > standards.limit(for: step)))
+        let medians = Dictionary(uniqueKeysWithValues: overall.map { ($0.step, $0.median) })
+        let scaleMax = WorkflowStep.allCases.map { max(standards.limit(for: $0), medians[$0] ?? 0) }.max() ?? 1
+        let bars = WorkflowStep.allCases.enumerated().map { index, step in
+            let median = medians[step] ?? 0
+            return Bar(label: req.localized("step_\(step.rawValue)"), y: 4 + index * Self.chartRow,
+                       medianWidth: Int(Double(Self.chartBarMax) * median / scaleMax),
+                       standardX: Int(Double(Self.chartBarMax) * standards.limit(for: step) / scaleMax),
+                       medianText: medians[step] == nil ? "—" : Self.seconds(median), overStandard: median > standards.limit(for: step))
         }
-        let exportQuery = [("from", from), ("to", to)].filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
-        return ReportPage(from: from, to: to, steps: overall,
-                          agencies: rows(timings, groupBy: { agencies[$0.agencyID] }, req),
-                          operators: rows(timings, groupBy: { $0.endedByID.flatMap { operators[$0] } }, req),
-                          bars: bars, chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow,
-                          exportQuery: exportQuery.isEmpty ? "" : "?" + exportQuery)
+        let exportQuery = period.fromText.isEmpty && period.toText.isEmpty ? "" : QueryString.make(["from": period.fromText, "to": period.toText])
+        return ReportPage(from: period.fromText, to: period.toText, steps: rows(overall, names: [:], allLabel: req.localized("report_all"), req),
+                          agencies: rows(byAgency, names: agencies, allLabel: nil, req),
+                          operators: rows(byOperator, names: operators, allLabel: nil, req),
+                          bars: bars, chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow, exportQuery: exportQuery)
     }
 
     @Sendable func page(req: Request) async throws -> Response {

@@ -28,7 +28,8 @@ package struct SyntheticRegistrations {
         self.agencyIDs = agencyIDs
         self.agencyOperators = agencyOperators
         self.caOperators = caOperators
-        self.now = now
+        // whole seconds, as people read them: every made-up duration is then exact on both engines
+        self.now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
     }
 
     /// Appends `count` requests (numbered from `first`, so that several calls never clash) and their step timings.

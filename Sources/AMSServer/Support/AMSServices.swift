@@ -8,7 +8,7 @@ package struct AMSServices: Sendable {
     var configuration: AppConfiguration
     var clock: any AMSCore.Clock
     var random: any RandomSource
-    var passwordHashing: any PasswordHashing
+    package var passwordHashing: any PasswordHashing
     var secrets: ServerSecrets
     var passwordPolicy: PasswordPolicy
     var mailTransport: (any MailTransport)?
