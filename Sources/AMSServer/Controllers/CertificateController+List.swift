@@ -24,7 +24,7 @@ extension CertificateController {
             }
         }
         // newest first, a page after the last one shown (or up to a day), through the (requested_at, id) indexes
-        let counted = try await query.copy().limit(KeysetPage.countCap + 1).all(\.$id).count
+        let counted = try await query.copy().cappedCount(KeysetPage.countCap)
         let after = KeysetPage.Cursor(req.query[String.self, at: "after"])
         let dayText = req.query[String.self, at: "day"] ?? ""
         let day = AuditController.Filter.day(dayText)

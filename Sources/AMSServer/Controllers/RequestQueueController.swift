@@ -33,15 +33,12 @@ struct RequestQueueController: RouteCollection {
         let now = req.ams.clock.now
         let statuses = status.map { [$0] } ?? (mineOnly ? awaiting : RegistrationStatus.allCases.filter { !$0.isClosed })
         var base = Self.visible(to: user, on: req.db)
-        if !text.isEmpty {
-            let found = try await RequestSearch(text: text).matchingIDs(base, limit: KeysetPage.countCap + 1)
-            base = base.filter(\.$id ~~ found)
-        }
+        if !text.isEmpty { base = try await RequestSearch(text: text).narrow(base) }
         let order = RequestQueueOrder(standards: req.ams.configuration.timeStandards, now: now)
         let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db).counts(for: user, now: now)
         var counted = base.copy().filter(\.$status ~~ statuses)
         if overdueOnly { counted = counted.overdue(at: now, standards: req.ams.configuration.timeStandards) }
-        let count = try await counted.limit(KeysetPage.countCap + 1).all(\.$id).count
+        let count = try await counted.cappedCount(KeysetPage.countCap)
         let after = RequestQueueOrder.Cursor(req.query[String.self, at: "after"])
         let read = try await order.page(base.copy().with(\.$agency), statuses: statuses, after: after, overdueOnly: overdueOnly,
                                         limit: Self.pageSize + 1)

@@ -5,29 +5,33 @@ import SQLKit
 /// The queue's search, each kind through its index: a tracking number, NIP or NIK exactly, or the beginning of a
 /// name in any case ("budi" finds "Budi Santoso").
 struct RequestSearch {
+    /// The most requests one exact value (a NIP or NIK used again after a withdrawal) brings in.
+    static let exactLimit = 100
+
     let text: String
 
-    /// The ids of up to `limit` requests of `base` (what the reader may see) that match.
-    func matchingIDs(_ base: QueryBuilder<RegistrationRequestModel>, limit: Int) async throws -> [UUID] {
+    /// `base` (what the reader may see) narrowed to the requests that match: those found by an exact value, looked up
+    /// first, or whose name starts with the text.
+    func narrow(_ base: QueryBuilder<RegistrationRequestModel>) async throws -> QueryBuilder<RegistrationRequestModel> {
         var ids: [UUID] = []
         for exact in [base.copy().filter(\.$trackingNumber == text.uppercased()), base.copy().filter(\.$nip == text),
                       base.copy().filter(\.$nik == text)] {
-            ids += try await exact.limit(limit).all(\.$id)
+            ids += try await exact.limit(Self.exactLimit).all(\.$id)
         }
-        if let name = namePrefix(base) { ids += try await name.limit(limit).all(\.$id) }
-        var seen = Set<UUID>()
-        return Array(ids.filter { seen.insert($0).inserted }.prefix(limit))
+        let name = nameStarts(postgres: (base.database as? any SQLDatabase)?.dialect.name == "postgresql")
+        return base.group(.or) { either in
+            either.filter(\.$id ~~ Array(Set(ids)))
+            if let name { either.filter(.sql(name)) }
+        }
     }
 
-    /// Names starting with the text, through `registration_requests_name`; nil when the text cannot start a name.
-    private func namePrefix(_ base: QueryBuilder<RegistrationRequestModel>) -> QueryBuilder<RegistrationRequestModel>? {
+    /// Names starting with the text, in any case, through `registration_requests_name` (SQLite: LIKE on a NOCASE
+    /// index; PostgreSQL: lower() LIKE on a pattern index); nil when the text cannot start a name.
+    private func nameStarts(postgres: Bool) -> SQLQueryString? {
         // LIKE's wildcards are no part of a name; without them the pattern needs no ESCAPE (which SQLite's LIKE
         // optimisation would not take)
         let start = text.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
-        guard !start.isEmpty, let sql = base.database as? any SQLDatabase else { return nil }
-        let condition: SQLQueryString = sql.dialect.name == "sqlite"
-            ? "\(ident: "full_name") LIKE \(bind: start + "%")"
-            : "lower(\(ident: "full_name")) LIKE \(bind: start.lowercased() + "%")"
-        return base.copy().filter(.sql(condition))
+        guard !start.isEmpty else { return nil }
+        return postgres ? "lower(\(ident: "full_name")) LIKE \(bind: start.lowercased() + "%")" : "\(ident: "full_name") LIKE \(bind: start + "%")"
     }
 }
