@@ -73,11 +73,16 @@ struct AuditController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let filter = Filter(req)
-        let total = try await filter.apply(AuditEntryModel.query(on: req.db)).count()
-        let pagination = Pagination(page: req.query[Int.self, at: "page"] ?? 1, pageSize: Self.pageSize, total: total,
-                                    baseQuery: filter.queryItems)
-        let entries = try await filter.apply(AuditEntryModel.query(on: req.db)).sort(\.$sequence, .descending)
-            .range(pagination.offset..<(pagination.offset + Self.pageSize)).all()
+        // newest first, a page after the last sequence shown (the primary key's order), the count capped
+        let counted = try await filter.apply(AuditEntryModel.query(on: req.db)).cappedCount(KeysetPage.countCap)
+        let after = req.query[Int64.self, at: "after"]
+        var query = filter.apply(AuditEntryModel.query(on: req.db))
+        if let after { query = query.filter(\.$sequence < after) }
+        let read = try await query.sort(\.$sequence, .descending).limit(Self.pageSize + 1).all()
+        let entries = Array(read.prefix(Self.pageSize))
+        let keyset = KeysetPage(countText: KeysetPage.countText(counted, req), isFirst: after == nil,
+                                lastShown: entries.last.map { String($0.sequence) }, hasMore: read.count > Self.pageSize, jumpDay: nil,
+                                baseQuery: filter.queryItems)
         let actions = [SelectOption(value: "", label: req.localized("audit_any"), selected: filter.action == nil)]
             + AuditAction.allCases.map { SelectOption(value: $0.rawValue, label: AuditText.action($0.rawValue, locale: req.locale),
                                                       selected: $0.rawValue == filter.action) }
@@ -87,7 +92,7 @@ struct AuditController: RouteCollection {
         let exportQuery = QueryString.make(filter.queryItems)
         let page = ListPage(entries: entries.map { row($0, req) }, actions: actions, outcomes: outcomes, actor: filter.actor,
                             from: filter.fromText, to: filter.toText, exportQuery: exportQuery,
-                            countText: req.localized("audit_count", ["count": String(total)]), pagination: pagination)
+                            countText: keyset.countText, keyset: keyset)
         return try await req.renderPage("audit", titleKey: "audit_title", page: page)
     }
 

@@ -190,7 +190,6 @@ enum LocalizationTable {
         e("audit_outcome_success", "Berhasil", "Success"),
         e("audit_outcome_failure", "Gagal", "Failure"),
         e("audit_outcome_denied", "Ditolak", "Denied"),
-        e("audit_count", "{count} entri", "{count} entries"),
 
         // password violations
         e("violation_too_short", "Kata sandi minimal 12 karakter.", "The password needs at least 12 characters."),

@@ -28,6 +28,6 @@ extension AuditController {
         let to: String
         let exportQuery: String
         let countText: String
-        let pagination: Pagination
+        let keyset: KeysetPage
     }
 }
