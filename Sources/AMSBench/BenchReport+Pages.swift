@@ -15,7 +15,8 @@ extension BenchReport {
             "",
             "`ams-bench --pages` (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores): `ams dev seed` with N requests, N certificates",
             "and 10·N audit entries, then `ams serve` as its own process, a CA operator and an auditor signed in over HTTP; each page",
-            "asked for 40 times in a row after 3 warm-ups. Cells: median / slowest of the 40, in ms. Goal: under 100 ms at the",
+            "asked for 40 times in a row after 3 warm-ups (a page that takes seconds: for 20 s, at least 5 times; its sample count",
+            "is then given). Cells: median / slowest, in ms. Goal: under 100 ms at the",
             "largest size, and the largest size's median within 2× of the smallest's.",
             "",
             "| page | " + columns.joined(separator: " | ") + " | goal |",
@@ -24,7 +25,9 @@ extension BenchReport {
         let pages = results.first?.timings.map(\.page) ?? []
         for page in pages {
             let timings = results.map { result in result.timings.first { $0.page == page } }
-            let cells = timings.map { timing in timing.map { String(format: "%.1f / %.1f", $0.median * 1000, $0.slowest * 1000) } ?? "—" }
+            let cells = timings.map { timing in
+                timing.map { String(format: "%.1f / %.1f", $0.median * 1000, $0.slowest * 1000) + ($0.samples < 40 ? " (\($0.samples)×)" : "") } ?? "—"
+            }
             var verdicts: [String] = []
             for engine in Set(results.map(\.engine)).sorted() {
                 let runs = results.filter { $0.engine == engine }.sorted { $0.size < $1.size }
