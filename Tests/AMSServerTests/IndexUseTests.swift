@@ -14,7 +14,9 @@ struct IndexUseTests {
         ("SELECT id FROM certificates WHERE status = ? ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_status_requested"),
         ("SELECT id FROM certificates WHERE requested_at < ? OR (requested_at = ? AND id < ?) ORDER BY requested_at DESC, id DESC LIMIT 26",
          "certificates_requested"),
-        // the expiry reminders: a certificate's renewal
+        // the expiry reminders: what became due (j reminders sent, notAfter within the next threshold); a renewal
+        ("SELECT id FROM certificates WHERE status = ? AND ((reminder_stage = ? AND not_after > ? AND not_after <= ?) "
+            + "OR (reminder_stage = ? AND not_after > ? AND not_after <= ?)) LIMIT 1000", "certificates_reminder_due"),
         ("SELECT id FROM certificates WHERE replaces_id = ?", "certificates_replaces"),
         // the audit export by actor, a batch after the last sequence
         ("SELECT sequence FROM audit_entries WHERE actor_name = ? AND sequence > ? ORDER BY sequence LIMIT 1000", "audit_entries_actor_sequence"),

@@ -72,5 +72,7 @@ enum Migrations {
         AddRequestQueueIndexes(),
         // 033: the queue read per status along (status | agency, status) × (waiting | created, id); names by prefix
         AddRequestQueueKeysetIndexes(),
+        // 034: the expiry reminders read only what became due
+        AddCertificateReminderIndex(),
     ]
 }

@@ -57,12 +57,25 @@ extension CertificateService {
     }
 
     /// Expiry reminders at 30, 7 and 1 days before notAfter, each once, unless a renewal is already under way.
+    ///
+    /// Incremental: a pass reads only the certificates whose next reminder is due now — those at stage j (reminders
+    /// sent so far) whose notAfter came within the next threshold — each an index range of
+    /// `status, reminder_stage, not_after`; not every certificate of the widest window again each pass. A backlog
+    /// goes out `reminderBatch` at a time.
     func sendExpiryReminders() async throws -> Int {
         let now = services.clock.now
         let policy = services.lifecycle
-        guard let widest = policy.reminderThresholds.first else { return 0 }
+        guard !policy.reminderThresholds.isEmpty else { return 0 }
         let candidates = try await CertificateModel.query(on: database).filter(\.$status == .issued)
-            .filter(\.$notAfter > now).filter(\.$notAfter <= now.addingTimeInterval(widest)).with(\.$holder).all()
+            .group(.or) { due in
+                // thresholds widest first: after j reminders the next is due within the (j+1)-th
+                for (sent, threshold) in policy.reminderThresholds.enumerated() {
+                    due.group(.and) {
+                        $0.filter(\.$reminderStage == sent).filter(\.$notAfter > now).filter(\.$notAfter <= now.addingTimeInterval(threshold))
+                    }
+                }
+            }
+            .limit(Self.reminderBatch).with(\.$holder).all()
         var sent = 0
         for record in candidates {
             guard let notAfter = record.notAfter else { continue }

@@ -181,6 +181,8 @@ package struct CertificateService: Sendable {
 
     /// The most requests one approval may take (a page of the queue is far fewer).
     static let approvalLimit = 500
+    /// The most expiry reminders one maintenance pass sends (the rest in the next).
+    static let reminderBatch = 1000
 
     /// A CA operator approves several pending requests at once (the queue's "approve selected"): each is checked as
     /// a single approval would be (permission, the version the operator saw, still pending), then all are issued in

@@ -31,7 +31,8 @@ struct RequestSearch {
         // LIKE's wildcards are no part of a name; without them the pattern needs no ESCAPE (which SQLite's LIKE
         // optimisation would not take)
         let start = text.filter { $0 != "%" && $0 != "_" && $0 != "\\" }
-        guard !start.isEmpty else { return nil }
+        // a NIP, NIK or tracking number (digits in it) is no name's beginning: no name condition for the planner to weigh
+        guard !start.isEmpty, !start.contains(where: \.isNumber) else { return nil }
         return postgres ? "lower(\(ident: "full_name")) LIKE \(bind: start.lowercased() + "%")" : "\(ident: "full_name") LIKE \(bind: start + "%")"
     }
 }
