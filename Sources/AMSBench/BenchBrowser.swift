@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// A signed-in visitor for the page benchmark: keeps its cookies, signs in through the login form with its CSRF
@@ -7,10 +8,11 @@ struct BenchBrowser {
     let client: any Client
     let base: String
 
-    final class Session: @unchecked Sendable {
+    /// One visitor; safe to share between concurrent requests (the mixed load does).
+    final class Session: Sendable {
         let client: any Client
         let base: String
-        private var cookies: [String: String] = [:]
+        private let jar = NIOLockedValueBox<[String: String]>([:])
 
         init(client: any Client, base: String) {
             self.client = client
@@ -45,12 +47,15 @@ struct BenchBrowser {
 
         private func headers() -> HTTPHeaders {
             var headers = HTTPHeaders()
+            let cookies = jar.withLockedValue { $0 }
             if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
             return headers
         }
 
         private func keepCookies(_ response: ClientResponse) {
-            for (name, value) in response.headers.setCookie?.all ?? [:] { cookies[name] = value.string }
+            jar.withLockedValue { cookies in
+                for (name, value) in response.headers.setCookie?.all ?? [:] { cookies[name] = value.string }
+            }
         }
     }
 

@@ -52,10 +52,11 @@ struct BenchCommand: AsyncCommand {
                     }
                     await fixture.shutdown()
                 }
+                // the report after every size, so that a long run stopped early keeps what it measured
+                let section = BenchReport.pagesSection(results).joined(separator: "\n")
+                console.print(section)
+                if let path = signature.report { try Self.replaceSection(BenchReport.pagesHeading, in: path, with: section) }
             }
-            let section = BenchReport.pagesSection(results).joined(separator: "\n")
-            console.print(section)
-            if let path = signature.report { try Self.replaceSection(BenchReport.pagesHeading, in: path, with: section) }
             return
         }
         if let entries = signature.auditExport {

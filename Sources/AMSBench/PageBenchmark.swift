@@ -6,7 +6,7 @@ import SQLKit
 import Vapor
 
 /// The operator pages at national size (issue 20): `ams dev seed` at `size` requests, `size` certificates and ten
-/// audit entries per request, then `ams serve` as its own process on that database, signed in as a CA operator and
+/// audit entries per request (at most a million), then `ams serve` as its own process on that database, signed in as a CA operator and
 /// as an auditor over HTTP, each page asked for 40 times in a row after a warm-up (fewer, at least five, for a page
 /// that takes seconds): the median and the slowest per page, the server's resident memory idle, after the round and a
 /// few seconds later.
@@ -29,17 +29,59 @@ struct PageBenchmark {
         let size: Int
         let seedSeconds: Double
         let timings: [Timing]
+        let load: Load
         let residentIdleKiB: Int
         let residentAfterKiB: Int
         let residentSettledKiB: Int
     }
 
+    /// What `connections` visitors at once, each asking for the next page of the mix as soon as the last answered,
+    /// got in `loadSeconds`.
+    struct Load {
+        let perSecond: Double
+        let p99: Double
+        let failed: Int
+    }
+
     static let password = "Bench-pages-2026!long"
+    /// Ten audit entries a request, up to a million: the log pages by its key whatever its length, and seeding ten
+    /// million entries takes longer than the rest of the run (the export and `ams audit verify` are measured at size by
+    /// `--audit-export`).
+    static func auditEntries(_ size: Int) -> Int { min(10 * size, 1_000_000) }
+    static let connections = 50
+    static let loadSeconds = 10.0
+    /// The report is no page people browse: the mixed load leaves it out.
+    static let reportPage = "SLA report, one year"
+
+    /// The operator pages (the report aside) asked by `connections` visitors at once for `loadSeconds`.
+    private func mixedLoad(_ pages: [(String, BenchBrowser.Session, String)]) async throws -> Load {
+        let started = Date()
+        let results = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+            for worker in 0..<Self.connections {
+                group.addTask {
+                    var latencies: [Double] = [], failed = 0, next = worker
+                    while Date().timeIntervalSince(started) < Self.loadSeconds {
+                        let (_, session, path) = pages[next % pages.count]
+                        next += 1
+                        let begun = DispatchTime.now().uptimeNanoseconds
+                        let status = (try? await session.get(path)) ?? 0
+                        if status == 200 { latencies.append(Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9) } else { failed += 1 }
+                    }
+                    return (latencies, failed)
+                }
+            }
+            return try await group.reduce(into: [([Double], Int)]()) { $0.append($1) }
+        }
+        let latencies = results.flatMap(\.0).sorted()
+        let elapsed = Date().timeIntervalSince(started)
+        let p99 = latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int((0.99 * Double(latencies.count)).rounded(.up)) - 1)]
+        return Load(perSecond: Double(latencies.count) / elapsed, p99: p99, failed: results.map(\.1).reduce(0, +))
+    }
 
     func run(console: any Console) async throws -> Result {
         let app = fixture.app
         let seedStarted = Date()
-        try await DevSeed(services: app.ams, database: app.db).run(.init(requests: size, certificates: size, audit: 10 * size)) { line in
+        try await DevSeed(services: app.ams, database: app.db).run(.init(requests: size, certificates: size, audit: Self.auditEntries(size))) { line in
             console.print("  " + line)
         }
         let seedSeconds = Date().timeIntervalSince(seedStarted)
@@ -56,6 +98,8 @@ struct PageBenchmark {
                                             log: fixture.folder + "/ams-serve-pages.log")
         defer { if server.isRunning { BenchProcess.stop(server) } }
         app.http.client.configuration.redirectConfiguration = .disallow
+        app.http.client.configuration.connectionPool = .init(idleTimeout: .seconds(60),
+                                                             concurrentHTTP1ConnectionsPerHostSoftLimit: Self.connections)
         let client = BenchBrowser(client: app.client, base: "http://127.0.0.1:\(port)")
         guard try await client.waitUntilUp() else {
             let log = (try? String(contentsOfFile: fixture.folder + "/ams-serve-pages.log", encoding: .utf8)) ?? ""
@@ -83,11 +127,14 @@ struct PageBenchmark {
             console.print(String(format: "  %@: median %.1f ms, slowest %.1f ms of %d", name, seconds[seconds.count / 2] * 1000,
                                  seconds[seconds.count - 1] * 1000, seconds.count))
         }
+        let load = try await mixedLoad(targets.pages(ca: ca, auditor: auditor).filter { $0.0 != Self.reportPage })
+        console.print(String(format: "  mixed load, %d connections: %.0f requests/s, p99 %.1f ms, %d failed", Self.connections,
+                             load.perSecond, load.p99 * 1000, load.failed))
         let after = BenchProcess.residentKiB(of: server.processIdentifier)
         try await Task.sleep(nanoseconds: 5_000_000_000)
         let settled = BenchProcess.residentKiB(of: server.processIdentifier)
         BenchProcess.stop(server)
-        return Result(engine: fixture.engine, size: size, seedSeconds: seedSeconds, timings: timings, residentIdleKiB: idle,
+        return Result(engine: fixture.engine, size: size, seedSeconds: seedSeconds, timings: timings, load: load, residentIdleKiB: idle,
                       residentAfterKiB: after, residentSettledKiB: settled)
     }
 
@@ -114,7 +161,7 @@ struct PageBenchmark {
                 ("CA queue, status=verified, halfway", ca, "/requests?status=verified&after=\(deepCursor)"),
                 ("certificates, first page", ca, "/certificates"),
                 ("certificates, half a year back", ca, "/certificates?day=\(halfYearAgo)"),
-                ("SLA report, one year", auditor, "/reports/sla?from=\(yearAgo)&to=\(today)"),
+                (PageBenchmark.reportPage, auditor, "/reports/sla?from=\(yearAgo)&to=\(today)"),
                 ("audit log, first page", auditor, "/audit"),
             ]
         }
