@@ -1,6 +1,5 @@
 import AMSCore
 import Fluent
-import SQLKit
 import Vapor
 
 /// Operators' side of the SOP: the queue (agency operators: their agency; CA operators: what reached the CA),

@@ -17,7 +17,7 @@ struct SLAReportController: RouteCollection {
         reports.get("sla.csv", use: csv)
     }
 
-    /// The period the request asks for (default: the last 30 days) and the reader's scope.
+    /// The period the request asks for (default: the last 30 days), and its days as the form shows them again.
     private struct Period {
         let from: Date
         let to: Date

@@ -1,12 +1,12 @@
 import Foundation
 import Vapor
 
-/// Newest-first pages that cost the same on the last page as on the first, however long the list: a page starts just
-/// after the last row shown (its time, then its id, as the index orders them), never at an OFFSET the database must
-/// count through; "jump to a date" starts anywhere. The total is counted up to ``countCap`` only and said as "more
-/// than …" past it.
+/// Pages that cost the same on the last page as on the first, however long the list: a page starts just after the
+/// last row shown (the `after` cursor, in the list's index order), never at an OFFSET the database must count through;
+/// newest-first lists can also "jump to a date". The total is counted up to ``countCap`` only and said as "more than
+/// …" past it. The certificate list, the operators' queue (``RequestQueueOrder``) and the audit log page this way.
 struct KeysetPage: Encodable {
-    /// Where the next page starts: after this time and id.
+    /// The certificate list's cursor: the next page starts after this time and id.
     struct Cursor: Equatable {
         let time: Date
         let id: UUID
@@ -61,7 +61,7 @@ struct KeysetPage: Encodable {
         nextQuery = hasMore ? lastShown.map { QueryString.make(baseQuery, then: [("after", $0)]) } : nil
     }
 
-    /// "125" or "more than 1000" for a count read with ``countCap`` + 1 as its limit.
+    /// "125" or "more than 1000" for a count capped at ``countCap`` (``QueryBuilder/cappedCount(_:)``).
     static func countText(_ counted: Int, _ req: Request) -> String {
         counted > countCap ? req.localized("common_rows_more_than", ["count": String(countCap)])
                            : req.localized("common_rows", ["count": String(counted)])
