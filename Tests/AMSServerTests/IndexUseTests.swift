@@ -12,7 +12,8 @@ struct IndexUseTests {
         ("SELECT id FROM certificates ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_requested"),
         ("SELECT id FROM certificates WHERE agency_id = ? ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_agency_requested"),
         ("SELECT id FROM certificates WHERE status = ? ORDER BY requested_at DESC, id DESC LIMIT 26", "certificates_status_requested"),
-        ("SELECT id FROM certificates WHERE requested_at < ? OR (requested_at = ? AND id < ?) ORDER BY requested_at DESC, id DESC LIMIT 26",
+        ("SELECT id FROM certificates WHERE requested_at <= ? AND (requested_at < ? OR (requested_at = ? AND id < ?)) "
+            + "ORDER BY requested_at DESC, id DESC LIMIT 26",
          "certificates_requested"),
         // the expiry reminders: what became due (j reminders sent, notAfter within the next threshold); a renewal
         ("SELECT id FROM certificates WHERE status = ? AND ((reminder_stage = ? AND not_after > ? AND not_after <= ?) "
@@ -22,11 +23,11 @@ struct IndexUseTests {
         ("SELECT sequence FROM audit_entries WHERE actor_name = ? AND sequence > ? ORDER BY sequence LIMIT 1000", "audit_entries_actor_sequence"),
         // the queue, one status at a time after a cursor: by waiting time (CA: all agencies; agency operators: theirs),
         // by creation for untimed statuses; a request by exact NIP or NIK, a name by its beginning in any case
-        ("SELECT id FROM registration_requests WHERE status = ? AND (step_started_at > ? OR (step_started_at = ? AND id > ?)) "
+        ("SELECT id FROM registration_requests WHERE status = ? AND step_started_at >= ? AND (step_started_at > ? OR (step_started_at = ? AND id > ?)) "
             + "ORDER BY step_started_at, id LIMIT 26", "registration_requests_status_waiting"),
         ("SELECT id FROM registration_requests WHERE agency_id = ? AND status = ? AND step_started_at >= ? "
             + "ORDER BY step_started_at, id LIMIT 26", "registration_requests_agency_waiting"),
-        ("SELECT id FROM registration_requests WHERE status = ? AND (created_at < ? OR (created_at = ? AND id < ?)) "
+        ("SELECT id FROM registration_requests WHERE status = ? AND created_at <= ? AND (created_at < ? OR (created_at = ? AND id < ?)) "
             + "ORDER BY created_at DESC, id DESC LIMIT 26", "registration_requests_status_created"),
         ("SELECT id FROM registration_requests WHERE agency_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 26",
          "registration_requests_agency_created"),

@@ -30,7 +30,8 @@ extension CertificateController {
         let day = AuditController.Filter.day(dayText)
         var page = query.copy().with(\.$holder)
         if let after {
-            page = page.group(.or) { either in
+            // the plain bound first: PostgreSQL starts its index range there (it does not from the OR alone)
+            page = page.filter(\.$requestedAt <= after.time).group(.or) { either in
                 either.filter(\.$requestedAt < after.time).group(.and) { $0.filter(\.$requestedAt == after.time).filter(\.$id < after.id) }
             }
         } else if let day {

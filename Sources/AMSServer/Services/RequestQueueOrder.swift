@@ -88,7 +88,8 @@ struct RequestQueueOrder {
             // untimed: newest first, after the cursor if it is in this segment
             if overdueOnly { return nil }
             if let after, after.segment == .untimed {
-                query.group(.or) { either in
+                // the plain bound first: PostgreSQL starts its index range there (it does not from the OR alone)
+                query.filter(\.$createdAt <= after.time).group(.or) { either in
                     either.filter(\.$createdAt < after.time).group(.and) { $0.filter(\.$createdAt == after.time).filter(\.$id < after.id) }
                 }
             }
@@ -107,7 +108,7 @@ struct RequestQueueOrder {
             // ends (for this status) before its time
             let cursorInOrder = after.segment == .overdue ? after.time < cutoff : after.time >= cutoff
             if cursorInOrder {
-                query.group(.or) { either in
+                query.filter(\.$stepStartedAt >= after.time).group(.or) { either in
                     either.filter(\.$stepStartedAt > after.time).group(.and) { $0.filter(\.$stepStartedAt == after.time).filter(\.$id > after.id) }
                 }
             } else {
