@@ -30,10 +30,7 @@ extension CertificateController {
         let day = AuditController.Filter.day(dayText)
         var page = query.copy().with(\.$holder)
         if let after {
-            // the plain bound first: PostgreSQL starts its index range there (it does not from the OR alone)
-            page = page.filter(\.$requestedAt <= after.time).group(.or) { either in
-                either.filter(\.$requestedAt < after.time).group(.and) { $0.filter(\.$requestedAt == after.time).filter(\.$id < after.id) }
-            }
+            page = page.after(\.$requestedAt, after.time, id: after.id, descending: true)
         } else if let day {
             page = page.filter(\.$requestedAt < day.addingTimeInterval(86_400))
         }

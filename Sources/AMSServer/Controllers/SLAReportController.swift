@@ -35,19 +35,23 @@ struct SLAReportController: RouteCollection {
                       toText: AuditController.Filter.day(toText) == nil ? "" : toText)
     }
 
-    /// The report's figures for one dimension, aggregated by the database on the reports' own connections.
-    private func summary(_ dimension: StepDurationSummary.Dimension, _ period: Period, _ req: Request) async throws -> [StepDurationSummary.Row] {
+    /// The report's figures by everything, agency and operator within the reader's scope (none outside any), worked
+    /// out by the database on the reports' own connections.
+    private func summaries(_ period: Period, _ req: Request)
+        async throws -> (all: [StepDurationSummary.Row], agency: [StepDurationSummary.Row], endedBy: [StepDurationSummary.Row]) {
         let agency: UUID?
         switch VisibilityScope.reports(for: try req.requireUser().actor) {
         case .all: agency = nil
         case .agency(let id): agency = id
-        case .nothing, .own, .reachedCA: return []
+        case .nothing, .own, .reachedCA: return ([], [], [])
         }
         let database = req.reportsDB
         try await req.ams.faults.beforeReport?(database)
-        guard let sql = database as? any SQLDatabase else { return [] }
-        return try await StepDurationSummary(database: sql, standards: req.ams.configuration.timeStandards)
-            .rows(dimension, from: period.from, to: period.to, agency: agency)
+        guard let sql = database as? any SQLDatabase else { return ([], [], []) }
+        let summary = StepDurationSummary(database: sql, standards: req.ams.configuration.timeStandards)
+        return (try await summary.rows(.all, from: period.from, to: period.to, agency: agency),
+                try await summary.rows(.agency, from: period.from, to: period.to, agency: agency),
+                try await summary.rows(.endedBy, from: period.from, to: period.to, agency: agency))
     }
 
     private func rows(_ summary: [StepDurationSummary.Row], names: [UUID: String], allLabel: String?, _ req: Request) -> [Row] {
@@ -75,9 +79,7 @@ struct SLAReportController: RouteCollection {
 
     private func build(_ req: Request) async throws -> ReportPage {
         let period = period(req)
-        let overall = try await summary(.all, period, req)
-        let byAgency = try await summary(.agency, period, req)
-        let byOperator = try await summary(.endedBy, period, req)
+        let (overall, byAgency, byOperator) = try await summaries(period, req)
         let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(byAgency.compactMap(\.group)))
             .all().map { ($0.id!, $0.name) })
         let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(byOperator.compactMap(\.group)))

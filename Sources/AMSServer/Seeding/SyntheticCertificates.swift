@@ -39,7 +39,7 @@ package struct SyntheticCertificates {
                 let requested = now.addingTimeInterval(-Double(random.below(365 * 86_400)) - 3600)
                 let user = UserModel(id: TimeOrderedUUID.make(at: requested, random: random.bytes(10)), username: "pemegang\(index)",
                                      email: "pemegang\(index)@instansi.go.id", fullName: "\(given) \(surname)",
-                                     nik: String(format: "%02d%04d%010d", 11 + index % 80, random.below(10_000), index), role: .applicant,
+                                     nik: SyntheticRegistrations.nik(index, &random), role: .applicant,
                                      agencyID: agencyID, passwordHash: "-", passwordIsInitial: false, initialPasswordExpiresAt: nil,
                                      locale: "id", now: requested)
                 user.position = "Analis Kebijakan"

@@ -107,7 +107,7 @@ package struct SyntheticRegistrations {
         let born = 1960 + random.below(40)
         request.nip = String(format: "%04d%02d%02d%04d%02d%d%03d", born, 1 + random.below(12), 1 + random.below(28), born + 24,
                              1 + random.below(12), 1 + random.below(2), index % 1000)
-        request.nik = String(format: "%02d%04d%010d", 11 + index % 80, random.below(10_000), index)
+        request.nik = Self.nik(index, &random)
         request.email = "pegawai\(index)@instansi.go.id"
         request.phone = "08\(1_000_000_000 + index)"
         request.unit = "Bidang \(random.below(12) + 1)"
@@ -161,6 +161,11 @@ package struct SyntheticRegistrations {
         case .dataSubmitted, .agencyConfirmed, .dataReturned: return [.agencyCheck, .caRegistration, .applicantData]
         case .verified: return WorkflowStep.allCases
         }
+    }
+
+    /// Sixteen digits, a province-like code first and the index last: unique by construction.
+    static func nik(_ index: Int, _ random: inout SeedSequence) -> String {
+        String(format: "%02d%04d%010d", 11 + index % 80, random.below(10_000), index)
     }
 
     /// `AMS-XXXX-XXXX` from the index through a 40-bit bijection: unique without asking the database.

@@ -88,10 +88,7 @@ struct RequestQueueOrder {
             // untimed: newest first, after the cursor if it is in this segment
             if overdueOnly { return nil }
             if let after, after.segment == .untimed {
-                // the plain bound first: PostgreSQL starts its index range there (it does not from the OR alone)
-                query.filter(\.$createdAt <= after.time).group(.or) { either in
-                    either.filter(\.$createdAt < after.time).group(.and) { $0.filter(\.$createdAt == after.time).filter(\.$id < after.id) }
-                }
+                query.after(\.$createdAt, after.time, id: after.id, descending: true)
             }
             return query.sort(\.$createdAt, .descending).sort(\.$id, .descending)
         }
@@ -108,9 +105,7 @@ struct RequestQueueOrder {
             // ends (for this status) before its time
             let cursorInOrder = after.segment == .overdue ? after.time < cutoff : after.time >= cutoff
             if cursorInOrder {
-                query.filter(\.$stepStartedAt >= after.time).group(.or) { either in
-                    either.filter(\.$stepStartedAt > after.time).group(.and) { $0.filter(\.$stepStartedAt == after.time).filter(\.$id > after.id) }
-                }
+                query.after(\.$stepStartedAt, after.time, id: after.id, descending: false)
             } else {
                 // an overdue cursor past this status's cut-off, or a waiting one before it: this status's waiting rows
                 query.filter(\.$stepStartedAt >= cutoff)
