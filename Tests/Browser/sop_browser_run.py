@@ -203,6 +203,26 @@ def sample_pdf(title):
     return path
 
 
+def start_chrome(options, attempts=3):
+    """Chromium, started again when it dies before its first page: on a loaded two-core machine it has now and then
+    exited while starting ("chrome not reachable"). Each attempt's driver log goes to the run's scratch directory (it
+    echoes what is typed, test passwords included) and the last one is printed when every attempt fails, so a real
+    breakage still fails the run, with its cause."""
+    driver_binary = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    for attempt in range(1, attempts + 1):
+        handle, log_path = tempfile.mkstemp(prefix="chromedriver-", suffix=".log", dir=WORK)
+        os.close(handle)
+        try:
+            return webdriver.Chrome(service=Service(driver_binary, log_output=log_path), options=options)
+        except Exception as error:  # noqa: BLE001 - selenium raises several kinds for a browser that did not start
+            print("chromium did not start (attempt %d of %d): %s" % (attempt, attempts, str(error).splitlines()[0]), flush=True)
+            if attempt == attempts:
+                with open(log_path, errors="replace") as log:
+                    print("".join(log.readlines()[-40:]), flush=True)
+                raise
+            time.sleep(3 * attempt)
+
+
 class Browser:
     def __init__(self):
         options = Options()
@@ -213,7 +233,7 @@ class Browser:
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         if binary:
             options.binary_location = binary
-        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        self.driver = start_chrome(options)
         self.driver.implicitly_wait(2)
 
     def go(self, path):
