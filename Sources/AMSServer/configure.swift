@@ -108,6 +108,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
                                                             digestInterval: configuration.operatorDigestInterval))
         }
         app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
+        app.lifecycle.use(PeriodicWorker.stepDurationRollup(interval: PeriodicWorker.stepDurationRollupInterval))
     }
 }
 

@@ -34,6 +34,15 @@ struct IndexUseTests {
         ("SELECT id FROM registration_requests WHERE full_name LIKE 'budi%' LIMIT 1001", "registration_requests_name"),
         ("SELECT id FROM registration_requests WHERE nip = ?", "registration_requests_nip"),
         ("SELECT id FROM registration_requests WHERE nik = ?", "registration_requests_nik"),
+        // the time-standard tallies: the rollup's batch (ended, not counted yet, oldest start first) and the report's
+        // part not counted yet, as Fluent writes them (the condition unqualified as the partial index states it)
+        ("SELECT registration_step_timings.id FROM registration_step_timings WHERE NOT \"rolled_up\" "
+            + "AND registration_step_timings.ended_at IS NOT NULL ORDER BY registration_step_timings.started_at ASC LIMIT 10000",
+         "registration_step_timings_unrolled"),
+        ("SELECT registration_step_timings.id FROM registration_step_timings WHERE NOT \"rolled_up\" "
+            + "AND registration_step_timings.ended_at IS NOT NULL AND registration_step_timings.started_at >= ? "
+            + "AND registration_step_timings.started_at < ? AND registration_step_timings.agency_id = ?",
+         "registration_step_timings_unrolled"),
     ])
     func theQueryUsesItsIndex(query: String, index: String) async throws {
         try await TestApp.with(.sqlite) { t in

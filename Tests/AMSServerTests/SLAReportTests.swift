@@ -58,10 +58,10 @@ struct SLAReportTests {
             #expect(page.status == .ok)
             #expect(page.body.string.contains("<svg class=\"chart\""))
             let lines = csv.body.string.split(separator: "\r\n").map(String.init)
-            #expect(lines.contains("all,Semua,agency_check,2,2 m 0 s,4 m 0 s,50%,3 m 0 s"))
-            #expect(lines.contains("all,Semua,ca_registration,2,30 s,5 m 0 s,50%,1 m 0 s"))
-            #expect(lines.contains("all,Semua,verification,2,4 m 0 s,6 m 0 s,50%,5 m 0 s"))
-            #expect(lines.contains("agency,Diskominfo Provinsi Sumatera Barat,applicant_data,2,1 m 0 s,2 m 0 s,100%,3 m 0 s"))
+            #expect(lines.contains("all,Semua,agency_check,2,2 m 0 s,4 m 0 s,50%,3 m 0 s,120,240"))
+            #expect(lines.contains("all,Semua,ca_registration,2,30 s,5 m 0 s,50%,1 m 0 s,30,300"))
+            #expect(lines.contains("all,Semua,verification,2,4 m 0 s,6 m 0 s,50%,5 m 0 s,240,360"))
+            #expect(lines.contains("agency,Diskominfo Provinsi Sumatera Barat,applicant_data,2,1 m 0 s,2 m 0 s,100%,3 m 0 s,60,120"))
             #expect(lines.contains { $0.hasPrefix("operator,op.sumbar,agency_check,2,") })
             #expect(lines.contains { $0.hasPrefix("operator,ca.bssn,ca_registration,2,") })
             // another agency's operator sees none of it; applicants may not look
@@ -96,15 +96,45 @@ struct SLAReportTests {
     }
 }
 
-/// Issue 20: the report is aggregated by the database (percentiles included), and its figures are exactly those
-/// ``DurationStatistics`` works out from the step timings themselves; a slow report runs on connections of its own,
-/// so pages on every event loop answer while it runs.
-@Suite("Time-standard report at size: aggregated in SQL, on its own connections")
+/// Issue 20: the report reads daily tallies (``StepDurationRollup``) plus the timings no tally counts yet; its counts
+/// and shares are exactly those ``DurationStatistics`` works out from the step timings themselves and its percentiles
+/// are measured durations in the same 1 % bin as the exact figures; a slow report runs on connections of its own, so
+/// pages on every event loop answer while it runs.
+@Suite("Time-standard report at size: daily tallies, on its own connections")
 struct SLAReportAtSizeTests {
+    /// Per "dimension,group,step": the exact figures from the timings, by the definition in AMSCore.
+    private struct Expected {
+        let count: Int
+        let within: String
+        let standard: String
+        let median: Double
+        let percentile90: Double
+    }
+
+    private func expectedFigures(_ t: TestApp, agencyNames: [UUID: String]) async throws -> [String: Expected] {
+        let standards = t.services.configuration.timeStandards
+        let timings = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).all()
+        let names = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: t.db).all().map { ($0.id!, $0.username) })
+        var expected: [String: Expected] = [:]
+        for (dimension, key) in [("all", { (_: StepTimingModel) -> String? in "Semua" }), ("agency", { agencyNames[$0.agencyID] }),
+                                 ("operator", { $0.endedByID.flatMap { names[$0] } })] {
+            let groups = Dictionary(grouping: timings.filter { key($0) != nil }) { "\(dimension),\(key($0)!),\($0.step.rawValue)" }
+            for (label, members) in groups {
+                let step = members[0].step
+                let stats = try #require(DurationStatistics(members.map { $0.endedAt!.timeIntervalSince($0.startedAt) }, limit: standards.limit(for: step)))
+                expected[label] = Expected(count: stats.count, within: "\(Int((stats.shareWithinLimit * 100).rounded()))%",
+                                           standard: SLAReportController.seconds(standards.limit(for: step)),
+                                           median: stats.median, percentile90: stats.percentile90)
+            }
+        }
+        return expected
+    }
+
     @Test(arguments: TestDatabase.all)
-    func figuresAreThoseOfTheTimingsThemselves(db: TestDatabase) async throws {
+    func figuresAreThoseOfTheTimingsThemselvesCountedOnce(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
-            // setup: 600 made-up requests of two agencies, steps ended by named operators
+            // setup: 600 made-up requests of two agencies, steps ended by named operators; the first 300 counted into
+            // the daily tallies by a pass, the rest not yet
             let sumbar = try await t.agency(), riau = try await t.agency(code: "BKD-RIAU", name: "BKD Riau", domains: ["riau.go.id"])
             var agencyOperators: [UUID: [UUID]] = [:]
             for (agency, name) in [(sumbar, "op.sumbar"), (riau, "op.riau")] {
@@ -112,35 +142,61 @@ struct SLAReportAtSizeTests {
             }
             let caOperators = [try await t.user("ca.satu", role: .caOperator).id!, try await t.user("ca.dua", role: .caOperator).id!]
             try await t.user("ani", role: .auditor)
-            try await SyntheticRegistrations(agencyIDs: [sumbar.id!, riau.id!], agencyOperators: agencyOperators, caOperators: caOperators,
-                                             now: t.clock.now).append(600, on: t.db)
-            // expected: from the timings, by the definition in AMSCore
-            let standards = t.services.configuration.timeStandards
-            let timings = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).all()
-            let names = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: t.db).all().map { ($0.id!, $0.username) })
-            let agencyNames = [sumbar.id!: sumbar.name, riau.id!: riau.name]
-            var expected = Set<String>()
-            for (dimension, key) in [("all", { (_: StepTimingModel) -> String? in "Semua" }), ("agency", { agencyNames[$0.agencyID] }),
-                                     ("operator", { $0.endedByID.flatMap { names[$0] } })] {
-                let groups = Dictionary(grouping: timings.filter { key($0) != nil }) { "\(key($0)!)|\($0.step.rawValue)" }
-                for (_, members) in groups {
-                    let step = members[0].step
-                    let stats = try #require(DurationStatistics(members.map { $0.endedAt!.timeIntervalSince($0.startedAt) }, limit: standards.limit(for: step)))
-                    expected.insert([dimension, key(members[0])!, step.rawValue, String(stats.count), SLAReportController.seconds(stats.median),
-                                     SLAReportController.seconds(stats.percentile90), "\(Int((stats.shareWithinLimit * 100).rounded()))%",
-                                     SLAReportController.seconds(standards.limit(for: step))].joined(separator: ","))
-                }
-            }
+            let seed = SyntheticRegistrations(agencyIDs: [sumbar.id!, riau.id!], agencyOperators: agencyOperators, caOperators: caOperators,
+                                              now: t.clock.now)
+            let rollup = StepDurationRollup(database: t.db, standards: t.services.configuration.timeStandards)
+            try await seed.append(300, on: t.db)
+            let countedFirst = try await rollup.rollUp()
+            try await seed.append(300, first: 300, on: t.db)
+            let expected = try await expectedFigures(t, agencyNames: [sumbar.id!: sumbar.name, riau.id!: riau.name])
             #expect(expected.count >= 20)
-            // act: the report over the whole made-up year
+            // act: the report over the whole made-up year, before and after a pass counts the other half
             let auditor = t.browser()
             try await auditor.signIn("ani", TestApp.password)
             let from = t.clock.now.addingTimeInterval(-400 * 86_400).formatted(.iso8601.year().month().day())
-            let csv = try await auditor.get("/reports/sla.csv?from=\(from)").body.string
-            // check: the same rows, nothing more
-            let lines = csv.split(separator: "\r\n").dropFirst().map(String.init)
-            #expect(Set(lines) == expected)
+            let halfCounted = try await auditor.get("/reports/sla.csv?from=\(from)").body.string
+            let countedSecond = try await rollup.rollUp()
+            let allCounted = try await auditor.get("/reports/sla.csv?from=\(from)").body.string
+            // check: the same rows as the timings give, each timing once, whether a tally counts it or not yet
+            let ended = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).count()
+            #expect(countedFirst > 0 && countedSecond > 0 && countedFirst + countedSecond == ended)
+            #expect(try await rollup.rollUp() == 0, "a pass after the last counts nothing again")
+            #expect(halfCounted == allCounted)
+            let lines = allCounted.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             #expect(lines.count == expected.count)
+            for fields in lines {
+                let figures = try #require(expected[fields[0...2].joined(separator: ",")], "an unexpected row: \(fields)")
+                #expect(fields.count == 10 && Int(fields[3]) == figures.count && fields[6] == figures.within && fields[7] == figures.standard)
+                // a percentile is a measured duration at most one 1 % bin above the exact figure (whole seconds here)
+                for (text, exact) in [(fields[8], figures.median), (fields[9], figures.percentile90)] {
+                    let seconds = try #require(Double(text))
+                    #expect(seconds >= exact.rounded(.up) && seconds <= (max(exact * 1.01, exact + 1)).rounded(.up), "\(fields)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func twoPassesAtOnceCountEachTimingOnce(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            let agencyOperator = try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
+            let caOperator = try await t.user("ca.satu", role: .caOperator)
+            try await SyntheticRegistrations(agencyIDs: [agency.id!], agencyOperators: [agency.id!: [agencyOperator.id!]],
+                                             caOperators: [caOperator.id!], now: t.clock.now).append(400, on: t.db)
+            let rollup = StepDurationRollup(database: t.db, standards: t.services.configuration.timeStandards)
+            // act: two passes started together (as two instances' workers would)
+            async let first = rollup.rollUp()
+            async let second = rollup.rollUp()
+            let counted = try await first + second
+            // check: every ended timing counted once, in the tallies and by the passes
+            let ended = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).count()
+            var tallied = 0
+            for record in try await StepDurationDayModel.query(on: t.db).all() {
+                tallied += try StepDurationTally(decoding: Array(record.tally)).entries.values.map(\.histogram.total).reduce(0, +)
+            }
+            #expect(ended > 0 && counted == ended && tallied == ended)
+            #expect(try await StepTimingModel.notCounted(on: t.db).count() == 0)
         }
     }
 

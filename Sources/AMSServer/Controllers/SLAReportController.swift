@@ -17,56 +17,50 @@ struct SLAReportController: RouteCollection {
         reports.get("sla.csv", use: csv)
     }
 
-    /// The period the request asks for (default: the last 30 days), and its days as the form shows them again.
+    /// The period the request asks for as whole UTC days (default: the last 30, today included), and its days as the
+    /// form shows them again.
     private struct Period {
-        let from: Date
-        let to: Date
+        let days: Range<Int>
         let fromText: String
         let toText: String
     }
 
     private func period(_ req: Request) -> Period {
-        let now = req.ams.clock.now
+        let today = StepDurationDayModel.day(of: req.ams.clock.now)
         let fromText = req.query[String.self, at: "from"] ?? ""
         let toText = req.query[String.self, at: "to"] ?? ""
-        return Period(from: AuditController.Filter.day(fromText) ?? now.addingTimeInterval(-30 * 86400),
-                      to: AuditController.Filter.day(toText).map { $0.addingTimeInterval(86400) } ?? now.addingTimeInterval(1),
-                      fromText: AuditController.Filter.day(fromText) == nil ? "" : fromText,
-                      toText: AuditController.Filter.day(toText) == nil ? "" : toText)
+        let from = AuditController.Filter.day(fromText).map(StepDurationDayModel.day(of:))
+        let through = AuditController.Filter.day(toText).map(StepDurationDayModel.day(of:))
+        let first = from ?? today - 29, end = (through ?? today) + 1
+        return Period(days: first..<max(first, end), fromText: from == nil ? "" : fromText, toText: through == nil ? "" : toText)
     }
 
-    /// The report's figures by everything, agency and operator within the reader's scope (none outside any), worked
-    /// out by the database on the reports' own connections.
-    private func summaries(_ period: Period, _ req: Request)
-        async throws -> (all: [StepDurationSummary.Row], agency: [StepDurationSummary.Row], endedBy: [StepDurationSummary.Row]) {
+    /// The report's figures within the reader's scope (none outside any), read on the reports' own connections.
+    private func breakdown(_ period: Period, _ req: Request) async throws -> StepDurationBreakdown {
         let agency: UUID?
         switch VisibilityScope.reports(for: try req.requireUser().actor) {
         case .all: agency = nil
         case .agency(let id): agency = id
-        case .nothing, .own, .reachedCA: return ([], [], [])
+        case .nothing, .own, .reachedCA: return StepDurationBreakdown(onlyAgency: nil)
         }
         let database = req.reportsDB
         try await req.ams.faults.beforeReport?(database)
-        guard let sql = database as? any SQLDatabase else { return ([], [], []) }
-        let summary = StepDurationSummary(database: sql, standards: req.ams.configuration.timeStandards)
-        return (try await summary.rows(.all, from: period.from, to: period.to, agency: agency),
-                try await summary.rows(.agency, from: period.from, to: period.to, agency: agency),
-                try await summary.rows(.endedBy, from: period.from, to: period.to, agency: agency))
+        return try await StepDurationSummary(database: database, standards: req.ams.configuration.timeStandards)
+            .breakdown(days: period.days, agency: agency)
     }
 
-    private func rows(_ summary: [StepDurationSummary.Row], names: [UUID: String], allLabel: String?, _ req: Request) -> [Row] {
+    /// One row per group and step, by group name and then in the SOP's order of steps.
+    private func rows(_ groups: [(name: String, steps: [WorkflowStep: StepDurationBreakdown.Entry])], _ req: Request) -> [Row] {
         let standards = req.ams.configuration.timeStandards
-        let named = summary.compactMap { row -> (String, StepDurationSummary.Row)? in
-            guard let name = row.group.map({ names[$0] }) ?? allLabel else { return nil }
-            return (name, row)
-        }
-        let order = Dictionary(uniqueKeysWithValues: WorkflowStep.allCases.enumerated().map { ($1, $0) })
-        return named.sorted { ($0.0, order[$0.1.step]!) < ($1.0, order[$1.1.step]!) }.map { group, row in
-            let stats = row.statistics
-            let percent = Int((stats.shareWithinLimit * 100).rounded())
-            return Row(group: group, step: row.step.rawValue, stepLabel: req.localized("step_\(row.step.rawValue)"), count: stats.count,
-                       median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
-                       withinStandard: "\(percent)%", withinPercent: percent, standard: Self.seconds(standards.limit(for: row.step)))
+        return groups.sorted { $0.name < $1.name }.flatMap { group in
+            WorkflowStep.allCases.compactMap { step -> Row? in
+                guard let stats = group.steps[step]?.statistics else { return nil }
+                let percent = Int((stats.shareWithinLimit * 100).rounded())
+                return Row(group: group.name, step: step.rawValue, stepLabel: req.localized("step_\(step.rawValue)"), count: stats.count,
+                           median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
+                           medianSeconds: Int(stats.median.rounded(.up)), percentile90Seconds: Int(stats.percentile90.rounded(.up)),
+                           withinStandard: "\(percent)%", withinPercent: percent, standard: Self.seconds(standards.limit(for: step)))
+            }
         }
     }
 
@@ -79,15 +73,15 @@ struct SLAReportController: RouteCollection {
 
     private func build(_ req: Request) async throws -> ReportPage {
         let period = period(req)
-        let (overall, byAgency, byOperator) = try await summaries(period, req)
-        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(byAgency.compactMap(\.group)))
+        let breakdown = try await breakdown(period, req)
+        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(breakdown.byAgency.keys))
             .all().map { ($0.id!, $0.name) })
-        let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(byOperator.compactMap(\.group)))
+        let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(breakdown.byOperator.keys))
             .all().map { ($0.id!, $0.username) })
         let standards = req.ams.configuration.timeStandards
         // Chart: median per step against its standard, on one scale (the largest of both). Each step's label has a
         // line of its own above its bar, so a long label (or a narrow screen) never clips it.
-        let medians = Dictionary(uniqueKeysWithValues: overall.map { ($0.step, $0.median) })
+        let medians = breakdown.all.compactMapValues { $0.statistics?.median }
         let scaleMax = WorkflowStep.allCases.map { max(standards.limit(for: $0), medians[$0] ?? 0) }.max() ?? 1
         let bars = WorkflowStep.allCases.enumerated().map { index, step in
             let median = medians[step] ?? 0
@@ -97,9 +91,9 @@ struct SLAReportController: RouteCollection {
                        medianText: medians[step] == nil ? "—" : Self.seconds(median), overStandard: median > standards.limit(for: step))
         }
         let exportQuery = period.fromText.isEmpty && period.toText.isEmpty ? "" : QueryString.make(["from": period.fromText, "to": period.toText])
-        return ReportPage(from: period.fromText, to: period.toText, steps: rows(overall, names: [:], allLabel: req.localized("report_all"), req),
-                          agencies: rows(byAgency, names: agencies, allLabel: nil, req),
-                          operators: rows(byOperator, names: operators, allLabel: nil, req),
+        return ReportPage(from: period.fromText, to: period.toText, steps: rows([(req.localized("report_all"), breakdown.all)], req),
+                          agencies: rows(breakdown.byAgency.compactMap { id, steps in agencies[id].map { ($0, steps) } }, req),
+                          operators: rows(breakdown.byOperator.compactMap { id, steps in operators[id].map { ($0, steps) } }, req),
                           bars: bars, chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow, exportQuery: exportQuery)
     }
 
@@ -110,10 +104,11 @@ struct SLAReportController: RouteCollection {
     @Sendable func csv(req: Request) async throws -> Response {
         let report = try await build(req)
         var writer = CSVWriter()
-        writer.row(["dimension", "group", "step", "count", "median", "p90", "within_standard", "standard"])
+        writer.row(["dimension", "group", "step", "count", "median", "p90", "within_standard", "standard", "median_seconds", "p90_seconds"])
         for (dimension, rows) in [("all", report.steps), ("agency", report.agencies), ("operator", report.operators)] {
             for row in rows {
-                writer.row([dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard, row.standard])
+                writer.row([dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard, row.standard,
+                            String(row.medianSeconds), String(row.percentile90Seconds)])
             }
         }
         let response = Response(status: .ok, body: .init(string: writer.text))

@@ -762,6 +762,7 @@ enum LocalizationTable {
         e("report_group", "Kelompok", "Group"),
         e("report_step", "Tahap", "Step"),
         e("report_median", "Median", "Median"),
+        e("report_precision", "Tahap dihitung menurut hari mulainya (UTC). Median dan persentil 90 adalah waktu yang benar-benar terukur, paling banyak 1% (atau 1 detik) di atas angka pastinya; jumlah dan persentase dalam baku mutu dihitung pasti.", "Steps count by the day they started (UTC). The median and 90th percentile are durations that were measured, at most 1% (or 1 second) above the exact figure; counts and shares within the standard are exact."),
         e("report_p90", "Persentil 90", "90th percentile"),
         e("report_within", "Dalam baku mutu", "Within standard"),
         e("report_empty", "Belum ada tahap yang selesai pada periode ini.", "No step was completed in this period."),

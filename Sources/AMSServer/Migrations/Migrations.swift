@@ -74,5 +74,7 @@ enum Migrations {
         AddRequestQueueKeysetIndexes(),
         // 034: the expiry reminders read only what became due
         AddCertificateReminderIndex(),
+        // 035: the time-standard report's daily tallies, and which step timings they count
+        CreateStepDurationDays(),
     ]
 }

@@ -1,6 +1,7 @@
 import AMSCore
 import Fluent
 import Foundation
+import FluentSQL
 
 /// When a timed SOP step started and ended for one request (the raw data of the time-standard reports).
 final class StepTimingModel: Model, @unchecked Sendable {
@@ -13,6 +14,8 @@ final class StepTimingModel: Model, @unchecked Sendable {
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
     @OptionalField(key: "ended_by_id") var endedByID: UUID?
+    /// Counted in its day's tally (``StepDurationDayModel``); only ended timings are.
+    @Field(key: "rolled_up") var rolledUp: Bool
 
     init() {}
 
@@ -21,5 +24,14 @@ final class StepTimingModel: Model, @unchecked Sendable {
         self.agencyID = agencyID
         self.step = step
         self.startedAt = startedAt
+        self.rolledUp = false
+    }
+}
+
+extension StepTimingModel {
+    /// The ended timings no day's tally counts yet, through the partial index `registration_step_timings_unrolled`
+    /// (its condition written as the index states it, so SQLite sees that the index covers the query).
+    static func notCounted(on database: any Database) -> QueryBuilder<StepTimingModel> {
+        query(on: database).filter(.sql(embed: "NOT \(ident: "rolled_up")")).filter(\.$endedAt != nil)
     }
 }

@@ -28,14 +28,4 @@ extension VisibilityScope {
         case .all: return query
         }
     }
-
-    /// The step timings (time-standard report) inside this scope.
-    func stepTimings(on db: any Database) -> QueryBuilder<StepTimingModel> {
-        let query = StepTimingModel.query(on: db)
-        switch self {
-        case .nothing, .own, .reachedCA: return query.filter(.sql(SQLLiteral.boolean(false)))
-        case .agency(let agencyID): return query.filter(\.$agencyID == agencyID)
-        case .all: return query
-        }
-    }
 }

@@ -1,78 +1,62 @@
 import AMSCore
+import Fluent
 import Foundation
 import SQLKit
 
-/// The time-standard report's numbers, worked out by the database: per group (everything, an agency, an operator)
-/// and step, the count, the nearest-rank median and 90th percentile, and how many finished within the step's
-/// standard — only those rows come back, never the step timings themselves.
-///
-/// Nearest rank as ``AMSCore/DurationStatistics`` takes it: the value at position ⌈p·n⌉ of the sorted durations, so
-/// every figure is one that was measured; the same SQL on SQLite (durations of REAL seconds) and PostgreSQL
-/// (timestamps subtracted).
+/// The time-standard report's figures for a period of whole UTC days: the daily tallies the rollup pass keeps
+/// (``StepDurationRollup``) plus the ended timings it has not counted yet, read in one snapshot so each timing counts
+/// exactly once even while a pass commits. A year of national data is a few hundred tallies instead of millions of
+/// timings. Per group and step the count and the share within the standard are exact; the median and 90th
+/// percentile are nearest-rank figures read from the tallies' 1 % bins (see ``AMSCore/DurationHistogram``).
 struct StepDurationSummary {
-    enum Dimension {
-        case all, agency, endedBy
+    /// Tallies read per query (a month's worth), so a year's never sit in memory at once.
+    static let daysPerRead = 31
 
-        var column: String? {
-            switch self {
-            case .all: return nil
-            case .agency: return "agency_id"
-            case .endedBy: return "ended_by_id"
+    let database: any Database
+    let standards: TimeStandards
+
+    /// The breakdown of the steps that started on the days `days` (days since 1970-01-01), within `agency` when given.
+    func breakdown(days: Range<Int>, agency: UUID?) async throws -> StepDurationBreakdown {
+        try await database.withConnection { connection in
+            try await Self.inSnapshot(connection) {
+                var breakdown = StepDurationBreakdown(onlyAgency: agency)
+                for start in stride(from: days.lowerBound, to: days.upperBound, by: Self.daysPerRead) {
+                    let tallies = try await StepDurationDayModel.query(on: connection).filter(\.$id >= start)
+                        .filter(\.$id < min(start + Self.daysPerRead, days.upperBound)).all()
+                    for record in tallies { try breakdown.add(encoded: Array(record.tally)) }
+                }
+                breakdown.add(try await uncounted(days: days, agency: agency, on: connection))
+                return breakdown
             }
         }
     }
 
-    struct Row: Sendable {
-        /// The agency's or operator's id; nil for `.all`.
-        let group: UUID?
-        let step: WorkflowStep
-        let count: Int
-        let median: TimeInterval
-        let percentile90: TimeInterval
-        let withinStandard: Int
-
-        var statistics: DurationStatistics {
-            DurationStatistics(count: count, median: median, percentile90: percentile90,
-                               shareWithinLimit: Double(withinStandard) / Double(max(count, 1)))
+    /// The ended timings of the period that no tally counts yet (those ended since the last pass), tallied here.
+    private func uncounted(days: Range<Int>, agency: UUID?, on connection: any Database) async throws -> StepDurationTally {
+        var query = StepTimingModel.notCounted(on: connection).filter(\.$startedAt >= StepDurationDayModel.start(of: days.lowerBound))
+            .filter(\.$startedAt < StepDurationDayModel.start(of: days.upperBound))
+        if let agency { query = query.filter(\.$agencyID == agency) }
+        var tally = StepDurationTally()
+        for timing in try await query.all() {
+            tally.add(.init(agency: timing.agencyID, endedBy: timing.endedByID, step: timing.step),
+                      seconds: timing.endedAt!.timeIntervalSince(timing.startedAt), standard: standards.limit(for: timing.step))
         }
+        return tally
     }
 
-    let database: any SQLDatabase
-    let standards: TimeStandards
-
-    /// The rows for timings that started in `from..<to`, within `agency` when given.
-    func rows(_ dimension: Dimension, from: Date, to: Date, agency: UUID?) async throws -> [Row] {
-        let duration: SQLQueryString = database.dialect.name == "postgresql"
-            ? "CAST(EXTRACT(EPOCH FROM (\(ident: "ended_at") - \(ident: "started_at"))) AS DOUBLE PRECISION)"
-            : "(\(ident: "ended_at") - \(ident: "started_at"))"
-        // the group's column leads the partition and the grouping; everything is one group per step
-        let grouped: SQLQueryString = dimension.column.map { "\(ident: $0), " } ?? ""
-        let groupOut: SQLQueryString = dimension.column.map { "\(ident: $0) AS grp, " } ?? ""
-        let groupKey: SQLQueryString = dimension.column == nil ? "" : "grp, "
-        var conditions: SQLQueryString = "\(ident: "ended_at") IS NOT NULL AND \(ident: "started_at") >= \(bind: from) AND \(ident: "started_at") < \(bind: to)"
-        if let column = dimension.column { conditions = conditions + " AND \(ident: column) IS NOT NULL" }
-        if let agency { conditions = conditions + " AND \(ident: "agency_id") = \(bind: agency)" }
-        let limit = "CASE \(ident: "step")" + WorkflowStep.allCases.map { step -> SQLQueryString in
-            " WHEN \(bind: step.rawValue) THEN \(bind: standards.limit(for: step))"
-        }.joined(separator: "") + " END"
-        let query: SQLQueryString = """
-            WITH ranked AS (
-                SELECT \(groupOut)\(ident: "step") AS step, \(duration) AS seconds, \(limit) AS standard,
-                       ROW_NUMBER() OVER (PARTITION BY \(grouped)\(ident: "step") ORDER BY \(duration)) AS position,
-                       COUNT(*) OVER (PARTITION BY \(grouped)\(ident: "step")) AS total
-                FROM \(ident: "registration_step_timings") WHERE \(conditions)
-            )
-            SELECT \(groupKey)step, total,
-                   MIN(CASE WHEN position = (total + 1) / 2 THEN seconds END) AS median,
-                   MIN(CASE WHEN position = (9 * total + 9) / 10 THEN seconds END) AS p90,
-                   SUM(CASE WHEN seconds <= standard THEN 1 ELSE 0 END) AS within
-            FROM ranked GROUP BY \(groupKey)step, total
-            """
-        return try await database.raw(query).all().compactMap { row in
-            guard let step = WorkflowStep(rawValue: try row.decode(column: "step", as: String.self)) else { return nil }
-            return Row(group: dimension.column == nil ? nil : try row.decode(column: "grp", as: UUID.self), step: step,
-                       count: try row.decode(column: "total", as: Int.self), median: try row.decode(column: "median", as: Double.self),
-                       percentile90: try row.decode(column: "p90", as: Double.self), withinStandard: try row.decode(column: "within", as: Int.self))
+    /// Runs `body` in a read-only transaction that sees one state of the database throughout (SQLite: a read
+    /// transaction on a WAL database; PostgreSQL: REPEATABLE READ), so a rollup pass committing meanwhile is seen
+    /// either wholly or not at all.
+    private static func inSnapshot<T: Sendable>(_ connection: any Database, _ body: () async throws -> T) async throws -> T {
+        guard let sql = connection as? any SQLDatabase else { return try await body() }
+        try await sql.raw(sql.dialect.name == "postgresql" ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN").run()
+        do {
+            let result = try await body()
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 }

@@ -104,4 +104,19 @@ extension PeriodicWorker {
             }
         }
     }
+
+    /// Seconds between passes counting ended steps into the time-standard report's daily tallies; the report reads
+    /// what a pass has not counted yet from the timings themselves, so this only bounds that part's size.
+    static let stepDurationRollupInterval = 60.0
+
+    /// Ended step timings counted into their day's tally (``StepDurationRollup``).
+    static func stepDurationRollup(interval: Double) -> PeriodicWorker {
+        PeriodicWorker(name: "time-standard tallies", interval: interval) { application in
+            let rollup = StepDurationRollup(database: application.db, standards: application.ams.configuration.timeStandards)
+            return {
+                let counted = try await rollup.rollUp()
+                return counted == 0 ? nil : ["counted": "\(counted)"]
+            }
+        }
+    }
 }

@@ -11,6 +11,9 @@ extension SLAReportController {
         let count: Int
         let median: String
         let percentile90: String
+        /// The same two figures in whole seconds (rounded up), for the CSV.
+        let medianSeconds: Int
+        let percentile90Seconds: Int
         let withinStandard: String
         let withinPercent: Int
         let standard: String
