@@ -96,6 +96,33 @@ public struct AuditRecord: Sendable, Equatable {
     }
 
     public static func details(fromJSON json: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+        plainDetails(json) ?? (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+
+    /// The common case read directly (verifying millions of entries spends most of its time here otherwise): an
+    /// object of strings without escapes, as ``detailsJSON`` writes details of plain text. Anything else — an escape,
+    /// a number, odd spacing — is nil, and JSONDecoder reads it.
+    private static func plainDetails(_ json: String) -> [String: String]? {
+        var utf8 = json.utf8[...]
+        func string() -> String? {
+            guard utf8.first == UInt8(ascii: "\""), let end = utf8.dropFirst().firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let text = utf8[utf8.index(after: utf8.startIndex)..<end]
+            guard !text.contains(UInt8(ascii: "\\")) else { return nil }
+            utf8 = utf8[utf8.index(after: end)...]
+            return String(decoding: text, as: UTF8.self)
+        }
+        func take(_ character: Unicode.Scalar) -> Bool {
+            guard utf8.first == UInt8(ascii: character) else { return false }
+            utf8 = utf8.dropFirst()
+            return true
+        }
+        guard take("{") else { return nil }
+        var details: [String: String] = [:]
+        if take("}") { return utf8.isEmpty ? details : nil }
+        repeat {
+            guard let key = string(), take(":"), let value = string() else { return nil }
+            details[key] = value
+        } while take(",")
+        return take("}") && utf8.isEmpty ? details : nil
     }
 }

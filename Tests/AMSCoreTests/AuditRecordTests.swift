@@ -96,4 +96,24 @@ struct AuditRecordTests {
         let tricky = ["k": "tab\tnew\nline\r\u{0}\u{08}\u{0C}\u{1F} end"]
         #expect(AuditRecord.details(fromJSON: record(tricky).detailsJSON) == tricky)
     }
+
+    /// Plain details are read without JSONDecoder (the verifier reads millions); everything reads back the same.
+    @Test func detailsReadBackWhateverTheirJSONHolds() {
+        let samples: [[String: String]] = [
+            [:], ["n": "7"], ["serial": "0a1b2c", "subject": "CN=Siti Rahmawati,O=Diskominfo/Sumbar", "holder": "199005052015032001"],
+            ["quote": "say \"hi\"", "backslash": #"C:\path"#, "braces": "{\"a\":\"b\"}", "comma": "a,b:c"],
+            ["name": "Müller – 日本 😀", "b": "", "a": "1"], ["k": "tab\tnew\nline"],
+        ]
+        for details in samples {
+            let record = AuditRecord(sequence: 1, occurredAt: Date(), actorID: nil, actorName: "a", actorRole: "r", action: "x",
+                                     targetType: "", targetID: "", outcome: .success, clientAddress: "", requestID: "", details: details)
+            #expect(AuditRecord.details(fromJSON: record.detailsJSON) == details)
+        }
+        // JSON written otherwise (spaces, a number) is still read; what is not an object of strings reads as none
+        #expect(AuditRecord.details(fromJSON: #"{ "a" : "b" , "c":"d" }"#) == ["a": "b", "c": "d"])
+        #expect(AuditRecord.details(fromJSON: #"{"a":"b"}x"#) == [:])
+        #expect(AuditRecord.details(fromJSON: #"{"a":1}"#) == [:])
+        #expect(AuditRecord.details(fromJSON: #"{"a":"b""#) == [:])
+        #expect(AuditRecord.details(fromJSON: "") == [:])
+    }
 }

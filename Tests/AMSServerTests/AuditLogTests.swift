@@ -39,6 +39,9 @@ struct AuditLogTests {
             #expect(!report.isIntact)
             #expect(report.firstBadSequence == 6)
             #expect(report.problem?.contains("altered") == true)
+            // in small batches too (the entry in the second batch, the third already being read)
+            let batched = try await AuditVerifier(chain: AuditChain(key: t.services.secrets.auditChainKey), batchSize: 4).verify(on: t.db)
+            #expect(batched.firstBadSequence == 6 && batched.checkedEntries == 5)
         }
     }
 

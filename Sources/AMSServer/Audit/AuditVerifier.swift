@@ -18,7 +18,7 @@ package struct AuditVerifier: Sendable {
     }
 
     let chain: AuditChain
-    var batchSize = 1000
+    var batchSize = 2000
 
     /// Where a walk starts: after entry `sequence`, whose MAC is `mac` (the genesis: 0 and zeros).
     package struct Start: Sendable, Equatable {
@@ -38,31 +38,30 @@ package struct AuditVerifier: Sendable {
                               problem: "entry \(start.sequence) no longer matches the checkpoint (altered or removed)")
             }
         }
-        while true {
-            let batch = try await AuditEntryModel.query(on: database)
-                .filter(\.$sequence >= expected)
-                .sort(\.$sequence)
-                .limit(batchSize)
-                .all()
-            if batch.isEmpty { break }
+        var failure: Report?
+        try await AuditEntryBatches(database: database, batchSize: batchSize).forEach(after: start.sequence) { batch in
             for entry in batch {
+                let problem: String?
                 if entry.sequence != expected {
-                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
-                                  problem: "entry \(expected) is missing (next present is \(entry.sequence))")
+                    problem = "entry \(expected) is missing (next present is \(entry.sequence))"
+                } else if entry.previousMAC != previousMAC {
+                    problem = "entry \(expected) does not link to entry \(expected - 1)"
+                } else if let record = entry.record {
+                    let recomputed = chain.mac(previousMAC: previousMAC, record: record)
+                    problem = TokenDigest.constantTimeEquals(recomputed, entry.mac) ? nil : "entry \(expected) was altered (MAC mismatch)"
+                } else {
+                    problem = "entry \(expected) was altered (its outcome is no known outcome)"
                 }
-                if entry.previousMAC != previousMAC {
-                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
-                                  problem: "entry \(expected) does not link to entry \(expected - 1)")
-                }
-                let recomputed = chain.mac(previousMAC: previousMAC, record: entry.record)
-                if !TokenDigest.constantTimeEquals(recomputed, entry.mac) {
-                    return Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected,
-                                  problem: "entry \(expected) was altered (MAC mismatch)")
+                if let problem {
+                    failure = Report(checkedEntries: expected - 1 - start.sequence, firstBadSequence: expected, problem: problem)
+                    return false
                 }
                 previousMAC = entry.mac
                 expected += 1
             }
+            return true
         }
+        if let failure { return failure }
         let last = expected - 1
         let checked = last - start.sequence
         guard let head = try await AuditChainHeadModel.find(1, on: database) else {
