@@ -103,6 +103,8 @@ struct AccessMatrixTests {
         "GET /vendor/pdfjs/:file": "********",
         "GET /dashboard": "-+++++++",
         "GET /health": "++++++++",
+        "GET /health/live": "++++++++",
+        "GET /health/ready": "++++++++",
         "GET /lang/:code": "********",
         "GET /legal/privacy": "++++++++",
         "GET /legal/subscriber-agreement": "++++++++",
