@@ -84,6 +84,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     app.middleware = Middlewares()
     let securityHeaders = SecurityHeadersMiddleware(hsts: configuration.servesHTTPS)
     app.middleware.use(AccessLogMiddleware())
+    app.middleware.use(MetricsMiddleware())
     app.middleware.use(securityHeaders)
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
@@ -109,6 +110,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
         }
         app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
         app.lifecycle.use(PeriodicWorker.stepDurationRollup(interval: PeriodicWorker.stepDurationRollupInterval))
+        app.lifecycle.use(MetricsServer())
     }
 }
 

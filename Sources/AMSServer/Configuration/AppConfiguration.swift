@@ -54,6 +54,10 @@ public struct AppConfiguration: Sendable {
     public var certificates: CertificateSettings
     /// Limits and policy of document signing.
     public var signing = SigningSettings()
+    /// Where `/metrics` listens (`AMS_METRICS_LISTEN`, HOST:PORT; nil: nowhere) and the bearer token a scraper must
+    /// send (`AMS_METRICS_TOKEN`; nil: none asked).
+    public var metricsListen: (host: String, port: Int)?
+    public var metricsToken: String?
 
     public static let minimumBcryptCost = 12
 
@@ -158,10 +162,13 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError("AMS_PKI_BASE_URL must be an http:// URL (CRL and OCSP clients fetch without TLS)")
             }
         }
-        let listen = value("AMS_LISTEN") ?? "127.0.0.1:8080"
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65535).contains(port) else {
-            throw ConfigurationError("AMS_LISTEN must be HOST:PORT")
+        func address(_ key: String, _ text: String) throws -> (host: String, port: Int) {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+                throw ConfigurationError("\(key) must be HOST:PORT")
+            }
+            return (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
         }
+        let listen = try address("AMS_LISTEN", value("AMS_LISTEN") ?? "127.0.0.1:8080")
         var smtp: SMTPSettings?
         if let host = value("AMS_SMTP_HOST") {
             guard let security = SMTPSettings.Security(rawValue: (value("AMS_SMTP_TLS") ?? "starttls").lowercased()) else {
@@ -190,7 +197,7 @@ public struct AppConfiguration: Sendable {
                                  activationLinkLifetime: try number("AMS_ACTIVATION_LINK_DAYS", default: 7) * 86400)
         return AppConfiguration(
             database: database, publicBaseURL: baseURL, pkiBaseURL: pkiBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-            listenHost: String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), listenPort: port,
+            listenHost: listen.host, listenPort: listen.port,
             dataDirectory: dataDirectory, secretKeyFile: value("AMS_SECRET_KEY_FILE") ?? "\(dataDirectory)/ams-secret.key",
             smtp: smtp, cookieSecure: try flag("AMS_COOKIE_SECURE"),
             sessionPolicy: sessions, tokenPolicy: tokens, bcryptCost: cost,
@@ -221,6 +228,15 @@ public struct AppConfiguration: Sendable {
                                            keyOpenings: max(1, Int(try number("AMS_SIGN_KEY_OPENINGS", default: 4))),
                                            secondFactorRequired: try flag("AMS_SIGN_SECOND_FACTOR") ?? true,
                                            pdfjsDirectory: value("AMS_PDFJS_DIR") ?? "/usr/share/javascript/pdf/build"))
+            .with(metricsListen: try value("AMS_METRICS_LISTEN").map { try address("AMS_METRICS_LISTEN", $0) },
+                  metricsToken: env["AMS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    private func with(metricsListen: (host: String, port: Int)?, metricsToken: String?) -> AppConfiguration {
+        var copy = self
+        copy.metricsListen = metricsListen
+        copy.metricsToken = metricsToken
+        return copy
     }
 
     private func with(submissionLimits: SubmissionLimits, httpIdleTimeout: Double, bodyReads: BodyReadLimits,

@@ -91,15 +91,30 @@ struct PKIController: RouteCollection {
     static func ocspAnswer(_ body: [UInt8]?, get: HTTPHeaders?, services: AMSServices, database: any Database,
                            on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
         let now = services.clock.now
+        let metrics = services.metrics
+        func response(_ answer: OCSPResponder.Answer) -> Response {
+            metrics.ocspAnswered(ocspOutcome(answer.bytes))
+            return ocspResponse(answer, get: get, now: now)
+        }
         guard let body else {
-            return eventLoop.makeSucceededFuture(ocspResponse(.uncacheable(OCSPResponseBuilder.malformedRequest), get: get, now: now))
+            return eventLoop.makeSucceededFuture(response(.uncacheable(OCSPResponseBuilder.malformedRequest)))
         }
         let responder = OCSPResponder(services: services)
         switch responder.answerAtOnce(body) {
         case .answered(let answer):
-            return eventLoop.makeSucceededFuture(ocspResponse(answer, get: get, now: now))
+            return eventLoop.makeSucceededFuture(response(answer))
         case .needsDatabase(let request):
-            return eventLoop.makeFutureWithTask { ocspResponse(await responder.respond(to: request, on: database), get: get, now: now) }
+            return eventLoop.makeFutureWithTask { response(await responder.respond(to: request, on: database)) }
+        }
+    }
+
+    /// What an OCSP answer was, for the metrics: one of the unsigned error answers, or a signed one.
+    static func ocspOutcome(_ bytes: [UInt8]) -> String {
+        switch bytes {
+        case OCSPResponseBuilder.malformedRequest: return "malformed_request"
+        case OCSPResponseBuilder.tryLater: return "try_later"
+        case OCSPResponseBuilder.internalError: return "internal_error"
+        default: return "successful"
         }
     }
 

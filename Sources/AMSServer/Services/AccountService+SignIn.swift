@@ -24,6 +24,7 @@ extension AccountService {
             let known = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
             try await services.audit.appendAlone(action, outcome: .denied, context: context, targetType: "account",
                                                  targetID: Self.auditedAccount(known), on: database)
+            services.metrics.signInFailed("throttled")
             throw Throttled(decision: decision)
         }
         let user = try await UserModel.query(on: database).filter(\.$username == accountKey).first()
@@ -59,7 +60,7 @@ extension AccountService {
 
     private func recordFailure(accountKey: String, reason: String, user: UserModel?, context: AuditContext) async throws {
         let address = context.clientAddress
-        try await WriteTransaction.run(on: database) { [self] db in
+        let locked = try await WriteTransaction.run(on: database) { [self] db in
             try await throttle.record(accountKey: accountKey, clientAddress: address, succeeded: false, on: db)
             try await services.audit.append(.signInFailed, outcome: .failure, context: context, targetType: "account",
                                             targetID: Self.auditedAccount(user), details: ["reason": reason], on: db)
@@ -68,8 +69,12 @@ extension AccountService {
                 try await services.audit.append(.signInLocked, outcome: .denied, context: context, targetType: "account",
                                                 targetID: Self.auditedAccount(user),
                                                 details: ["until": ISO8601DateFormatter().string(from: until)], on: db)
+                return true
             }
+            return false
         }
+        services.metrics.signInFailed(reason)
+        if locked { services.metrics.signInLocked() }
     }
 
     /// The account named in an audit entry about a sign-in: the username of an account that exists, else nothing

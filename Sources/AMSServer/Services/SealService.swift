@@ -280,6 +280,7 @@ struct SealService: Sendable {
                                                           "level": document.level.rawValue, "application": key.name], on: db)
             }
         }
+        for _ in documents { services.metrics.documentSigned("seal") }
         return zip(documents, signed).map { SigningService.Signed(name: SigningService.signedName($0.name), bytes: $1.bytes, recordID: UUID()) }
     }
 

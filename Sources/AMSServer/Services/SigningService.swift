@@ -189,6 +189,7 @@ package struct SigningService: Sendable {
                                                           "level": record.level ?? SignatureLevel.bT.rawValue], on: db)
             }
         }
+        for _ in finalRecords { services.metrics.documentSigned("signature") }
         return results
     }
 

@@ -25,6 +25,8 @@ package struct AMSServices: Sendable {
     /// Holder keys opened at once (scrypt's memory), the rest queued.
     var keyOpenings: KeyOpeningQueue
     var faults = FaultInjection()
+    /// What this process counts for `/metrics` (one registry per application; copies of the services share it).
+    package var metrics = AMSMetrics()
 
     var lifecycle: CertificateLifecyclePolicy { CertificateLifecyclePolicy() }
     var pkiEndpoints: PKIEndpoints { PKIEndpoints(baseURL: configuration.pkiBaseURL) }
