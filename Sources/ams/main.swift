@@ -4,6 +4,22 @@ import Vapor
 
 // The AMS executable: `ams serve` (default), `ams user create`, `ams agency create`, `ams mail deliver`,
 // `ams audit verify`, `ams migrate`. Configuration comes from AMS_* environment variables (see README.md).
+// `ams backup restore DIR` puts a backup into an empty installation before anything opens (and would create) its
+// database, so it runs here, without the application.
+let words = Array(CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("-") })
+if words.starts(with: ["backup", "restore"]) {
+    guard words.count == 3 else {
+        FileHandle.standardError.write(Data("usage: ams backup restore DIR\n".utf8))
+        exit(2)
+    }
+    do {
+        try BackupRestorer(configuration: AppConfiguration.fromEnvironment()).restore(from: words[2]) { print($0) }
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("ams: \(error)\n".utf8))
+        exit(1)
+    }
+}
 var environment = try Environment.detect()
 try LoggingSystem.bootstrap(from: &environment)
 let app = try await Application.make(environment)

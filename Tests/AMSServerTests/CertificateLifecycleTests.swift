@@ -230,7 +230,7 @@ struct CertificateLifecycleTests {
             try await run(t, ["crl", "publish"])
             // check: a higher number, every revoked and void serial once, no issued one; openssl verifies the signature
             let state = try #require(try await CRLStateModel.query(on: t.db).filter(\.$authority.$id == loaded.issuingID).first())
-            #expect(state.number == before.number + 1 && state.entries == listed.count)
+            #expect(state.number > before.number && state.entries == listed.count)
             let checked = try PKIOracle.verifyCRL(der: Array(state.der), issuerPEM: PEM.encode(loaded.issuing.der, label: "CERTIFICATE"))
             #expect(checked.ok, "\(checked.text.prefix(400))")
             let shown = checked.text.split(separator: "\n").compactMap { line -> String? in

@@ -1,6 +1,6 @@
 import Vapor
 
-/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`, `ams crl publish`, `ams dev seed`.
+/// The grouped commands: `ams user create`, `ams agency create`, `ams mail deliver`, `ams audit verify`, `ams ca init`, `ams crl publish`, `ams backup create`, `ams dev seed` (`ams backup restore` runs before the app is built: see main.swift).
 func registerCommands(_ app: Application) {
     var user = AsyncCommands()
     user.use(UserCreateCommand(), as: "create")
@@ -21,6 +21,9 @@ func registerCommands(_ app: Application) {
     var crl = AsyncCommands()
     crl.use(CRLPublishCommand(), as: "publish")
     app.asyncCommands.use(crl.group(help: "Certificate revocation lists"), as: "crl")
+    var backup = AsyncCommands()
+    backup.use(BackupCreateCommand(), as: "create")
+    app.asyncCommands.use(backup.group(help: "Backups: `create DIR`, and `restore DIR` into an empty installation"), as: "backup")
     var dev = AsyncCommands()
     dev.use(DevSeedCommand(), as: "seed")
     app.asyncCommands.use(dev.group(help: "Development and trials"), as: "dev")

@@ -6,8 +6,8 @@ import NIOCore
 import SQLKit
 
 /// Makes the full CRL of each CA from the database: entries are streamed from the query straight into the DER
-/// writer (no row objects kept), the CRL number is strictly increasing (read and written under the write lock),
-/// and the result is stored with its validity for the download route.
+/// writer (no row objects kept), the CRL number is strictly increasing (read and written under the write lock) and
+/// follows the clock (``nextNumber(after:at:)``), and the result is stored with its validity for the download route.
 struct CRLPublisher: Sendable {
     let services: AMSServices
 
@@ -41,6 +41,14 @@ struct CRLPublisher: Sendable {
             }
     }
 
+    /// The next CRL number: above the last one, and never behind the clock in milliseconds since 1970. A database
+    /// restored from a backup holds an older number than the CRLs published since the backup was taken; numbers that
+    /// follow the clock are still above every one of those (a CA would have to publish more than a thousand CRLs a
+    /// second to run ahead of it), so a restore never reuses a number. Sibling instances publish under the row's lock.
+    static func nextNumber(after previous: Int64?, at now: Date) -> Int64 {
+        max((previous ?? 0) + 1, Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
     /// Publishes the issuing CA's CRL and the root's (which lists no revoked CA certificates in this version).
     @discardableResult
     func publish(on database: any Database) async throws -> [Published] {
@@ -59,7 +67,7 @@ struct CRLPublisher: Sendable {
             let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
             let previous = try await sql.raw("SELECT number FROM crl_states WHERE ca_id = \(bind: id)\(unsafeRaw: lock)")
                 .first()?.decode(column: "number", as: Int64.self)
-            let number = (previous ?? 0) + 1
+            let number = Self.nextNumber(after: previous, at: now)
             var writer: CRLWriter? = CRLWriter(issuer: authority, expectedEntries: try await Self.countListed(issuer: id, on: sql))
             for status in Self.listedStatuses {
                 // Page by page in serial order (index certificates_issuer_status_serial): a bounded number of rows

@@ -29,6 +29,8 @@ struct TestApp {
                      mailTransport: (any MailTransport)? = nil,
                      clock: TestClock = TestClock(),
                      faults: FaultInjection = FaultInjection(),
+                     secrets: ServerSecrets = ServerSecrets(masterKey: SymmetricKey(size: .bits256)),
+                     keyEncryptionKey: KeyEncryptionKey = KeyEncryptionKey.random(),
                      _ body: (TestApp) async throws -> Void) async throws {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
@@ -53,8 +55,7 @@ struct TestApp {
         let overrides = ServiceOverrides(clock: clock, random: nil,
                                          passwordHashing: BcryptPasswordHashing(cost: 4, threadPool: app.threadPool),
                                          mailTransport: mailTransport,
-                                         secrets: ServerSecrets(masterKey: SymmetricKey(size: .bits256)),
-                                         keyEncryptionKey: KeyEncryptionKey.random(), faults: faults)
+                                         secrets: secrets, keyEncryptionKey: keyEncryptionKey, faults: faults)
         let testApp = TestApp(app: app, clock: clock, database: database)
         defer { try? FileManager.default.removeItem(atPath: attachmentDirectory) }
         do {
