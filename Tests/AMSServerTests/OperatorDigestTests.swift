@@ -42,6 +42,22 @@ struct OperatorDigestTests {
         }
     }
 
+    /// Issue 21: every instance of a cluster runs the digest pass; an operator still gets one digest.
+    @Test(arguments: TestDatabase.all)
+    func passesOfTwoInstancesAtOnceSendOneDigest(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            let desk = try await t.user("op.sumbar", role: .agencyOperator, agency: agency, nik: "1371010101800001")
+            _ = try await t.submittedRequest(agency: agency)
+            let first = OperatorDigest(services: t.services, database: t.db, interval: 3600)
+            let second = OperatorDigest(services: t.services, database: t.db, interval: 3600)
+            async let one = first.sendDue()
+            async let other = second.sendDue()
+            #expect(try await one + other == 1)
+            #expect(try await t.mails(to: desk.email).filter { $0.template == "operator_digest" }.count == 1)
+        }
+    }
+
     @Test func theIntervalIsASetting() throws {
         #expect(try AppConfiguration.fromEnvironment([:]).operatorDigestInterval == 3600)
         #expect(try AppConfiguration.fromEnvironment(["AMS_DIGEST_MINUTES": "0"]).operatorDigestInterval == 0)

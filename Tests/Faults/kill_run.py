@@ -11,7 +11,14 @@ own Message-ID, exactly once, or twice only when a fault struck between its two 
 server had accepted it, the fault came before the outbox recorded that; no sender can close that window over SMTP).
 The figures are printed at the end.
 
-Usage: Tests/Faults/kill_run.py [path/to/ams] [--postgres]   (exits non-zero on the first broken invariant)
+With --cluster (issue 21) the same load runs through nginx in front of three `ams serve` instances sharing one
+PostgreSQL, one data folder and one document folder, while one instance at a time is killed with SIGKILL and
+restarted, or restarted gracefully (SIGTERM, then started again). Besides the invariants above: no request failed
+but one in flight on a killed instance (nginx answers those 502; refused connections go to the next instance), a
+revocation made through one instance is answered `revoked` by the OCSP responder of every instance, and every CA's
+CRL numbers only ever grew, whichever instance published them.
+
+Usage: Tests/Faults/kill_run.py [path/to/ams] [--postgres] [--cluster]   (exits non-zero on the first broken invariant)
 """
 import email
 import http.cookiejar
@@ -33,11 +40,12 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
-from ams_harness import PostgresCluster, SQLiteFile, failure, free_port, minimal_pdf  # noqa: E402
+from ams_harness import Nginx, PostgresCluster, SQLiteFile, failure, free_port, minimal_pdf, start_instances  # noqa: E402
 
 ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
-POSTGRES = "--postgres" in sys.argv[1:]
-ENGINE = "PostgreSQL" if POSTGRES else "SQLite"
+CLUSTER = "--cluster" in sys.argv[1:]
+POSTGRES = "--postgres" in sys.argv[1:] or CLUSTER
+ENGINE = "PostgreSQL, 3 instances behind nginx" if CLUSTER else "PostgreSQL" if POSTGRES else "SQLite"
 AMS = ARGUMENTS[0] if ARGUMENTS else os.path.join(ROOT, ".build", "debug", "ams")
 WORK = tempfile.mkdtemp(prefix="ams-faults-")
 random.seed(int(os.environ.get("AMS_FAULT_SEED", "20261125")))
@@ -46,11 +54,14 @@ fail = failure("FAULT RUN (%s)" % ENGINE)
 
 
 PORT, SMTP_PORT = free_port(), free_port()
-BASE = "http://127.0.0.1:%d" % PORT
+INSTANCE_PORTS = [PORT] + ([free_port(), free_port()] if CLUSTER else [])
+NGINX = Nginx(os.path.join(WORK, "nginx"), INSTANCE_PORTS) if CLUSTER else None
+BASE = NGINX.url if CLUSTER else "http://127.0.0.1:%d" % PORT
 MAILDIR = os.path.join(WORK, "maildir")
 DATA = os.path.join(WORK, "data")
 STORE = PostgresCluster(WORK) if POSTGRES else SQLiteFile(os.path.join(DATA, "ams.sqlite"))
 ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_DATABASE_URL=STORE.url, AMS_LISTEN="127.0.0.1:%d" % PORT, AMS_BASE_URL=BASE, AMS_SMTP_HOST="127.0.0.1",
+           AMS_TRUST_X_FORWARDED_FOR="true" if CLUSTER else "false",
            AMS_SMTP_PORT=str(SMTP_PORT), AMS_SMTP_TLS="none", AMS_SMTP_FROM="ams@bssn.go.id", AMS_MAIL_POLL_SECONDS="0.3",
            AMS_CERT_STALE_ISSUING_SECONDS="2", AMS_CERT_APPROVAL="false", AMS_MAIL_STALE_CLAIM_SECONDS="3", AMS_CERT_MAINTENANCE_SECONDS="1",
            # the load submits from one address far more often than the public form allows a person
@@ -58,6 +69,8 @@ ENV = dict(os.environ, AMS_DATA_DIR=DATA, AMS_DATABASE_URL=STORE.url, AMS_LISTEN
            LOG_LEVEL=os.environ.get("AMS_FAULT_LOG_LEVEL", "warning"))
 FIGURES = {"requests sent": 0, "answers below 400": 0, "503 answers": 0, "connection failures": 0, "kills": 0, "restarts": 0,
            "SMTP outages": 0, "PostgreSQL restarts": 0}
+if CLUSTER:
+    FIGURES.update({"graceful restarts": 0, "502 answers": 0})
 # When each fault struck (time.time()): a mail may arrive twice only if a fault fell between its two arrivals.
 FAULT_TIMES = []
 
@@ -68,38 +81,45 @@ class Unavailable(Exception):
 
 
 class Server:
+    """The AMS under test: one `ams serve`, or (--cluster) three behind nginx."""
+
     def __init__(self):
-        self.process = None
         self.lock = threading.Lock()
-        self.log = open(os.path.join(WORK, "ams.log"), "a")
+        self.instances = []
 
     def start(self):
-        self.process = subprocess.Popen([AMS, "serve"], env=ENV, stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(BASE + "/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        fail("ams serve did not come up")
+        """Every instance, one after the other (the first makes the keys and the CA), then nginx."""
+        self.instances = start_instances(AMS, ENV, INSTANCE_PORTS, WORK)
+        if NGINX:
+            NGINX.start()
+
+    @property
+    def process(self):
+        return self.instances[0].process
 
     def kill_and_restart(self):
+        """SIGKILL and start again; in a cluster, also a graceful restart of another instance every other time."""
         with self.lock:
+            victim = random.choice(self.instances)
             FAULT_TIMES.append(time.time())
-            self.process.kill()
-            self.process.wait()
+            victim.kill()
             FIGURES["kills"] += 1
-            self.start()
+            victim.start()
             FIGURES["restarts"] += 1
+            if CLUSTER and FIGURES["kills"] % 2 == 0:
+                other = random.choice([instance for instance in self.instances if instance is not victim])
+                FAULT_TIMES.append(time.time())
+                if not other.stop():
+                    fail("an instance did not stop within 20 s of SIGTERM")
+                other.start()
+                FIGURES["graceful restarts"] += 1
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            fail("ams serve did not stop within 20 s of SIGTERM")
+        for instance in self.instances:
+            if instance.process and instance.process.poll() is None and not instance.stop():
+                fail("ams serve did not stop within 20 s of SIGTERM")
+        if NGINX:
+            NGINX.stop()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -127,6 +147,8 @@ class Client:
         if status == 503:
             FIGURES["503 answers"] += 1
             raise Unavailable()
+        if CLUSTER and status in (502, 504):
+            FIGURES["502 answers"] += 1
         return status, body, location
 
     def token(self, page):
@@ -236,6 +258,55 @@ class SMTPServer:
         self.process.wait(timeout=20)
 
 
+def revoke_oldest(nip, holder_client):
+    """The holder revokes their oldest issued certificate, if they have two or more; True when it was acknowledged."""
+    rows = query("SELECT CAST(id AS TEXT) FROM certificates WHERE status = 'issued' AND holder_id = (SELECT id FROM users WHERE username = ?) "
+                 "ORDER BY requested_at", nip)
+    if len(rows) < 2:
+        return False
+    client, password = holder_client
+    page = "/certificates/%s" % rows[0][0]
+    status, _, _ = retrying(lambda: client.post(page + "/revoke", {"reason": "keyCompromise", "password": password}, page=page))
+    if status == 303:
+        FIGURES["revocations"] = FIGURES.get("revocations", 0) + 1
+    return status == 303
+
+
+def revoked_on_one_instance(holders, holder_clients):
+    """A holder revokes a certificate through nginx (one instance acts); then every instance's OCSP responder,
+    asked in turn through nginx (round robin), answers `revoked` for it, and `good` for one still issued."""
+    import base64
+    nip = holders[0][0]["nip"]
+    rows = query("SELECT CAST(id AS TEXT), encode(certificate_der, 'base64') FROM certificates WHERE status = 'issued' "
+                 "AND holder_id = (SELECT id FROM users WHERE username = ?) ORDER BY requested_at", nip)
+    if len(rows) < 2:
+        fail("the holder has fewer than two issued certificates to check OCSP with")
+    (revoked_id, revoked_der), (_, good_der) = rows[0], rows[-1]
+    client, password = holder_clients[0]
+    page = "/certificates/%s" % revoked_id
+    status, body, _ = retrying(lambda: client.post(page + "/revoke", {"reason": "keyCompromise", "password": password}, page=page))
+    if status != 303:
+        fail("the revocation was refused (%d): %s" % (status, re.findall(r'(?:field-error|alert)[^>]*>([^<]+)', body)[:3]))
+    with urllib.request.urlopen(BASE + "/pki/ca/issuing.crt", timeout=10) as response:
+        issuer = response.read()
+    issuer_path = os.path.join(WORK, "issuing.pem")
+    if not issuer.startswith(b"-----BEGIN"):
+        issuer = subprocess.run(["openssl", "x509", "-inform", "DER"], input=issuer, capture_output=True).stdout
+    with open(issuer_path, "wb") as handle:
+        handle.write(issuer)
+    for name, der, expected in [("revoked.pem", revoked_der, "revoked"), ("good.pem", good_der, "good")]:
+        path = os.path.join(WORK, name)
+        pem = subprocess.run(["openssl", "x509", "-inform", "DER"], input=base64.b64decode("".join(der.split())), capture_output=True).stdout
+        with open(path, "wb") as handle:
+            handle.write(pem)
+        for _ in range(len(INSTANCE_PORTS) * 2):
+            answer = subprocess.run(["openssl", "ocsp", "-issuer", issuer_path, "-cert", path, "-url", BASE + "/pki/ocsp", "-noverify",
+                                     "-timeout", "20"], capture_output=True, text=True)
+            if "%s: %s" % (path, expected) not in answer.stdout:
+                fail("OCSP through nginx did not answer %s for %s: %s" % (expected, name, (answer.stdout + answer.stderr)[-300:]))
+    FIGURES["OCSP answers checked through nginx"] = 4 * len(INSTANCE_PORTS)
+
+
 def main():
     os.makedirs(MAILDIR)
     if POSTGRES:
@@ -338,6 +409,9 @@ def main():
                             issued.append(location.split("/certificates/")[1].split("?")[0])
                         else:  # the holder's previous intent, cut short, is still open until maintenance voids it
                             FIGURES["issuances refused"] = FIGURES.get("issuances refused", 0) + 1
+                if CLUSTER and index % 10 == 0:
+                    # a revocation through whichever instance nginx picks: each publishes new CRLs from there
+                    revoke_oldest(holders[1][0]["nip"], holder_clients[1])
 
         def while_running(disruptors, work):
             stop = threading.Event()
@@ -372,7 +446,7 @@ def main():
 
         # phase 2 (PostgreSQL): PostgreSQL restarted under load; ams serve must ride it out on its own
         recoveries = []
-        if POSTGRES:
+        if POSTGRES and not CLUSTER:
             pid = server.process.pid
             restarts_done = threading.Event()
 
@@ -419,7 +493,7 @@ def main():
         for certificate_id in issued:
             rows = query("SELECT status, CASE WHEN certificate_der IS NULL THEN 'no' ELSE 'yes' END FROM certificates "
                          "WHERE upper(CAST(id AS TEXT)) = ?", certificate_id.upper())
-            if not rows or rows[0] != ("issued", "yes"):
+            if not rows or rows[0] not in (("issued", "yes"), ("revoked", "yes")):  # (--cluster revokes some on purpose)
                 fail("an acknowledged issuance is missing or incomplete: %s %s" % (certificate_id, rows))
         if count("SELECT COUNT(*) FROM certificates WHERE status = 'issuing'"):
             fail("an issuance intent was left neither issued nor void")
@@ -468,6 +542,20 @@ def main():
                      % (message_id, sorted(times), [round(f, 2) for f in FAULT_TIMES]))
         if duplicates > len(FAULT_TIMES):
             fail("%d mails arrived twice, more than the %d faults" % (duplicates, len(FAULT_TIMES)))
+        # CRL numbers only ever grew, per CA, whichever instance published them (the audit log keeps each one)
+        numbers = {}
+        for label, details in query("SELECT target_id, CAST(details AS TEXT) FROM audit_entries WHERE action = 'crl.generated' ORDER BY sequence"):
+            number = int(re.search(r'"number":"(\d+)"', details).group(1))
+            if number <= numbers.get(label, -1):
+                fail("CRL number of %s went from %d to %d" % (label, numbers[label], number))
+            numbers[label] = number
+        FIGURES["CRLs published"] = count("SELECT COUNT(*) FROM audit_entries WHERE action = 'crl.generated'")
+        if CLUSTER:
+            # no request failed but one in flight on a killed instance (one client: at most one in flight at a kill)
+            if FIGURES["502 answers"] + FIGURES["connection failures"] > FIGURES["kills"]:
+                fail("%d requests failed through nginx, more than the %d instances killed"
+                     % (FIGURES["502 answers"] + FIGURES["connection failures"], FIGURES["kills"]))
+            revoked_on_one_instance(holders, holder_clients)
         FIGURES.update({"submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
                         "issuances acknowledged": len(issued), "intents voided": voided, "mails queued": outbox,
                         "mails delivered after a failed attempt": retried, "mails arrived": len(ids), "mails arrived twice": duplicates})

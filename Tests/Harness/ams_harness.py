@@ -117,3 +117,122 @@ class SQLiteFile:
         finally:
             connection.close()
         return [tuple("" if value is None else str(value) for value in row) for row in rows]
+
+
+class AmsInstance:
+    """One `ams serve` process on `port`, with `env` (its AMS_LISTEN set here), its output appended to `log_path`."""
+
+    def __init__(self, ams, env, port, log_path):
+        self.ams, self.port = ams, port
+        self.env = dict(env, AMS_LISTEN="127.0.0.1:%d" % port)
+        self.log = open(log_path, "a")
+        self.process = None
+
+    def start(self, timeout=60):
+        """Starts it and waits until it answers /health/live."""
+        import subprocess
+        import time
+        import urllib.request
+        self.process = subprocess.Popen([self.ams, "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("ams serve on port %d exited at start (%d)" % (self.port, self.process.returncode))
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/health/live" % self.port, timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("ams serve on port %d did not come up" % self.port)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self, timeout=20):
+        """SIGTERM: stops accepting, finishes what is in flight, exits; True when it did so within `timeout`."""
+        import subprocess
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return False
+
+
+class Nginx:
+    """nginx (Debian) on a free loopback port as the load balancer in front of AMS instances: round robin, the
+    client's address in X-Forwarded-For, bodies and answers held in memory (no temporary files), and a request whose
+    connection an instance refuses (it is down or shutting down) passed to the next one — every time: no instance is
+    set aside after a failure (`max_fails=0`), since a restarted one answers again within a second; a request already
+    sent to an instance that dies is not sent again (it may have been acted on) and gets 502."""
+
+    def __init__(self, folder, upstream_ports):
+        import os
+        self.folder, self.port = folder, free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        os.makedirs(folder, exist_ok=True)
+        servers = "".join("    server 127.0.0.1:%d max_fails=0;\n" % port for port in upstream_ports)
+        self.config = os.path.join(folder, "nginx.conf")
+        with open(self.config, "w") as handle:
+            handle.write("""%(user)sworker_processes 1;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(dir)s/body; proxy_temp_path %(dir)s/proxy; fastcgi_temp_path %(dir)s/fastcgi;
+  uwsgi_temp_path %(dir)s/uwsgi; scgi_temp_path %(dir)s/scgi;
+  client_max_body_size 32m; client_body_buffer_size 32m; proxy_max_temp_file_size 0; proxy_buffers 64 64k;
+  upstream ams {
+%(servers)s  }
+  server {
+    listen 127.0.0.1:%(port)d;
+    location / {
+      proxy_pass http://ams;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_next_upstream error timeout;
+      proxy_next_upstream_tries 3;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 120s;
+    }
+  }
+}
+""" % {"dir": folder, "port": self.port, "servers": servers, "user": "user root;\n" if os.getuid() == 0 else ""})
+        self.process = None
+
+    def start(self):
+        import socket
+        import subprocess
+        import time
+        self.process = subprocess.Popen(["nginx", "-p", self.folder, "-c", self.config, "-g", "daemon off;"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("nginx did not come up (see %s/error.log)" % self.folder)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def start_instances(ams, env, ports, folder):
+    """AMS instances sharing `env` (one database, data folder, document folder), one per port in `ports`, started
+    one after the other: the first makes the server key, the KEK and the CA on a first start, the others find them."""
+    import os
+    instances = [AmsInstance(ams, env, port, os.path.join(folder, "ams-%d.log" % index)) for index, port in enumerate(ports)]
+    for instance in instances:
+        instance.start()
+    return instances

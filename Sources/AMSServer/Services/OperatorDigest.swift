@@ -1,5 +1,6 @@
 import AMSCore
 import Fluent
+import SQLKit
 import Foundation
 
 /// The operators' digest: a mail, at most every ``interval``, to each active operator for whom requests came in
@@ -29,11 +30,18 @@ struct OperatorDigest: Sendable {
                 "new": String(counts.new), "overdue": String(counts.overdue), "waiting": String(counts.waiting),
                 "url": services.configuration.publicBaseURL + "/requests",
             ])
-            try await WriteTransaction.run(on: database) { [services] db in
-                try await UserModel.query(on: db).filter(\.$id == user.id!).set(\.$digestSentAt, to: now).update()
+            let cutoff = now.addingTimeInterval(-interval)
+            let claimed = try await WriteTransaction.run(on: database) { [services] db in
+                // claimed only while still due: a sibling instance's pass that got there first leaves nothing to send
+                let sql = db as! any SQLDatabase
+                let rows = try await sql.update(UserModel.schema).set("digest_sent_at", to: now).where("id", .equal, user.id!)
+                    .where { $0.where("digest_sent_at", .is, SQLLiteral.null).orWhere("digest_sent_at", .lessThanOrEqual, cutoff) }
+                    .returning("id").all()
+                guard rows.count == 1 else { return false }
                 try await services.outbox.enqueue(mail, context: .system("digest"), on: db)
+                return true
             }
-            sent += 1
+            if claimed { sent += 1 }
         }
         return sent
     }
