@@ -42,8 +42,9 @@ struct OperatorDigestTests {
         }
     }
 
-    /// Issue 21: every instance of a cluster runs the digest pass; an operator still gets one digest.
-    @Test(arguments: TestDatabase.all)
+    /// Issue 21: every instance of a cluster runs the digest pass; an operator still gets one digest. Several
+    /// instances run on PostgreSQL only (SQLite is one process's database), so this runs there.
+    @Test(arguments: TestDatabase.all.filter { $0 == .postgres })
     func passesOfTwoInstancesAtOnceSendOneDigest(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let agency = try await t.agency()
