@@ -185,7 +185,7 @@ struct SLAReportAtSizeTests {
             let agencyOperator = try await t.user("op.sumbar", role: .agencyOperator, agency: agency)
             let caOperator = try await t.user("ca.satu", role: .caOperator)
             try await SyntheticRegistrations(agencyIDs: [agency.id!], agencyOperators: [agency.id!: [agencyOperator.id!]],
-                                             caOperators: [caOperator.id!], now: t.clock.now).append(400, on: t.db)
+                                             caOperators: [caOperator.id!], now: t.clock.now).append(40, on: t.db)
             let rollup = StepDurationRollup(database: t.db, standards: t.services.configuration.timeStandards)
             // act: two passes started together (as two instances' workers would)
             async let first = rollup.rollUp()
