@@ -10,7 +10,7 @@ import SQLKit
 /// the same batch (the one that does not get the lock leaves the work to the one that has it).
 struct StepDurationRollup {
     /// Timings counted per transaction.
-    static let batchSize = 10_000
+    static let batchSize = 1_000
     /// The first key of the PostgreSQL advisory lock the pass holds ("AMSD"); the second is the schema's.
     static let advisoryLock: Int32 = 0x414D_5344
 
