@@ -1,3 +1,4 @@
+import AMSPKI
 import Crypto
 import Foundation
 
@@ -29,7 +30,7 @@ enum BackupFiles {
             throw BackupError("copying \(source) failed: \(error.localizedDescription)")
         }
         guard rename(temporary, destination) == 0 else { throw BackupError("cannot write \(destination)") }
-        return hex(hash.finalize())
+        return Array(hash.finalize()).hexString
     }
 
     /// The SHA-256 of a file, read a chunk at a time.
@@ -38,7 +39,7 @@ enum BackupFiles {
         defer { try? input.close() }
         var hash = SHA256()
         while let data = try input.read(upToCount: chunk), !data.isEmpty { hash.update(data: data) }
-        return hex(hash.finalize())
+        return Array(hash.finalize()).hexString
     }
 
     /// Makes `path` a new folder (mode 0700), or accepts an existing empty one; anything else is refused.
@@ -57,9 +58,5 @@ enum BackupFiles {
     static func isMissingOrEmpty(_ path: String) -> Bool {
         guard FileManager.default.fileExists(atPath: path) else { return true }
         return (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty ?? false
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -35,3 +35,12 @@ extension StepTimingModel {
         query(on: database).filter(.sql(embed: "NOT \(ident: "rolled_up")")).filter(\.$endedAt != nil)
     }
 }
+
+extension StepDurationTally {
+    /// Counts an ended timing under its agency, the operator who ended it and its step, against that step's standard
+    /// (the rollup pass and the report's part not counted yet tally alike).
+    mutating func add(_ timing: StepTimingModel, standards: TimeStandards) {
+        add(.init(agency: timing.agencyID, endedBy: timing.endedByID, step: timing.step),
+            seconds: timing.endedAt!.timeIntervalSince(timing.startedAt), standard: standards.limit(for: timing.step))
+    }
+}

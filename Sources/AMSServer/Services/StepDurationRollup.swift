@@ -40,8 +40,7 @@ struct StepDurationRollup {
             let record = try await StepDurationDayModel.find(day, on: db) ?? StepDurationDayModel(day: day, tally: Data())
             var tally = try StepDurationTally(decoding: Array(record.tally))
             for timing in members {
-                tally.add(.init(agency: timing.agencyID, endedBy: timing.endedByID, step: timing.step),
-                          seconds: timing.endedAt!.timeIntervalSince(timing.startedAt), standard: standards.limit(for: timing.step))
+                tally.add(timing, standards: standards)
             }
             record.tally = Data(tally.encoded())
             try await record.save(on: db)

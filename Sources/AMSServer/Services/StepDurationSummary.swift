@@ -38,8 +38,7 @@ struct StepDurationSummary {
         if let agency { query = query.filter(\.$agencyID == agency) }
         var tally = StepDurationTally()
         for timing in try await query.all() {
-            tally.add(.init(agency: timing.agencyID, endedBy: timing.endedByID, step: timing.step),
-                      seconds: timing.endedAt!.timeIntervalSince(timing.startedAt), standard: standards.limit(for: timing.step))
+            tally.add(timing, standards: standards)
         }
         return tally
     }
