@@ -131,12 +131,14 @@ private func configureDatabase(_ app: Application, _ location: DatabaseLocation,
     let timeout = TimeAmount.milliseconds(Int64(poolTimeout * 1000))
     switch location {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
+        let writerGate = SQLiteWriterGate()
+        app.databases.use(SQLiteDatabaseConfiguration(.file(path), poolTimeout: timeout, writerGate: writerGate), as: .sqlite)
         // reports read on connections of their own (WAL lets them read beside the writer), so that a long one never
         // holds the connection every other request on its event loop needs
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .reports, isDefault: false)
+        app.databases.use(SQLiteDatabaseConfiguration(.file(path), poolTimeout: timeout, writerGate: writerGate),
+                          as: .reports, isDefault: false)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, connectionPoolTimeout: timeout, sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(SQLiteDatabaseConfiguration(.memory, poolTimeout: timeout, writerGate: SQLiteWriterGate()), as: .sqlite)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }

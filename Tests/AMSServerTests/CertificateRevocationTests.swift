@@ -151,4 +151,26 @@ struct CertificateRevocationTests {
             #expect(try await CertificateModel.query(on: t.db).filter(\.$holder.$id == holder.id!).filter(\.$status ~~ [.pending, .issuing]).count() == 0)
         }
     }
+
+    /// Issue 21: every instance's maintenance pass refreshes CRLs that are due; of passes due at the same moment, one
+    /// publishes each CA's CRL (decided under the CRL row's lock), not each pass.
+    @Test(arguments: TestDatabase.all)
+    func passesOfTwoInstancesAtOnceRefreshEachCRLOnce(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            try await t.certificateAuthority()
+            func published() async throws -> Int {
+                try await AuditEntryModel.query(on: t.db).filter(\.$action == AuditAction.crlGenerated.rawValue).count()
+            }
+            let before = try await published()
+            // nothing due yet: no pass publishes
+            #expect(try await CRLPublisher(services: t.services).refreshIfDue(on: t.db) == false)
+            // past half the lifetime: two passes at once, one CRL per CA
+            t.clock.advance(by: t.services.configuration.certificates.crlLifetime / 2 + 1)
+            async let one = CRLPublisher(services: t.services).refreshIfDue(on: t.db)
+            async let other = CRLPublisher(services: t.services).refreshIfDue(on: t.db)
+            let answers = try await [one, other]
+            #expect(answers.contains(true))
+            #expect(try await published() == before + 2)
+        }
+    }
 }

@@ -176,8 +176,7 @@ struct SLAReportAtSizeTests {
         }
     }
 
-    /// Several instances run on PostgreSQL only (SQLite is one process's database), so this runs there. (On SQLite,
-    /// writers waiting for the write lock spin in SQLiteNIO's busy handler; see the note on issue 21.)
+    /// Several instances run on PostgreSQL only (SQLite is one process's database), so this runs there.
     @Test(arguments: TestDatabase.all.filter { $0 == .postgres })
     func twoPassesAtOnceCountEachTimingOnce(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in

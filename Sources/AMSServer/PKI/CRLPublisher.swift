@@ -60,13 +60,26 @@ struct CRLPublisher: Sendable {
     }
 
     func publish(authority: CertificateAuthority, id: UUID, on database: any Database) async throws -> Published {
+        try await publish(authority: authority, id: id, onlyIfDue: false, on: database)!
+    }
+
+    /// Makes and stores the CA's CRL; with `onlyIfDue`, only when half of the current one's lifetime has passed (or
+    /// none exists), decided under the CRL row's lock — of sibling instances' passes due at the same moment, only the
+    /// first publishes (nil for the others).
+    private func publish(authority: CertificateAuthority, id: UUID, onlyIfDue: Bool, on database: any Database) async throws -> Published? {
         let now = services.clock.now
         let lifetime = services.configuration.certificates.crlLifetime
         return try await WriteTransaction.run(on: database) { [services] db in
             let sql = db as! any SQLDatabase
             let lock = sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-            let previous = try await sql.raw("SELECT number FROM crl_states WHERE ca_id = \(bind: id)\(unsafeRaw: lock)")
-                .first()?.decode(column: "number", as: Int64.self)
+            let current = try await sql.raw("SELECT number, this_update, next_update FROM crl_states WHERE ca_id = \(bind: id)\(unsafeRaw: lock)")
+                .first()
+            let previous = try current?.decode(column: "number", as: Int64.self)
+            if onlyIfDue, let current {
+                let thisUpdate = try current.decode(column: "this_update", as: Date.self)
+                let nextUpdate = try current.decode(column: "next_update", as: Date.self)
+                guard Self.isDue(thisUpdate: thisUpdate, nextUpdate: nextUpdate, lifetime: lifetime, at: now) else { return nil }
+            }
             let number = Self.nextNumber(after: previous, at: now)
             var writer: CRLWriter? = CRLWriter(issuer: authority, expectedEntries: try await Self.countListed(issuer: id, on: sql))
             for status in Self.listedStatuses {
@@ -121,17 +134,25 @@ struct CRLPublisher: Sendable {
         }
     }
 
-    /// Publishes again when half of the current CRL's lifetime has passed (or none exists).
+    /// Publishes each CA's CRL again when half of its current one's lifetime has passed (or none exists); true when
+    /// it published any. Every instance's maintenance pass asks; the row lock lets one of them publish.
     func refreshIfDue(on database: any Database) async throws -> Bool {
         let now = services.clock.now
-        let half = services.configuration.certificates.crlLifetime / 2
-        let states = try await CRLStateModel.query(on: database).all()
+        let lifetime = services.configuration.certificates.crlLifetime
         let loaded = try await services.caKeys.current(on: database)
-        let due = [loaded.issuingID, loaded.rootID].contains { id in
-            guard let state = states.first(where: { $0.$authority.id == id }) else { return true }
-            return now.timeIntervalSince(state.thisUpdate) >= half || state.nextUpdate <= now
+        let states = try await CRLStateModel.query(on: database).all()
+        var published = false
+        for (authority, id) in [(loaded.issuing, loaded.issuingID), (loaded.root, loaded.rootID)] {
+            // a read first, so that a pass with nothing due takes no write lock
+            if let state = states.first(where: { $0.$authority.id == id }),
+               !Self.isDue(thisUpdate: state.thisUpdate, nextUpdate: state.nextUpdate, lifetime: lifetime, at: now) { continue }
+            if try await publish(authority: authority, id: id, onlyIfDue: true, on: database) != nil { published = true }
         }
-        if due { try await publish(on: database) }
-        return due
+        return published
+    }
+
+    /// Half of the CRL's lifetime has passed, or its nextUpdate has.
+    static func isDue(thisUpdate: Date, nextUpdate: Date, lifetime: TimeInterval, at now: Date) -> Bool {
+        now.timeIntervalSince(thisUpdate) >= lifetime / 2 || nextUpdate <= now
     }
 }

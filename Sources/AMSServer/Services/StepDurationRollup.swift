@@ -36,20 +36,24 @@ struct StepDurationRollup {
             guard try row?.decode(column: "locked", as: Bool.self) == true else { return 0 }
         }
         let timings = try await StepTimingModel.notCounted(on: db).sort(\.$startedAt).limit(Self.batchSize).all()
-        for (day, members) in Dictionary(grouping: timings, by: { StepDurationDayModel.day(of: $0.startedAt) }) {
-            let record = try await StepDurationDayModel.find(day, on: db) ?? StepDurationDayModel(day: day, tally: Data())
-            var tally = try StepDurationTally(decoding: Array(record.tally))
+        guard !timings.isEmpty else { return 0 }
+        // three statements a batch however many days it spans: the days' tallies read, written back, the timings marked
+        let byDay = Dictionary(grouping: timings, by: { StepDurationDayModel.day(of: $0.startedAt) })
+        let stored = try await StepDurationDayModel.query(on: db).filter(\.$id ~~ Array(byDay.keys)).all()
+        let tallies = Dictionary(uniqueKeysWithValues: stored.map { ($0.id!, $0.tally) })
+        var rows: [SQLExpression] = []
+        for (day, members) in byDay {
+            var tally = try StepDurationTally(decoding: Array(tallies[day] ?? Data()))
             for timing in members {
                 tally.add(timing, standards: standards)
             }
-            record.tally = Data(tally.encoded())
-            try await record.save(on: db)
+            rows.append(SQLGroupExpression([SQLBind(day), SQLBind(Data(tally.encoded()))]))
         }
-        let ids = timings.compactMap(\.id)
-        for start in stride(from: 0, to: ids.count, by: 1000) {
-            try await StepTimingModel.query(on: db).filter(\.$id ~~ Array(ids[start..<min(start + 1000, ids.count)]))
-                .set(\.$rolledUp, to: true).update()
-        }
+        try await (db as! any SQLDatabase).raw("""
+            INSERT INTO step_duration_days (day, tally) VALUES \(SQLList(rows))
+            ON CONFLICT (day) DO UPDATE SET tally = excluded.tally
+            """).run()
+        try await StepTimingModel.query(on: db).filter(\.$id ~~ timings.compactMap(\.id)).set(\.$rolledUp, to: true).update()
         return timings.count
     }
 }

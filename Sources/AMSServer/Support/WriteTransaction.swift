@@ -4,7 +4,9 @@ import SQLKit
 
 /// One database transaction per state change. On SQLite it begins with `BEGIN IMMEDIATE`, taking the write lock
 /// up front: a deferred transaction that reads first and writes later can fail with SQLITE_BUSY when another
-/// connection wrote in between, and the busy handler cannot help there. Nested calls join the outer transaction.
+/// connection wrote in between, and the busy handler cannot help there. Before that, it waits its turn at the file's
+/// ``SQLiteWriterGate``, so that writers of this process queue without taking threads. Nested calls join the outer
+/// transaction.
 ///
 /// On PostgreSQL the transaction is run here too rather than by Fluent's `transaction`, for one reason: when the
 /// connection dies mid-transaction (PostgreSQL restarted or shut down), Fluent sends `ROLLBACK` on the dead
@@ -22,7 +24,10 @@ package enum WriteTransaction {
                                  _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if isActive || database.inTransaction { return try await body(database) }
         let isSQLite = (database as? any SQLDatabase)?.dialect.name == "sqlite"
-        if isSQLite { return try await transaction(on: database, isSQLite: true, body) }
+        if isSQLite {
+            guard let gate = database.sqliteWriterGate else { return try await transaction(on: database, isSQLite: true, body) }
+            return try await gate.run { try await transaction(on: database, isSQLite: true, body) }
+        }
         return try await DatabaseDeadline.run(seconds: postgresDeadlineSeconds, on: database.eventLoop) {
             try await transaction(on: database, isSQLite: false, body)
         }

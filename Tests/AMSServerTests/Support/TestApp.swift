@@ -31,8 +31,9 @@ struct TestApp {
                      faults: FaultInjection = FaultInjection(),
                      secrets: ServerSecrets = ServerSecrets(masterKey: SymmetricKey(size: .bits256)),
                      keyEncryptionKey: KeyEncryptionKey = KeyEncryptionKey.random(),
+                     eventLoops: (any EventLoopGroup)? = nil,
                      _ body: (TestApp) async throws -> Void) async throws {
-        let app = try await Application.make(.testing)
+        let app = try await Application.make(.testing, eventLoops.map { .shared($0) } ?? .singleton)
         app.logger.logLevel = .warning
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let location: DatabaseLocation = switch database {

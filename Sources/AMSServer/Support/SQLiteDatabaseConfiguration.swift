@@ -1,0 +1,66 @@
+import FluentKit
+import FluentSQLiteDriver
+import NIOCore
+import NIOPosix
+
+/// SQLite as AMS runs it: Fluent's SQLite configuration, with a thread pool of its own and a writer gate.
+///
+/// Every SQLite call blocks a thread of a pool. Fluent would use the application's, which also hashes passwords and
+/// signs, and which has one thread per core: on two cores, two connections waiting for the write lock (SQLiteNIO's
+/// busy handler retries without sleeping) take both threads, and the connection holding the lock never gets one to
+/// commit with. Here each SQLite file gets one thread per pooled connection (one per event loop), so a call never
+/// waits for a thread; ``WriteTransaction`` queues its writers at ``writerGate`` so that at most one of them asks
+/// SQLite for the lock at a time. An in-memory database (tests) keeps the application's threads: its connections
+/// share one cache, where a writer that finds the lock taken fails at once instead of running the busy handler.
+struct SQLiteDatabaseConfiguration: DatabaseConfiguration {
+    private var fluent: any DatabaseConfiguration
+    /// Shared by every configuration of one SQLite file (the reports' connections write too).
+    let writerGate: SQLiteWriterGate
+    private let hasThreadsOfItsOwn: Bool
+
+    init(_ storage: SQLiteConfiguration, poolTimeout: TimeAmount, writerGate: SQLiteWriterGate) {
+        self.fluent = DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: poolTimeout, sqlLogLevel: nil).make()
+        self.writerGate = writerGate
+        if case .file = storage.storage { hasThreadsOfItsOwn = true } else { hasThreadsOfItsOwn = false }
+    }
+
+    var middleware: [any AnyModelMiddleware] {
+        get { fluent.middleware }
+        set { fluent.middleware = newValue }
+    }
+
+    func makeDriver(for databases: Databases) -> any DatabaseDriver {
+        guard hasThreadsOfItsOwn else { return fluent.makeDriver(for: databases) }
+        var eventLoops = databases.eventLoopGroup.makeIterator()
+        var connections = 0
+        while eventLoops.next() != nil { connections += 1 }
+        let threadPool = NIOThreadPool(numberOfThreads: max(connections, 1))
+        threadPool.start()
+        let driver = fluent.makeDriver(for: Databases(threadPool: threadPool, on: databases.eventLoopGroup))
+        return Driver(fluent: driver, threadPool: threadPool)
+    }
+
+    private struct Driver: DatabaseDriver {
+        let fluent: any DatabaseDriver
+        let threadPool: NIOThreadPool
+
+        func makeDatabase(with context: DatabaseContext) -> any Database { fluent.makeDatabase(with: context) }
+
+        func shutdown() {
+            fluent.shutdown()
+            try? threadPool.syncShutdownGracefully()
+        }
+
+        func shutdownAsync() async {
+            await fluent.shutdownAsync()
+            try? await threadPool.shutdownGracefully()
+        }
+    }
+}
+
+extension Database {
+    /// The writer gate of an SQLite database configured by AMS; nil on PostgreSQL.
+    var sqliteWriterGate: SQLiteWriterGate? {
+        (context.configuration as? SQLiteDatabaseConfiguration)?.writerGate
+    }
+}
