@@ -1,6 +1,7 @@
 import AMSServer
 import AMSPKI
 import Foundation
+import Fluent
 import SQLKit
 import Vapor
 
@@ -21,6 +22,9 @@ struct BenchCommand: AsyncCommand {
         @Flag(name: "signing-only", help: "Measure signing only; replaces the signing section of the report file") var signingOnly: Bool
         @Option(name: "audit-export", help: "Measure only the audit CSV export over this many entries (SQLite, and PostgreSQL with --postgres)")
         var auditExport: Int?
+        @Flag(name: "ocsp-only", help: "Measure only OCSP (SQLite, and PostgreSQL with --postgres) on --certificates (default 2000); "
+            + "replaces the OCSP section of the report file")
+        var ocspOnly: Bool
         @Option(name: "pages", help: "Measure only the operator pages at these sizes, comma-separated (e.g. 1000,100000,1000000); "
             + "SQLite, and PostgreSQL with --postgres; replaces the pages section of the report file")
         var pages: String?
@@ -41,16 +45,9 @@ struct BenchCommand: AsyncCommand {
             }
             var results: [PageBenchmark.Result] = []
             for size in sizes {
-                for postgres in [nil] + (signature.postgres.map { [$0] } ?? []) {
-                    let fixture = try await BenchFixture.make(logger: context.application.logger, postgresURL: postgres)
+                results += try await Self.onEachEngine(signature, logger: context.application.logger) { fixture in
                     console.print("pages on \(fixture.engine) at \(size) requests…")
-                    do {
-                        results.append(try await PageBenchmark(fixture: fixture, size: size).run(console: console))
-                    } catch {
-                        await fixture.shutdown()
-                        throw error
-                    }
-                    await fixture.shutdown()
+                    return try await PageBenchmark(fixture: fixture, size: size).run(console: console)
                 }
                 // the report after every size, so that a long run stopped early keeps what it measured
                 let section = BenchReport.pagesSection(results).joined(separator: "\n")
@@ -81,6 +78,15 @@ struct BenchCommand: AsyncCommand {
             }
             return
         }
+        if signature.ocspOnly {
+            let results = try await Self.onEachEngine(signature, logger: context.application.logger) { fixture in
+                try await measureOCSP(fixture, count: signature.certificates ?? 2000, signature: signature, console: console)
+            }
+            let section = BenchReport.ocspSection(results).joined(separator: "\n")
+            console.print(section)
+            if let path = signature.report { try Self.replaceSection(BenchReport.ocspHeading, in: path, with: section) }
+            return
+        }
         if signature.signingOnly {
             let fixture = try await BenchFixture.make(logger: context.application.logger)
             do {
@@ -109,15 +115,7 @@ struct BenchCommand: AsyncCommand {
                 await fixture.shutdown()
                 return
             }
-            // a tenth revoked, so the responders see both states
-            try await (fixture.app.db as! any SQLDatabase).raw("""
-                UPDATE certificates SET status = 'revoked', revoked_at = updated_at, revocation_reason = 1
-                WHERE id IN (SELECT id FROM certificates WHERE status = 'issued' ORDER BY serial_hex LIMIT \(unsafeRaw: String(count / 10)))
-                """).run()
-            console.print("OCSP over HTTP…")
-            let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 16).run()
-            console.print(String(format: "  AMS GET %.0f/s, POST+nonce %.0f/s; openssl GET %.0f/s, POST+nonce %.0f/s (0: stalled)",
-                                 ocsp.amsGet, ocsp.amsPostNonce, ocsp.opensslGet ?? 0, ocsp.opensslPostNonce ?? 0))
+            let ocsp = try await measureOCSP(fixture, count: nil, signature: signature, console: console)
             console.print("CRL generation…")
             let crl = try await CRLBenchmark(fixture: fixture, sizes: crlSizes).run()
             console.print("signing…")
@@ -140,12 +138,48 @@ struct BenchCommand: AsyncCommand {
         var text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "# AMS benchmarks\n\n"
         if let start = text.range(of: heading) {
             let rest = text[start.upperBound...]
+            // up to the line before the next heading, so that the blank line before it stays
             let end = rest.range(of: "\n## ")?.lowerBound ?? text.endIndex
-            text.replaceSubrange(start.lowerBound..<end, with: section)
+            text.replaceSubrange(start.lowerBound..<end, with: end == text.endIndex ? section : section + "\n")
         } else {
             text += (text.hasSuffix("\n") ? "\n" : "\n\n") + section
         }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// `measure` on a fixture of SQLite, then (with `--postgres`) of PostgreSQL, each shut down after.
+    private static func onEachEngine<T>(_ signature: Signature, logger: Logger,
+                                        _ measure: (BenchFixture) async throws -> T) async throws -> [T] {
+        var results: [T] = []
+        for postgres in [nil] + (signature.postgres.map { [$0] } ?? []) {
+            let fixture = try await BenchFixture.make(logger: logger, postgresURL: postgres)
+            do {
+                results.append(try await measure(fixture))
+            } catch {
+                await fixture.shutdown()
+                throw error
+            }
+            await fixture.shutdown()
+        }
+        return results
+    }
+
+    /// OCSP on `fixture`, after issuing `count` certificates there (nil: those already issued); a tenth revoked, so
+    /// the responders see both states.
+    private func measureOCSP(_ fixture: BenchFixture, count: Int?, signature: Signature,
+                             console: any Console) async throws -> OCSPBenchmark.Result {
+        if let count { _ = try await measureIssuance(fixture, count: count, signature: signature, console: console) }
+        let issued = try await CertificateModel.query(on: fixture.app.db).filter(\.$status == .issued).count()
+        try await (fixture.app.db as! any SQLDatabase).raw("""
+            UPDATE certificates SET status = 'revoked', revoked_at = updated_at, revocation_reason = 1
+            WHERE id IN (SELECT id FROM certificates WHERE status = 'issued' ORDER BY serial_hex LIMIT \(unsafeRaw: String(issued / 10)))
+            """).run()
+        console.print("OCSP over HTTP on \(fixture.engine)…")
+        let ocsp = try await OCSPBenchmark(fixture: fixture, seconds: signature.seconds ?? 10, connections: 16).run()
+        console.print(String(format: "  GET %.0f/s (openssl %.0f/s), kept alive %.0f/s (fixed route %.0f/s); POST+nonce %.0f/s (openssl %.0f/s; 0: stalled)",
+                             ocsp.amsGet, ocsp.opensslGet ?? 0, ocsp.amsGetKeepAlive ?? 0, ocsp.fixedKeepAlive, ocsp.amsPostNonce,
+                             ocsp.opensslPostNonce ?? 0))
+        return ocsp
     }
 
     private func measureIssuance(_ fixture: BenchFixture, count: Int, signature: Signature,

@@ -11,15 +11,6 @@ struct BenchReport {
     let crl: [CRLBenchmark.Row]
     let signing: SigningBenchmark.Result?
 
-    private func ratio(_ ams: Double, _ openssl: Double?) -> String {
-        openssl.map { String(format: "%.1f×", ams / max($0, 0.001)) } ?? "—"
-    }
-
-    private func met(_ ams: Double, _ openssl: Double?) -> String {
-        guard let openssl else { return "not measurable (openssl stalled)" }
-        return ams / max(openssl, 0.001) >= 10 ? "met" : "not met"
-    }
-
     func markdown() -> String {
         func n(_ value: Double) -> String { String(format: "%.0f", value) }
         func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
@@ -50,21 +41,7 @@ struct BenchReport {
                 + (issuance.allSatisfy { $0.batchedPerSecond >= Self.issuanceFloor } ? "met" : "not met")
                 + (issuance.count < 2 ? " (PostgreSQL not measured)." : "."),
             "",
-            "## OCSP over HTTP on loopback",
-            "",
-            "`ab -c \(ocsp.connections) -t \(ocsp.seconds)` against each responder, on the same machine; \(ocsp.certificates) certificates known,",
-            "a tenth revoked. GET carries no nonce (AMS may reuse a signed response while the status is unchanged); POST carries a nonce",
-            "(every response signed afresh).",
-            "",
-            "| responder | GET, no nonce | POST, nonce |",
-            "| --- | ---: | ---: |",
-            "| AMS (`/pki/ocsp`) | \(n(ocsp.amsGet)) | \(n(ocsp.amsPostNonce)) |",
-            "| `openssl ocsp -port -multi 2` (index file, one process per core) | \(ocsp.opensslGet.map(n) ?? "stalled") | \(ocsp.opensslPostNonce.map(n) ?? "stalled") |",
-            "| ratio | \(ratio(ocsp.amsGet, ocsp.opensslGet)) | \(ratio(ocsp.amsPostNonce, ocsp.opensslPostNonce)) |",
-            "",
-            "AMS with kept-alive connections (`ab -k`, GET): \(ocsp.amsGetKeepAlive.map(n) ?? "not measured") per second.",
-            "",
-            "Goal: at least 10× openssl: \(met(ocsp.amsGet, ocsp.opensslGet)) for GET, \(met(ocsp.amsPostNonce, ocsp.opensslPostNonce)) for POST with a nonce.",
+        ] + Self.ocspSection([ocsp]) + [
             "",
             "## CRL generation",
             "",

@@ -9,8 +9,11 @@ import Vapor
 /// index of the same certificates, both loaded by ApacheBench (`ab`, a new connection per request, as openssl's HTTP/1.0 responder closes each) with the same concurrency and duration
 /// (`wrk` cannot talk to openssl's HTTP/1.0 responder). Two request kinds:
 /// GET without a nonce (AMS may answer from its cache of signed responses) and POST with a nonce (signed afresh).
+/// Beside them, the same server's liveness probe (`/health/live`, fixed bytes answered before any middleware): what
+/// HTTP alone costs, on new and on kept-alive connections.
 struct OCSPBenchmark {
     struct Result: Sendable {
+        let engine: String
         let certificates: Int
         let seconds: Int
         let connections: Int
@@ -20,6 +23,8 @@ struct OCSPBenchmark {
         let opensslGet: Double?
         let opensslPostNonce: Double?
         let amsGetKeepAlive: Double?
+        let fixedNew: Double
+        let fixedKeepAlive: Double
     }
 
     let fixture: BenchFixture
@@ -53,8 +58,11 @@ struct OCSPBenchmark {
         try check(response: folder + "/ams.resp", issuing: issuingPath, leaf: leafPath)
         let amsGet = try await load(amsBase + getPath)
         let amsPost = try await load(amsBase, post: folder + "/nonce.der")
-        // for information: clients that keep their connection open (openssl's HTTP/1.0 responder cannot)
+        // clients that keep their connection open (openssl's HTTP/1.0 responder cannot), and the fixed route
         let amsKeepAlive = try? await load(amsBase + getPath, keepAlive: true)
+        let fixedURL = "http://127.0.0.1:\(amsPort)/health/live"
+        let fixedNew = try await load(fixedURL)
+        let fixedKeepAlive = try await load(fixedURL, keepAlive: true)
         BenchProcess.stop(server)
         // openssl ocsp -port, answering from an index of the same certificates
         var index = ""
@@ -89,8 +97,9 @@ struct OCSPBenchmark {
         // is reported as stalled rather than ending the benchmark.
         let opensslGet = try? await load(opensslBase + getPath)
         let opensslPost = try? await load(opensslBase + "/", post: folder + "/nonce.der")
-        return Result(certificates: certificates.count, seconds: seconds, connections: connections, amsGet: amsGet, amsPostNonce: amsPost,
-                      opensslGet: opensslGet, opensslPostNonce: opensslPost, amsGetKeepAlive: amsKeepAlive)
+        return Result(engine: fixture.engine, certificates: certificates.count, seconds: seconds, connections: connections, amsGet: amsGet,
+                      amsPostNonce: amsPost, opensslGet: opensslGet, opensslPostNonce: opensslPost, amsGetKeepAlive: amsKeepAlive,
+                      fixedNew: fixedNew, fixedKeepAlive: fixedKeepAlive)
     }
 
     /// Polls `url` for up to ten seconds until it answers 200 (the body saved to `saveTo`).

@@ -45,7 +45,8 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
 
 package func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
     try await prepareSQLiteFile(configuration.database)
-    try configureDatabase(app, configuration.database, poolTimeout: configuration.databasePoolTimeout)
+    let metrics = AMSMetrics()
+    try configureDatabase(app, configuration.database, poolTimeout: configuration.databasePoolTimeout, metrics: metrics)
     try await prepareSchema(app, configuration.database)
     app.migrations.add(Migrations.all)
     try await app.autoMigrate()
@@ -69,12 +70,15 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
                           ocspCache: OCSPResponseCache(),
                           ocspStatuses: OCSPStatusCache(isEnabled: configuration.database.isSQLite), serials: SerialNumberGenerator(),
                           keyOpenings: KeyOpeningQueue(permits: configuration.signing.keyOpenings),
-                          faults: overrides.faults ?? FaultInjection())
+                          faults: overrides.faults ?? FaultInjection(), metrics: metrics)
 
     app.lifecycle.use(KeyOpeningQueue.Shutdown(queue: app.ams.keyOpenings))
     app.http.server.configuration.hostname = configuration.listenHost
     app.http.server.configuration.port = configuration.listenPort
     app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.httpIdleTimeout * 1000))
+    // no client of AMS sends compressed bodies: inflating them would be work AMS has no use for (and a handler on
+    // every connection)
+    app.http.server.configuration.requestDecompression = .disabled
     app.routes.defaultMaxBodySize = "16kb"
     _ = isoDateJSON
 
@@ -94,7 +98,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     app.middleware.use(ReaderTimeZoneMiddleware())
     app.middleware.use(CSRFMiddleware())
     // OCSP is answered before the chain above; everything else goes through it to the router.
-    app.responder.use { app in OCSPFastPathResponder(next: app.responder.default, securityHeaders: securityHeaders) }
+    app.responder.use { app in FastPathResponder(next: app.responder.default, securityHeaders: securityHeaders) }
 
     try routes(app)
     registerCommands(app)
@@ -111,6 +115,9 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
         app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
         app.lifecycle.use(PeriodicWorker.stepDurationRollup(interval: PeriodicWorker.stepDurationRollupInterval))
         app.lifecycle.use(MetricsServer())
+        if case .postgres(let url, _) = configuration.database {
+            app.lifecycle.use(CertificateStatusFeed(connection: try SQLPostgresConfiguration(url: url).coreConfiguration))
+        }
     }
 }
 
@@ -127,26 +134,28 @@ private let isoDateJSON: Void = {
     ContentConfiguration.global.use(decoder: JSONDecoder.custom(dates: .iso8601), for: .json)
 }()
 
-private func configureDatabase(_ app: Application, _ location: DatabaseLocation, poolTimeout: Double) throws {
+private func configureDatabase(_ app: Application, _ location: DatabaseLocation, poolTimeout: Double, metrics: AMSMetrics) throws {
     let timeout = TimeAmount.milliseconds(Int64(poolTimeout * 1000))
     switch location {
     case .sqliteFile(let path):
         let writerGate = SQLiteWriterGate()
-        app.databases.use(SQLiteDatabaseConfiguration(.file(path), poolTimeout: timeout, writerGate: writerGate), as: .sqlite)
+        app.databases.use(AMSDatabaseConfiguration.sqlite(.file(path), poolTimeout: timeout, writerGate: writerGate, metrics: metrics),
+                          as: .sqlite)
         // reports read on connections of their own (WAL lets them read beside the writer), so that a long one never
         // holds the connection every other request on its event loop needs
-        app.databases.use(SQLiteDatabaseConfiguration(.file(path), poolTimeout: timeout, writerGate: writerGate),
+        app.databases.use(AMSDatabaseConfiguration.sqlite(.file(path), poolTimeout: timeout, writerGate: writerGate, metrics: metrics),
                           as: .reports, isDefault: false)
     case .sqliteMemory:
-        app.databases.use(SQLiteDatabaseConfiguration(.memory, poolTimeout: timeout, writerGate: SQLiteWriterGate()), as: .sqlite)
+        app.databases.use(AMSDatabaseConfiguration.sqlite(.memory, poolTimeout: timeout, writerGate: SQLiteWriterGate(), metrics: metrics),
+                          as: .sqlite)
     case .postgres(let url, let searchPath):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let searchPath { postgres.searchPath = [searchPath] }
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: timeout,
-                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(AMSDatabaseConfiguration.postgres(postgres, connectionsPerEventLoop: 4, poolTimeout: timeout, metrics: metrics),
+                          as: .psql)
         // reports: one connection per event loop of their own, so that they neither take nor wait for the pages' ones
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 1, connectionPoolTimeout: timeout,
-                                    encodingContext: .default, decodingContext: .default, sqlLogLevel: .trace), as: .reports, isDefault: false)
+        app.databases.use(AMSDatabaseConfiguration.postgres(postgres, connectionsPerEventLoop: 1, poolTimeout: timeout, metrics: metrics),
+                          as: .reports, isDefault: false)
     }
 }
 

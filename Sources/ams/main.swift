@@ -21,7 +21,15 @@ if words.starts(with: ["backup", "restore"]) {
     }
 }
 var environment = try Environment.detect()
-try LoggingSystem.bootstrap(from: &environment)
+switch ProcessInfo.processInfo.environment["AMS_LOG_FORMAT"] ?? "text" {
+case "text":
+    try LoggingSystem.bootstrap(from: &environment)
+case "json":
+    try LoggingSystem.bootstrap(from: &environment) { level in { label in JSONLogHandler(label: label, level: level) } }
+default:
+    FileHandle.standardError.write(Data("ams: AMS_LOG_FORMAT must be text or json\n".utf8))
+    exit(2)
+}
 let app = try await Application.make(environment)
 let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
 let mode: RunMode = (command == nil || command == "serve") ? .serve : .command

@@ -51,6 +51,9 @@ struct DatabaseUnavailableTests {
             #expect(api.status == .serviceUnavailable)
             #expect(api.headers.first(name: .retryAfter) == "\(DatabaseUnavailable.retryAfterSeconds)")
             #expect(api.body.string.contains("\"code\":\"http_503\""))
+            // both counted for /metrics, by kind
+            let metrics = String(decoding: t.services.metrics.exposition(), as: UTF8.self)
+            #expect(metrics.contains(#"ams_db_unavailable_total{kind="connection"} 2"#), "\(metrics)")
         }
     }
 }

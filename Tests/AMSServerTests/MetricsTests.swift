@@ -63,6 +63,8 @@ struct MetricsTests {
             #expect(value(#"ams_outbox_messages{status="pending"}"#, in: text) ?? 0 >= 1, "the confirmation mail waits in the outbox")
             #expect(value(#"ams_certificates{status="issued"}"#, in: text) == 0)
             #expect(value("ams_metrics_database_read_failures", in: text) == 0)
+            // every state change above (the request, the sign-ins, the failures) waited for its connection, and was timed
+            #expect(value("ams_db_transaction_wait_seconds_count", in: text) ?? 0 >= Double(failures + 2))
         }
     }
 }

@@ -2,6 +2,7 @@
 import AMSPKI
 import AMSTestTools
 import Foundation
+import PostgresKit
 import Testing
 import VaporTesting
 
@@ -47,13 +48,95 @@ struct OCSPHTTPTests {
         }
     }
 
+    /// Issue 21: a GET asked again is answered from the answers kept by request, on PostgreSQL while the status feed
+    /// listens; a revocation ends them at once (a sibling's revocation, heard through the feed, is tested with the feed).
+    @Test(arguments: TestDatabase.all)
+    func keptGETAnswersEndWithARevocation(db: TestDatabase) async throws {
+        try await TestApp.with(db, clock: CertificateRevocationTests.realClock()) { t in
+            let (loaded, _, holder, _, record) = try await t.issuedWorld()
+            let client = try OCSPClient(port: 1, loaded: loaded)
+            defer { client.folder.remove() }
+            let der = Array(try #require(record.certificateDER))
+            let leaf = try client.folder.write("leaf.pem", PEM.encode(der, label: "CERTIFICATE"))
+            let encoded = Data(try client.request(certificate: der, nonce: false)).base64EncodedString()
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let feed = CertificateStatusFeed(connection: try SQLPostgresConfiguration(url: TestDatabase.postgresURL ?? "postgres://x@localhost/x")
+                .coreConfiguration)
+            if db == .postgres {
+                try await feed.didBootAsync(t.app)
+                for _ in 0..<200 where !t.services.ocspStatuses.isEnabled { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            func status() async throws -> String {
+                let answer = try await t.browser().get("/pki/ocsp/" + encoded)
+                let path = try client.folder.write("answer.der", Array(answer.body.readableBytesView))
+                let text = try ExternalTool.run(["openssl", "ocsp", "-respin", path, "-issuer", client.issuingPath, "-cert", leaf, "-noverify"]).stdout
+                return text.contains(": good") ? "good" : text.contains(": revoked") ? "revoked" : text
+            }
+            func kept() -> Bool {
+                t.services.ocspGetAnswers.answer(for: encoded, epoch: t.services.ocspStatuses.epoch, now: t.clock.now, refreshAfter: 3600) != nil
+            }
+            // the first answer reads the database; the second comes from the kept status and is kept whole
+            #expect(try await status() == "good")
+            #expect(try await status() == "good")
+            #expect(kept())
+            #expect(try await status() == "good")
+            try await t.certificateService().revoke(record, reason: .keyCompromise, invalidityDate: nil, actor: holder.actor,
+                                                    revokerUserID: holder.id, context: .system())
+            #expect(!kept())
+            #expect(try await status() == "revoked")
+            if db == .postgres { await feed.shutdownAsync(t.app) }
+        }
+    }
+
+    /// AMS inflates no request body: one sent with `Content-Encoding: gzip` reaches the responder as it came (here:
+    /// no OCSP request), while the same request uncompressed is answered.
+    @Test func compressedRequestBodiesAreNotInflated() async throws {
+        try await TestApp.with(.sqlite, clock: CertificateRevocationTests.realClock()) { t in
+            let (loaded, _, _, _, record) = try await t.issuedWorld()
+            let port = try await t.startLiveServer()
+            let client = try OCSPClient(port: port, loaded: loaded)
+            defer { client.folder.remove() }
+            let request = try client.request(certificate: Array(try #require(record.certificateDER)), nonce: false)
+            let plainPath = try client.folder.write("request.der", request)
+            let gzipPath = plainPath + ".gz"
+            _ = try ExternalTool.run(["python3", "-c", "import gzip, sys; open(sys.argv[2], 'wb').write(gzip.compress(open(sys.argv[1], 'rb').read()))",
+                                      plainPath, gzipPath])
+            let gzip = Array(try Data(contentsOf: URL(fileURLWithPath: gzipPath)))
+            #expect(gzip.count > 10 && gzip != request)
+            func post(_ body: [UInt8], encoding: String?) async throws -> [UInt8] {
+                var headers: HTTPHeaders = ["Content-Type": "application/ocsp-request"]
+                if let encoding { headers.add(name: .contentEncoding, value: encoding) }
+                let response = try await t.app.client.post(URI(string: "http://127.0.0.1:\(port)/pki/ocsp"), headers: headers) { $0.body = ByteBuffer(bytes: body) }
+                return response.body.map { Array($0.readableBytesView) } ?? []
+            }
+            let plain = try await post(request, encoding: nil)
+            #expect(plain.count > 100 && plain != OCSPResponseBuilder.malformedRequest)
+            #expect(try await post(gzip, encoding: "gzip") == OCSPResponseBuilder.malformedRequest)
+        }
+    }
+
+    /// The GET path part: base64 percent-encoded (RFC 6960 A.1), raw, base64url, unpadded; junk is no request.
+    @Test func getPathPartsDecodeInEveryFormClientsSend() {
+        let request: [UInt8] = [0x30, 0x3E, 0xFB, 0xFF, 0x01, 0x7E, 0x00]
+        let base64 = Data(request).base64EncodedString()  // "MD77/wF+AA==": has '+', '/' and padding
+        #expect(PKIController.ocspRequest(get: base64) == request)
+        #expect(PKIController.ocspRequest(get: base64.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) == request)
+        let url = base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(PKIController.ocspRequest(get: url) == request)
+        #expect(PKIController.ocspRequest(get: "%4D%44%37%37%2f%77%46%2B%41%41%3d%3d") == request)
+        #expect(PKIController.ocspRequest(get: "MD77%2") == nil)
+        #expect(PKIController.ocspRequest(get: "MD77%ZZwF+AA==") == nil)
+        #expect(PKIController.ocspRequest(get: "bukan permintaan!") == nil)
+        #expect(PKIController.ocspRequest(get: String(repeating: "A", count: OCSPRequestParser.maximumSize * 2 + 4)) == nil)
+    }
+
     @Test func maxAgeNeverOutlivesNextUpdate() {
         let now = Date()
         let answer = OCSPResponder.Answer(bytes: [0x30, 0x03, 0x0A, 0x01, 0x00],
                                           cacheableUntil: now.addingTimeInterval(-3600)...now.addingTimeInterval(120))
-        let response = PKIController.ocspResponse(answer, get: HTTPHeaders(), now: now)
+        let response = OCSPHTTPAnswer(answer).response(get: HTTPHeaders(), now: now)
         #expect(response.headers.first(name: .cacheControl) == "public, max-age=120, no-transform, must-revalidate")
-        let stale = PKIController.ocspResponse(answer, get: HTTPHeaders(), now: now.addingTimeInterval(600))
+        let stale = OCSPHTTPAnswer(answer).response(get: HTTPHeaders(), now: now.addingTimeInterval(600))
         #expect(stale.headers.first(name: .cacheControl)?.contains("max-age=0,") == true)
     }
 

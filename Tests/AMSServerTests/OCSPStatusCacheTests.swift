@@ -37,4 +37,21 @@ struct OCSPStatusCacheTests {
         small.remember(["cc": .good], readAt: small.epoch)
         #expect(small.statuses(of: ["cc"]) == ["cc": .good] && small.statuses(of: ["aa"]) == nil)
     }
+
+    @Test func keptGETAnswersHoldForTheirEpochAndWhileFresh() {
+        let cache = OCSPGetAnswerCache()
+        let produced = Date(timeIntervalSince1970: 1_800_000_000)
+        let answer = OCSPHTTPAnswer(OCSPResponder.Answer(bytes: [1, 2, 3], cacheableUntil: produced...produced.addingTimeInterval(86_400)))
+        cache.store(answer, for: "MEIw", epoch: 7)
+        #expect(cache.answer(for: "MEIw", epoch: 7, now: produced.addingTimeInterval(10), refreshAfter: 3600)?.answer.bytes == [1, 2, 3])
+        #expect(cache.answer(for: "MEIx", epoch: 7, now: produced.addingTimeInterval(10), refreshAfter: 3600) == nil)
+        // a revocation since (another epoch), or due to be signed afresh: not served
+        #expect(cache.answer(for: "MEIw", epoch: 8, now: produced.addingTimeInterval(10), refreshAfter: 3600) == nil)
+        #expect(cache.answer(for: "MEIw", epoch: 7, now: produced.addingTimeInterval(3600), refreshAfter: 3600) == nil)
+        // one client's answer (a nonce) is never kept
+        cache.store(OCSPHTTPAnswer(.uncacheable([9])), for: "MEIy", epoch: 7)
+        #expect(cache.answer(for: "MEIy", epoch: 7, now: produced, refreshAfter: 3600) == nil)
+        cache.clear()
+        #expect(cache.answer(for: "MEIw", epoch: 7, now: produced.addingTimeInterval(10), refreshAfter: 3600) == nil)
+    }
 }

@@ -33,8 +33,8 @@ struct PKIController: RouteCollection {
         response.headers.replaceOrAdd(name: .contentType, value: "application/pkix-crl")
         let maxAge = max(0, min(3600, Int(state.nextUpdate.timeIntervalSince(now))))
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform")
-        response.headers.replaceOrAdd(name: .expires, value: state.nextUpdate.rfc1123)
-        response.headers.replaceOrAdd(name: .lastModified, value: state.thisUpdate.rfc1123)
+        response.headers.replaceOrAdd(name: .expires, value: HTTPDate.string(from: state.nextUpdate))
+        response.headers.replaceOrAdd(name: .lastModified, value: HTTPDate.string(from: state.thisUpdate))
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(label)-\(state.number)\"")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(label).crl\"")
         return response
@@ -65,7 +65,7 @@ struct PKIController: RouteCollection {
         return response
     }
 
-    // The two OCSP routes are normally answered by OCSPFastPathResponder before the middleware chain; these
+    // The two OCSP routes are normally answered by FastPathResponder before the middleware chain; these
     // handlers give the same answers when a request reaches the router (and keep the routes in the route table).
     @Sendable func ocspPost(req: Request) async throws -> Response {
         try await Self.ocspAnswer(req.body.data.map { Array($0.readableBytesView) } ?? [], get: nil, services: req.ams,
@@ -74,37 +74,55 @@ struct PKIController: RouteCollection {
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
     @Sendable func ocspGet(req: Request) async throws -> Response {
-        try await Self.ocspAnswer(Self.ocspRequest(get: req.parameters.getCatchall().joined(separator: "/")), get: req.headers,
-                                  services: req.ams, database: req.db, on: req.eventLoop).get()
+        try await Self.ocspGetAnswer(req.parameters.getCatchall().joined(separator: "/"), headers: req.headers,
+                                     services: req.ams, database: req.db, on: req.eventLoop).get()
     }
 
-    /// Any other method on the responder's URLs (answered by ``OCSPFastPathResponder``): 405 with the methods it takes.
+    /// Any other method on the responder's URLs (answered by ``FastPathResponder``): 405 with the methods it takes.
     static func ocspMethodNotAllowed() -> Response {
         let response = Response(status: .methodNotAllowed)
         response.headers.replaceOrAdd(name: .allow, value: "GET, POST")
         return response
     }
 
+    /// The answer to a GET (`request`: the path part after `/pki/ocsp/`): the one kept for the same request
+    /// (``OCSPGetAnswerCache``) when there is one, else ``ocspAnswer(_:get:services:database:on:keepAs:)``, which keeps
+    /// it when it could.
+    static func ocspGetAnswer(_ request: String, headers: HTTPHeaders, services: AMSServices, database: any Database,
+                              on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
+        let now = services.clock.now
+        let epoch = services.ocspStatuses.epoch
+        if let kept = services.ocspGetAnswers.answer(for: request, epoch: epoch, now: now, refreshAfter: services.ocspCache.refreshAfter) {
+            services.metrics.ocspAnswered("successful")
+            return eventLoop.makeSucceededFuture(kept.response(get: headers, now: now))
+        }
+        return ocspAnswer(ocspRequest(get: request), get: headers, services: services, database: database, on: eventLoop,
+                          keepAs: (request, epoch))
+    }
+
     /// The OCSP answer to a DER request (nil: a GET path part that is no request): made at once on `eventLoop` when
     /// nothing must be awaited, otherwise in one task that reads the database. `get` holds a GET request's headers
-    /// (its answer may be cached by HTTP caches, RFC 5019 §6.2); nil for a POST.
+    /// (its answer may be cached by HTTP caches, RFC 5019 §6.2); nil for a POST. An answer made at once from the kept
+    /// statuses is kept for `keepAs` (a GET's path part, and the statuses' epoch read before answering).
     static func ocspAnswer(_ body: [UInt8]?, get: HTTPHeaders?, services: AMSServices, database: any Database,
-                           on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
+                           on eventLoop: any EventLoop, keepAs: (request: String, epoch: UInt64)? = nil) -> EventLoopFuture<Response> {
         let now = services.clock.now
         let metrics = services.metrics
-        func response(_ answer: OCSPResponder.Answer) -> Response {
-            metrics.ocspAnswered(ocspOutcome(answer.bytes))
-            return ocspResponse(answer, get: get, now: now)
+        func response(_ answer: OCSPHTTPAnswer) -> Response {
+            metrics.ocspAnswered(ocspOutcome(answer.answer.bytes))
+            return answer.response(get: get, now: now)
         }
         guard let body else {
-            return eventLoop.makeSucceededFuture(response(.uncacheable(OCSPResponseBuilder.malformedRequest)))
+            return eventLoop.makeSucceededFuture(response(OCSPHTTPAnswer(.uncacheable(OCSPResponseBuilder.malformedRequest))))
         }
         let responder = OCSPResponder(services: services)
         switch responder.answerAtOnce(body) {
         case .answered(let answer):
-            return eventLoop.makeSucceededFuture(response(answer))
+            let prepared = OCSPHTTPAnswer(answer)
+            if let keepAs { services.ocspGetAnswers.store(prepared, for: keepAs.request, epoch: keepAs.epoch) }
+            return eventLoop.makeSucceededFuture(response(prepared))
         case .needsDatabase(let request):
-            return eventLoop.makeFutureWithTask { response(await responder.respond(to: request, on: database)) }
+            return eventLoop.makeFutureWithTask { response(OCSPHTTPAnswer(await responder.respond(to: request, on: database))) }
         }
     }
 
@@ -120,35 +138,35 @@ struct PKIController: RouteCollection {
 
     /// The DER request of a GET path part; nil when it cannot be one. Base64 as RFC 6960 has it, and also base64url
     /// and base64 without its padding, which some clients send.
+    /// One pass over the bytes (percent-decoding, then base64url's two letters), as every PDF reader's GET comes here.
     static func ocspRequest(get encoded: String) -> [UInt8]? {
-        var text = (encoded.removingPercentEncoding ?? encoded).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard text.utf8.count <= OCSPRequestParser.maximumSize * 2 else { return nil }
-        if text.utf8.count % 4 != 0 { text += String(repeating: "=", count: 4 - text.utf8.count % 4) }
-        return Data(base64Encoded: text).map(Array.init)
+        guard encoded.utf8.count <= OCSPRequestParser.maximumSize * 6 else { return nil }
+        var text: [UInt8] = []
+        text.reserveCapacity(encoded.utf8.count + 3)
+        var bytes = encoded.utf8.makeIterator()
+        while let byte = bytes.next() {
+            var decoded = byte
+            if byte == UInt8(ascii: "%") {
+                guard let high = bytes.next().flatMap(hexDigit), let low = bytes.next().flatMap(hexDigit) else { return nil }
+                decoded = high << 4 | low
+            }
+            switch decoded {
+            case UInt8(ascii: "-"): text.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): text.append(UInt8(ascii: "/"))
+            default: text.append(decoded)
+            }
+        }
+        guard text.count <= OCSPRequestParser.maximumSize * 2 else { return nil }
+        if text.count % 4 != 0 { text += Array(repeating: UInt8(ascii: "="), count: 4 - text.count % 4) }
+        return Data(base64Encoded: Data(text)).map(Array.init)
     }
 
-    /// How long an HTTP cache may keep a GET answer at most (a revocation reaches clients behind caches within it).
-    static let ocspMaxAge: TimeInterval = 300
-
-    /// The HTTP response of an OCSP answer. A GET answer that caches may keep carries, as RFC 5019 §6.2 recommends,
-    /// `Last-Modified` (thisUpdate), `Expires` (nextUpdate), an `ETag` of the response and a `max-age` that never
-    /// outlives nextUpdate; a matching `If-None-Match` gets 304. Everything else is `no-store`.
-    static func ocspResponse(_ answer: OCSPResponder.Answer, get: HTTPHeaders?, now: Date) -> Response {
-        guard let get, let window = answer.cacheableUntil else {
-            let response = Response(status: .ok, body: .init(data: Data(answer.bytes)))
-            response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response")
-            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-            return response
+    private static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
-        let tag = "\"" + TokenDigest.sha256Hex(answer.bytes).prefix(32) + "\""
-        let notModified = get[.ifNoneMatch].contains { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == tag } }
-        let response = notModified ? Response(status: .notModified) : Response(status: .ok, body: .init(data: Data(answer.bytes)))
-        if !notModified { response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response") }
-        let maxAge = max(0, Int(min(ocspMaxAge, window.upperBound.timeIntervalSince(now))))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
-        response.headers.replaceOrAdd(name: .lastModified, value: window.lowerBound.rfc1123)
-        response.headers.replaceOrAdd(name: .expires, value: window.upperBound.rfc1123)
-        response.headers.replaceOrAdd(name: .eTag, value: tag)
-        return response
     }
 }

@@ -13,6 +13,7 @@ package final class AMSMetrics: Sendable {
 
     /// OCSP answers by outcome, made once: every PDF reader in the country asks, so the hot path only increments.
     private let ocspAnswers: [String: CoreMetrics.Counter]
+    private let transactionWaits: CoreMetrics.Timer
 
     /// What an OCSP answer was.
     static let ocspOutcomes = ["successful", "malformed_request", "try_later", "internal_error"]
@@ -20,6 +21,7 @@ package final class AMSMetrics: Sendable {
     package init() {
         registry = PrometheusCollectorRegistry()
         factory = PrometheusMetricsFactory(registry: registry)
+        transactionWaits = CoreMetrics.Timer(label: "ams_db_transaction_wait_seconds", factory: factory)
         ocspAnswers = Dictionary(uniqueKeysWithValues: Self.ocspOutcomes.map { [factory] outcome in
             (outcome, CoreMetrics.Counter(label: "ams_ocsp_responses_total", dimensions: [("outcome", outcome)], factory: factory))
         })
@@ -37,6 +39,18 @@ package final class AMSMetrics: Sendable {
     /// An OCSP request answered; `outcome` is one of ``ocspOutcomes``.
     func ocspAnswered(_ outcome: String) {
         ocspAnswers[outcome]?.increment()
+    }
+
+    /// A state change waited this long for its database connection (on SQLite, and for its turn to write).
+    func transactionWaited(_ duration: Duration) {
+        transactionWaits.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// A request answered 503 because the database could not be had: `kind` is `pool_timeout` (no pooled
+    /// connection within the pool timeout), `deadline` (a transaction outlasted its deadline), `busy` (SQLite's
+    /// lock) or `connection` (PostgreSQL unreachable or restarting).
+    func databaseUnavailable(_ kind: String) {
+        CoreMetrics.Counter(label: "ams_db_unavailable_total", dimensions: [("kind", kind)], factory: factory).increment()
     }
 
     /// A PDF signed (`kind`: `signature` for a holder, `seal` for an institution's electronic seal).

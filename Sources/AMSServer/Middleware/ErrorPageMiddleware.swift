@@ -22,6 +22,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             guard request.application.isServing else { return Response(status: status) }
             if status == .serviceUnavailable, DatabaseUnavailable.matches(error) {
                 request.logger.warning("database unavailable", metadata: ["error": "\(DatabaseUnavailable.summary(error))"])
+                request.ams.metrics.databaseUnavailable(DatabaseUnavailable.kind(error))
             } else if status == .internalServerError {
                 request.logger.error("unhandled error", metadata: ["error": "\(LogSafe.field(String(reflecting: error), limit: 1000))"])
             }

@@ -69,6 +69,7 @@ package struct CertificateAuthoritySetup: Sendable {
                                                      lifetimeDays: Self.responderLifetimeDays, serial: SerialNumberGenerator().next())
         }
         services.ocspCache.clear()
+        services.ocspGetAnswers.clear()
         return true
     }
 

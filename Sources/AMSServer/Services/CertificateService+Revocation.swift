@@ -37,6 +37,7 @@ extension CertificateService {
                                                 details: ["serial": serial, "reason": reason.name,
                                                           "invalidity_date": invalidityDate.map { ISO8601DateFormatter().string(from: $0) } ?? ""], on: db)
                 try await services.outbox.enqueue(mail, context: context, on: db)
+                try await CertificateStatusFeed.announce(on: db)
             }
         } catch {
             failure = error

@@ -126,6 +126,7 @@ struct SealService: Sendable {
                 try await SealCodeModel.query(on: db).filter(\.$seal.$id == seal.id!).filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
                 try await services.audit.append(.sealRevoked, context: context, targetType: "seal", targetID: seal.id!.uuidString,
                                                 details: ["serial": seal.serialHex ?? "", "reason": reason.name], on: db)
+                try await CertificateStatusFeed.announce(on: db)
             }
         } catch {
             services.ocspStatuses.forgetAll()

@@ -20,6 +20,7 @@ package struct AMSServices: Sendable {
     package var certificateProfile: CertificateProfile
     var ocspCache: OCSPResponseCache
     var ocspStatuses: OCSPStatusCache
+    var ocspGetAnswers = OCSPGetAnswerCache()
     /// Random serial numbers for certificates (16 bytes, positive).
     package var serials: SerialNumberGenerator
     /// Holder keys opened at once (scrypt's memory), the rest queued.

@@ -33,6 +33,14 @@ enum DatabaseUnavailable {
         return false
     }
 
+    /// The metric's name for the kind of failure (see ``AMSMetrics/databaseUnavailable(_:)``).
+    static func kind(_ error: any Error) -> String {
+        if error is ConnectionPoolTimeoutError { return "pool_timeout" }
+        if error is DatabaseDeadline.Exceeded { return "deadline" }
+        if error is SQLiteError { return "busy" }
+        return "connection"
+    }
+
     /// A short, secret-free name of the failure for the log (PostgresNIO's own descriptions are deliberately vague,
     /// and its reflections may carry query text).
     static func summary(_ error: any Error) -> String {

@@ -24,18 +24,23 @@ package enum WriteTransaction {
                                  _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if isActive || database.inTransaction { return try await body(database) }
         let isSQLite = (database as? any SQLDatabase)?.dialect.name == "sqlite"
+        let asked = ContinuousClock.now
         if isSQLite {
-            guard let gate = database.sqliteWriterGate else { return try await transaction(on: database, isSQLite: true, body) }
-            return try await gate.run { try await transaction(on: database, isSQLite: true, body) }
+            guard let gate = database.amsConfiguration?.writerGate else {
+                return try await transaction(on: database, isSQLite: true, asked: asked, body)
+            }
+            return try await gate.run { try await transaction(on: database, isSQLite: true, asked: asked, body) }
         }
         return try await DatabaseDeadline.run(seconds: postgresDeadlineSeconds, on: database.eventLoop) {
-            try await transaction(on: database, isSQLite: false, body)
+            try await transaction(on: database, isSQLite: false, asked: asked, body)
         }
     }
 
-    private static func transaction<T: Sendable>(on database: any Database, isSQLite: Bool,
+    private static func transaction<T: Sendable>(on database: any Database, isSQLite: Bool, asked: ContinuousClock.Instant,
                                                  _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await database.withConnection { connection in
+            // how long the state change waited for its connection (and on SQLite its turn at the writer gate)
+            database.amsConfiguration?.metrics.transactionWaited(ContinuousClock.now - asked)
             let connectionSQL = connection as! any SQLDatabase
             try await connectionSQL.raw(isSQLite ? "BEGIN IMMEDIATE" : "BEGIN").run()
             do {

@@ -1,9 +1,11 @@
 import FluentKit
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import NIOCore
 import NIOPosix
 
-/// SQLite as AMS runs it: Fluent's SQLite configuration, with a thread pool of its own and a writer gate.
+/// A database as AMS runs it: Fluent's configuration, plus what ``WriteTransaction`` needs to find through the
+/// database it is given: the metrics to report its waits to, and on SQLite the writer gate and threads of its own.
 ///
 /// Every SQLite call blocks a thread of a pool. Fluent would use the application's, which also hashes passwords and
 /// signs, and which has one thread per core: on two cores, two connections waiting for the write lock (SQLiteNIO's
@@ -12,16 +14,26 @@ import NIOPosix
 /// waits for a thread; ``WriteTransaction`` queues its writers at ``writerGate`` so that at most one of them asks
 /// SQLite for the lock at a time. An in-memory database (tests) keeps the application's threads: its connections
 /// share one cache, where a writer that finds the lock taken fails at once instead of running the busy handler.
-struct SQLiteDatabaseConfiguration: DatabaseConfiguration {
+struct AMSDatabaseConfiguration: DatabaseConfiguration {
     private var fluent: any DatabaseConfiguration
-    /// Shared by every configuration of one SQLite file (the reports' connections write too).
-    let writerGate: SQLiteWriterGate
+    /// SQLite: shared by every configuration of one file (the reports' connections write too); nil on PostgreSQL.
+    let writerGate: SQLiteWriterGate?
+    let metrics: AMSMetrics
     private let hasThreadsOfItsOwn: Bool
 
-    init(_ storage: SQLiteConfiguration, poolTimeout: TimeAmount, writerGate: SQLiteWriterGate) {
-        self.fluent = DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: poolTimeout, sqlLogLevel: nil).make()
-        self.writerGate = writerGate
-        if case .file = storage.storage { hasThreadsOfItsOwn = true } else { hasThreadsOfItsOwn = false }
+    static func sqlite(_ storage: SQLiteConfiguration, poolTimeout: TimeAmount, writerGate: SQLiteWriterGate,
+                       metrics: AMSMetrics) -> Self {
+        let isFile = if case .file = storage.storage { true } else { false }
+        return Self(fluent: DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: poolTimeout, sqlLogLevel: nil).make(),
+                    writerGate: writerGate, metrics: metrics, hasThreadsOfItsOwn: isFile)
+    }
+
+    static func postgres(_ configuration: SQLPostgresConfiguration, connectionsPerEventLoop: Int, poolTimeout: TimeAmount,
+                         metrics: AMSMetrics) -> Self {
+        Self(fluent: DatabaseConfigurationFactory.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerEventLoop,
+                                                           connectionPoolTimeout: poolTimeout, encodingContext: .default,
+                                                           decodingContext: .default, sqlLogLevel: .trace).make(),
+             writerGate: nil, metrics: metrics, hasThreadsOfItsOwn: false)
     }
 
     var middleware: [any AnyModelMiddleware] {
@@ -59,8 +71,8 @@ struct SQLiteDatabaseConfiguration: DatabaseConfiguration {
 }
 
 extension Database {
-    /// The writer gate of an SQLite database configured by AMS; nil on PostgreSQL.
-    var sqliteWriterGate: SQLiteWriterGate? {
-        (context.configuration as? SQLiteDatabaseConfiguration)?.writerGate
+    /// AMS's configuration of this database (nil for one configured otherwise, as some tests do).
+    var amsConfiguration: AMSDatabaseConfiguration? {
+        context.configuration as? AMSDatabaseConfiguration
     }
 }
