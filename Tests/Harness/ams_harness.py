@@ -175,8 +175,16 @@ class Nginx:
         self.folder, self.port = folder, free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         os.makedirs(folder, exist_ok=True)
-        servers = "".join("    server 127.0.0.1:%d max_fails=0;\n" % port for port in upstream_ports)
+        self.upstream_ports, self.down = list(upstream_ports), set()
         self.config = os.path.join(folder, "nginx.conf")
+        self._write_config()
+        self.process = None
+
+    def _write_config(self):
+        import os
+        folder = self.folder
+        servers = "".join("    server 127.0.0.1:%d max_fails=0%s;\n" % (port, " down" if port in self.down else "")
+                          for port in self.upstream_ports)
         with open(self.config, "w") as handle:
             handle.write("""%(user)sworker_processes 1;
 pid %(dir)s/nginx.pid;
@@ -206,7 +214,21 @@ http {
   }
 }
 """ % {"dir": folder, "port": self.port, "servers": servers, "user": "user root;\n" if os.getuid() == 0 else ""})
-        self.process = None
+
+    def drain(self, port, draining=True):
+        """Takes the instance on `port` out of the rotation (`down`), or puts it back, as an operator does around a
+        restart: nginx reloads its configuration, its old workers finish what they were doing, new connections go to
+        the other instances only. Waits a second for the new workers to take over."""
+        import subprocess
+        import time
+        if draining:
+            self.down.add(port)
+        else:
+            self.down.discard(port)
+        self._write_config()
+        subprocess.run(["nginx", "-p", self.folder, "-c", self.config, "-s", "reload"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
 
     def start(self):
         import socket
@@ -226,6 +248,15 @@ http {
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
+
+    def error_log_tail(self, lines=10):
+        """The last lines nginx logged (warnings and errors: upstreams refused, reset, timed out)."""
+        import os
+        try:
+            with open(os.path.join(self.folder, "error.log")) as handle:
+                return " | ".join(handle.read().splitlines()[-lines:])
+        except OSError:
+            return "(no error log)"
 
 
 def start_instances(ams, env, ports, folder):
