@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Faults, nothing lost. A bounded load of registration submissions, agency approvals and certificate issuances runs
-against `ams serve` on SQLite or on PostgreSQL (a cluster of the run's own) while
+"""Faults, nothing lost. A bounded load of registration submissions, agency approvals, certificate issuances and
+documents signed by a holder (passphrase and authenticator code) runs against `ams serve` on SQLite or on PostgreSQL
+(a cluster of the run's own) while
 - `ams serve` is killed with SIGKILL at random moments and restarted at once,
 - the SMTP server is down twice for a few seconds and comes back,
 - (PostgreSQL) in a second phase, PostgreSQL itself is restarted (fast and immediate shutdowns, i.e. also as after a
   crash) while AMS keeps running: AMS must answer 503 with Retry-After meanwhile and recover by itself.
-Then: every request that got a 2xx is there; no certificate exists without its record and its audit entries (an
+Then: every request that got a 2xx is there; at least one document was signed, and every signature acknowledged is
+in the audit log; no certificate exists without its record and its audit entries (an
 intent cut short becomes `void` and is listed as revoked); `ams audit verify` passes; every queued mail arrives, each with its
 own Message-ID, exactly once, or twice only when a fault struck between its two arrivals (it was in flight: the SMTP
 server had accepted it, the fault came before the outbox recorded that; no sender can close that window over SMTP).
 The figures are printed at the end.
 
-With --cluster (issue 21) the same load runs through nginx in front of three `ams serve` instances sharing one
+With --cluster (issue 21) the same load, with an OCSP GET at every step, runs through nginx in front of three
+`ams serve` instances sharing one
 PostgreSQL, one data folder and one document folder, while one instance at a time is killed with SIGKILL and
 restarted, or restarted gracefully (SIGTERM, then started again). Besides the invariants above: no request failed
 but one in flight on a killed instance (nginx answers those 502; refused connections go to the next instance), a
@@ -218,6 +221,18 @@ def wait_for_mail(address, pattern):
     fail("no mail to %s matching %s" % (address, pattern))
 
 
+def totp(secret, at):
+    """RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app computes it."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
 def query(sql, *arguments):
     """Rows as tuples of strings, from either engine."""
     return STORE.query(sql, *arguments)
@@ -256,8 +271,14 @@ class SMTPServer:
         fail("the SMTP server did not come up")
 
     def stop(self):
+        """SIGTERM; SIGKILL when it has not exited after 5 s (aiosmtpd can wait on a session AMS holds open): either
+        way an outage for AMS."""
         self.process.terminate()
-        self.process.wait(timeout=20)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def revoke_oldest(nip, holder_client):
@@ -381,6 +402,69 @@ def main():
         if count("SELECT COUNT(*) FROM users WHERE role = 'applicant'") != 2:
             fail("the two holders were not created")
 
+        # the first holder signs documents under the load: a key AMS keeps under a passphrase, an authenticator app
+        signer, signer_password = holder_clients[0]
+        passphrase = "Rendang Daging Sapi 99 dari Padang"
+        step(signer.post("/certificates/new", {"passphrase": passphrase, "passphraseConfirmation": passphrase,
+                                               "password": signer_password}, page="/certificates/new", files={}), "the signer's certificate")
+        _, page, _ = signer.post("/profile/authenticator/start", {}, page="/profile/authenticator")
+        secret = re.search(r'id="authenticator-secret">([^<]+)<', page).group(1).replace(" ", "")
+        enrolled = signer.post("/profile/authenticator/confirm", {"code": totp(secret, time.time())}, page="/profile/authenticator")
+        step(enrolled, "enrolling the authenticator", accepted=(200,))
+        recovery_codes = re.findall(r"<code>([^<]+)</code>", enrolled[1].split('id="recovery-codes"', 1)[-1].split("</ol>", 1)[0])
+        if len(recovery_codes) != 10:
+            fail("no recovery codes after enrolling the authenticator")
+        with open(os.path.join(ROOT, "Tests", "Fixtures", "pdf-corpus", "marker-on-last-page.pdf"), "rb") as handle:
+            document = handle.read()
+        signed, code_windows, refusals = [], set(), []
+
+        code_windows.add(int(time.time() // 30))  # the enrolment spent this window's code
+
+        def sign_once():
+            """One document signed with the passphrase and a second factor: the authenticator's code once per 30 s
+            window (a code counts once), else one of the recovery codes; a refusal (a code spent by a request a fault
+            cut short) is counted, not a failure."""
+            window = int(time.time() // 30)
+            if window not in code_windows:
+                code_windows.add(window)
+                code = totp(secret, time.time())
+            elif recovery_codes:
+                code = recovery_codes.pop()
+            else:
+                return
+            status, body, _ = retrying(lambda: signer.post("/sign", {"passphrase": passphrase, "code": code},
+                                                           page="/sign", files={"documents[]": ("nota-dinas.pdf", document)}))
+            if status == 200 and body.startswith("%PDF"):
+                signed.append(window)
+            else:
+                FIGURES["signatures refused"] = FIGURES.get("signatures refused", 0) + 1
+                refusals.append("%d %s" % (status, re.findall(r'(?:field-error|alert)[^>]*>([^<]+)', body)[:2]))
+
+        ocsp_path = None
+        if CLUSTER:  # every PDF reader asks: an OCSP GET through nginx at every step of the load
+            import base64
+            der = base64.b64decode("".join(query("SELECT encode(certificate_der, 'base64') FROM certificates WHERE status = 'issued' "
+                                                 "ORDER BY requested_at LIMIT 1")[0][0].split()))
+            with urllib.request.urlopen(BASE + "/pki/ca/issuing.crt", timeout=10) as response:
+                issuer = response.read()
+            for name, content, form in [("ocsp-issuer.der", issuer, "issuer"), ("ocsp-leaf.der", der, "leaf")]:
+                with open(os.path.join(WORK, name), "wb") as handle:
+                    handle.write(content)
+            for name in ["ocsp-issuer", "ocsp-leaf"]:
+                subprocess.run(["openssl", "x509", "-inform", "DER", "-in", os.path.join(WORK, name + ".der"), "-out",
+                                os.path.join(WORK, name + ".pem")], check=True, capture_output=True)
+            subprocess.run(["openssl", "ocsp", "-issuer", os.path.join(WORK, "ocsp-issuer.pem"), "-cert", os.path.join(WORK, "ocsp-leaf.pem"),
+                            "-no_nonce", "-reqout", os.path.join(WORK, "ocsp-request.der")], check=True, capture_output=True)
+            with open(os.path.join(WORK, "ocsp-request.der"), "rb") as handle:
+                ocsp_path = "/pki/ocsp/" + urllib.parse.quote(base64.b64encode(handle.read()).decode(), safe="")
+
+        def ask_ocsp():
+            status, _, _ = retrying(lambda: Client().send(ocsp_path))
+            if status == 200:
+                FIGURES["OCSP answers under load"] = FIGURES.get("OCSP answers under load", 0) + 1
+            elif status not in (502, 504):
+                fail("OCSP through nginx answered %d under load" % status)
+
         # the load, with disruptions at random moments
         submitted, forwarded, issued = [], [], []
         def load(indices, keep_going=lambda index: True):
@@ -411,6 +495,10 @@ def main():
                 if CLUSTER and index % 10 == 0:
                     # a revocation through whichever instance nginx picks: each publishes new CRLs from there
                     revoke_oldest(holders[1][0]["nip"], holder_clients[1])
+                if index % 4 == 0:
+                    sign_once()
+                if ocsp_path:
+                    ask_ocsp()
 
         def while_running(disruptors, work):
             stop = threading.Event()
@@ -532,6 +620,10 @@ def main():
             if status == "issued" and not query("SELECT 1 FROM audit_entries WHERE action = 'certificate.issued' AND CAST(details AS TEXT) LIKE ?",
                                                 "%" + serial + "%"):
                 fail("an issued certificate without its audit entry: %s" % serial)
+        if not signed:
+            fail("no document was signed under the load (refused: %s)" % refusals)
+        if count("SELECT COUNT(*) FROM audit_entries WHERE action = 'signature.created'") < len(signed):
+            fail("%d signatures acknowledged, fewer recorded in the audit log" % len(signed))
         voided = count("SELECT COUNT(*) FROM certificates WHERE status = 'void'")
         verify = subprocess.run([AMS, "audit", "verify"], env=ENV, capture_output=True, text=True)
         if verify.returncode != 0:
@@ -586,10 +678,12 @@ def main():
                 fail("%d requests failed through nginx, more than the %d instances killed"
                      % (FIGURES["502 answers"] + FIGURES["connection failures"], FIGURES["kills"]))
             revoked_on_one_instance(holders, holder_clients)
-        FIGURES.update({"submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
+        FIGURES.update({"signatures acknowledged": len(signed), "submissions acknowledged": len(submitted), "forwardings acknowledged": len(forwarded),
                         "issuances acknowledged": len(issued), "intents voided": voided, "mails queued": outbox,
                         "mails delivered after a failed attempt": retried, "mails arrived": len(ids), "mails arrived twice": duplicates})
         print("fault run (%s): " % ENGINE + ", ".join("%s %d" % item for item in FIGURES.items()))
+        if refusals:
+            print("fault run (%s): signatures refused: %s" % (ENGINE, "; ".join(refusals)))
         if recoveries:
             print("fault run (%s): ams serve answered again %.2f s at most after PostgreSQL came back (%s)"
                   % (ENGINE, max(recoveries), ", ".join("%.2f" % r for r in recoveries)))

@@ -137,8 +137,7 @@ struct PKIController: RouteCollection {
     }
 
     /// The DER request of a GET path part; nil when it cannot be one. Base64 as RFC 6960 has it, and also base64url
-    /// and base64 without its padding, which some clients send.
-    /// One pass over the bytes (percent-decoding, then base64url's two letters), as every PDF reader's GET comes here.
+    /// and base64 without its padding, which some clients send. One pass over the bytes (percent-decoding, then base64url's two letters), as every PDF reader's GET comes here.
     static func ocspRequest(get encoded: String) -> [UInt8]? {
         guard encoded.utf8.count <= OCSPRequestParser.maximumSize * 6 else { return nil }
         var text: [UInt8] = []

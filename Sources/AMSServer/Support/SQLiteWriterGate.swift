@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// One SQLite write transaction at a time in this process, waited for without holding a thread.
 ///
@@ -9,8 +10,7 @@ import NIOConcurrencyHelpers
 final class SQLiteWriterGate: Sendable {
     private struct State {
         var isHeld = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-        var nextWaiting = 0
+        var waiting = CircularBuffer<CheckedContinuation<Void, Never>>()
     }
 
     private let state = NIOLockedValueBox(State())
@@ -45,14 +45,11 @@ final class SQLiteWriterGate: Sendable {
     /// Hands the gate to the longest waiting writer, if any.
     private func release() {
         let next: CheckedContinuation<Void, Never>? = state.withLockedValue { state in
-            guard state.nextWaiting < state.waiting.count else {
+            guard let next = state.waiting.popFirst() else {
                 state.isHeld = false
-                state.waiting.removeAll(keepingCapacity: true)
-                state.nextWaiting = 0
                 return nil
             }
-            defer { state.nextWaiting += 1 }
-            return state.waiting[state.nextWaiting]
+            return next
         }
         next?.resume()
     }
