@@ -25,20 +25,22 @@ extension BenchReport {
             "database: on PostgreSQL while it hears sibling instances' revocations); POST carries a nonce (signed afresh). New",
             "connections: `ab` without `-k`, one request per connection, as openssl's HTTP/1.0 responder (`openssl ocsp -port -multi 2`,",
             "index file, one process per core) closes each. Kept-alive: `ab -k`, against the same server's `/health/live` (fixed",
-            "bytes, answered before any middleware): what HTTP alone costs.",
+            "bytes, answered before any middleware): what HTTP alone costs. \"Own address\": the same answers from the responder's",
+            "own listener (`AMS_OCSP_LISTEN`, a bare SwiftNIO HTTP/1.1 server, no Vapor).",
             "",
-            "| engine | GET, new connections | openssl GET | ratio | GET, kept alive | fixed route, kept alive | ratio | POST, nonce | openssl POST | fixed route, new connections |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| engine | GET, new connections | own address, new connections | openssl GET | ratio (own) | GET, kept alive | own address, kept alive | fixed route, kept alive | ratio | POST, nonce | openssl POST | fixed route, new connections |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for result in results {
-            lines.append("| \(result.engine) | \(n(result.amsGet)) | \(n(result.opensslGet)) | \(ratio(result.amsGet, result.opensslGet)) | "
-                + "\(n(result.amsGetKeepAlive)) | \(n(result.fixedKeepAlive)) | \(ratio(result.amsGetKeepAlive, result.fixedKeepAlive)) | "
+            lines.append("| \(result.engine) | \(n(result.amsGet)) | \(n(result.ownGetNew)) | \(n(result.opensslGet)) | "
+                + "\(ratio(result.ownGetNew, result.opensslGet)) | \(n(result.amsGetKeepAlive)) | \(n(result.ownGetKeepAlive)) | "
+                + "\(n(result.fixedKeepAlive)) | \(ratio(result.amsGetKeepAlive, result.fixedKeepAlive)) | "
                 + "\(n(result.amsPostNonce)) | \(n(result.opensslPostNonce)) | \(n(result.fixedNew)) |")
         }
         lines += [
             "",
-            "Goals (issue 21): on new connections at least openssl's rate: "
-                + results.map { "\(met($0.amsGet, $0.opensslGet, atLeast: 1)) on \($0.engine)" }.joined(separator: ", ")
+            "Goals (issue 21): on new connections at least openssl's rate (on the own address): "
+                + results.map { "\(met($0.ownGetNew, $0.opensslGet, atLeast: 1)) on \($0.engine)" }.joined(separator: ", ")
                 + "; kept alive, at least 80% of the fixed route: "
                 + results.map { "\(met($0.amsGetKeepAlive, $0.fixedKeepAlive, atLeast: 0.8)) on \($0.engine)" }.joined(separator: ", ") + ".",
         ]

@@ -25,6 +25,9 @@ struct OCSPBenchmark {
         let amsGetKeepAlive: Double?
         let fixedNew: Double
         let fixedKeepAlive: Double
+        /// GET on the responder's own address (`AMS_OCSP_LISTEN`, a bare HTTP/1.1 server), new and kept-alive connections.
+        let ownGetNew: Double
+        let ownGetKeepAlive: Double
     }
 
     let fixture: BenchFixture
@@ -46,8 +49,9 @@ struct OCSPBenchmark {
         let plain = try Data(contentsOf: URL(fileURLWithPath: folder + "/plain.der"))
         let getPath = "/" + (plain.base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         // AMS: `ams serve` as its own process on the fixture's database, as in production
-        let amsPort = try Self.freePort()
-        let server = try BenchProcess.start(fixture.amsCommand(["serve"], extraEnvironment: ["AMS_LISTEN=127.0.0.1:\(amsPort)"]),
+        let amsPort = try Self.freePort(), ownPort = try Self.freePort()
+        let server = try BenchProcess.start(fixture.amsCommand(["serve"], extraEnvironment: ["AMS_LISTEN=127.0.0.1:\(amsPort)",
+                                                                                            "AMS_OCSP_LISTEN=127.0.0.1:\(ownPort)"]),
                                             log: folder + "/ams-serve.log")
         defer { if server.isRunning { BenchProcess.stop(server) } }
         let amsBase = "http://127.0.0.1:\(amsPort)/pki/ocsp"
@@ -63,6 +67,11 @@ struct OCSPBenchmark {
         let fixedURL = "http://127.0.0.1:\(amsPort)/health/live"
         let fixedNew = try await load(fixedURL)
         let fixedKeepAlive = try await load(fixedURL, keepAlive: true)
+        let ownURL = "http://127.0.0.1:\(ownPort)/pki/ocsp" + getPath
+        guard try await waitUntilAnswering(ownURL, saveTo: folder + "/own.resp") else { throw BenchFailure("the OCSP listener did not answer") }
+        try check(response: folder + "/own.resp", issuing: issuingPath, leaf: leafPath)
+        let ownGetNew = try await load(ownURL)
+        let ownGetKeepAlive = try await load(ownURL, keepAlive: true)
         BenchProcess.stop(server)
         // openssl ocsp -port, answering from an index of the same certificates
         var index = ""
@@ -99,7 +108,7 @@ struct OCSPBenchmark {
         let opensslPost = try? await load(opensslBase + "/", post: folder + "/nonce.der")
         return Result(engine: fixture.engine, certificates: certificates.count, seconds: seconds, connections: connections, amsGet: amsGet,
                       amsPostNonce: amsPost, opensslGet: opensslGet, opensslPostNonce: opensslPost, amsGetKeepAlive: amsKeepAlive,
-                      fixedNew: fixedNew, fixedKeepAlive: fixedKeepAlive)
+                      fixedNew: fixedNew, fixedKeepAlive: fixedKeepAlive, ownGetNew: ownGetNew, ownGetKeepAlive: ownGetKeepAlive)
     }
 
     /// Polls `url` for up to ten seconds until it answers 200 (the body saved to `saveTo`).

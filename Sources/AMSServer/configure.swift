@@ -115,6 +115,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
         app.lifecycle.use(PeriodicWorker.mailDelivery(interval: configuration.mailPollInterval))
         app.lifecycle.use(PeriodicWorker.stepDurationRollup(interval: PeriodicWorker.stepDurationRollupInterval))
         app.lifecycle.use(MetricsServer())
+        app.lifecycle.use(OCSPListener())
         if case .postgres(let url, _) = configuration.database {
             app.lifecycle.use(CertificateStatusFeed(connection: try SQLPostgresConfiguration(url: url).coreConfiguration))
         }

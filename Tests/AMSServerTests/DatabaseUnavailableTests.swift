@@ -1,4 +1,5 @@
 @testable import AMSServer
+import AsyncKit
 import FluentPostgresDriver
 import Logging
 import Testing
@@ -29,6 +30,9 @@ struct DatabaseUnavailableTests {
             let error = try await Self.refusedConnectionError(on: t.app)
             #expect(DatabaseUnavailable.matches(error))
             #expect(ErrorMapping(error).status == .serviceUnavailable)
+            // a request that outlasted a graceful shutdown's wait finds the pool closed: 503 too, not a server fault
+            #expect(DatabaseUnavailable.matches(ConnectionPoolError.shutdown) && DatabaseUnavailable.kind(ConnectionPoolError.shutdown) == "shutting_down")
+            #expect(ErrorMapping(ConnectionPoolError.shutdown).status == .serviceUnavailable)
             // ordinary failures stay what they are
             #expect(!DatabaseUnavailable.matches(Abort(.internalServerError)))
             #expect(ErrorMapping(Abort(.internalServerError)).status == .internalServerError)

@@ -88,6 +88,43 @@ struct OCSPHTTPTests {
         }
     }
 
+    /// Issue 21: the responder on an address of its own (`AMS_OCSP_LISTEN`, a bare HTTP/1.1 server): openssl's POST
+    /// (a connection each) answered and verified at `/pki/ocsp` and at `/`; GET with the request in the path at
+    /// both, the same answer; nothing else there.
+    @Test func ownListenerAnswersAsTheMainAddressDoes() async throws {
+        let port = try SMTPTestServer.freePort()
+        try await TestApp.with(.sqlite, tweak: { $0.ocspListen = ("127.0.0.1", port) }, clock: CertificateRevocationTests.realClock()) { t in
+            let (loaded, _, _, _, record) = try await t.issuedWorld()
+            let listener = OCSPListener()
+            try await listener.didBootAsync(t.app)
+            let der = Array(try #require(record.certificateDER))
+            for path in ["/pki/ocsp", "/"] {
+                let client = try OCSPClient(port: port, loaded: loaded, path: path)
+                defer { client.folder.remove() }
+                let good = try await client.ask(certificate: der)
+                #expect(good.stdout.contains("leaf.pem: good") && good.combined.contains("Response verify OK"), "\(path): \(good.combined)")
+            }
+            let client = try OCSPClient(port: port, loaded: loaded)
+            defer { client.folder.remove() }
+            let encoded = Data(try client.request(certificate: der, nonce: false)).base64EncodedString()
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            func send(_ path: String, _ method: HTTPMethod = .GET, body: [UInt8]? = nil) async throws -> ClientResponse {
+                try await t.app.client.send(method, to: URI(string: "http://127.0.0.1:\(port)\(path)")) { request in
+                    if let body { request.body = ByteBuffer(bytes: body) }
+                }
+            }
+            let viaPrefix = try await send("/pki/ocsp/" + encoded), viaRoot = try await send("/" + encoded)
+            #expect(viaPrefix.status == .ok && viaPrefix.headers.first(name: .contentType) == "application/ocsp-response")
+            #expect(viaPrefix.body == viaRoot.body && viaPrefix.headers.first(name: .eTag) != nil)
+            #expect(viaPrefix.headers.first(name: .xContentTypeOptions) == "nosniff")
+            #expect(try await send("/pki/ca/root.crt").status == .notFound)
+            #expect(try await send("/pki/ocsp", .DELETE).status == .methodNotAllowed)
+            #expect(try await send("/pki/ocsp", .POST, body: Array(repeating: 0x30, count: OCSPRequestParser.maximumSize + 1)).status
+                    == .payloadTooLarge)
+            await listener.shutdownAsync(t.app)
+        }
+    }
+
     /// AMS inflates no request body: one sent with `Content-Encoding: gzip` reaches the responder as it came (here:
     /// no OCSP request), while the same request uncompressed is answered.
     @Test func compressedRequestBodiesAreNotInflated() async throws {

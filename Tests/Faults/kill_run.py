@@ -154,6 +154,9 @@ class Client:
             raise Unavailable()
         if CLUSTER and status in (502, 504):
             FIGURES["502 answers"] += 1
+        if status >= 500 and status not in (502, 503, 504):
+            FIGURES["server faults"] = FIGURES.get("server faults", 0) + 1
+            fail("%s answered %d: a server fault, not an outage" % (path, status))
         return status, body, location
 
     def token(self, page):

@@ -58,6 +58,8 @@ public struct AppConfiguration: Sendable {
     /// send (`AMS_METRICS_TOKEN`; nil: none asked).
     public var metricsListen: (host: String, port: Int)?
     public var metricsToken: String?
+    /// Where the OCSP responder also listens on its own (`AMS_OCSP_LISTEN`, HOST:PORT; nil: only at `/pki/ocsp`).
+    public var ocspListen: (host: String, port: Int)?
 
     public static let minimumBcryptCost = 12
 
@@ -229,13 +231,16 @@ public struct AppConfiguration: Sendable {
                                            secondFactorRequired: try flag("AMS_SIGN_SECOND_FACTOR") ?? true,
                                            pdfjsDirectory: value("AMS_PDFJS_DIR") ?? "/usr/share/javascript/pdf/build"))
             .with(metricsListen: try value("AMS_METRICS_LISTEN").map { try address("AMS_METRICS_LISTEN", $0) },
-                  metricsToken: env["AMS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+                  metricsToken: env["AMS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                  ocspListen: try value("AMS_OCSP_LISTEN").map { try address("AMS_OCSP_LISTEN", $0) })
     }
 
-    private func with(metricsListen: (host: String, port: Int)?, metricsToken: String?) -> AppConfiguration {
+    private func with(metricsListen: (host: String, port: Int)?, metricsToken: String?,
+                      ocspListen: (host: String, port: Int)?) -> AppConfiguration {
         var copy = self
         copy.metricsListen = metricsListen
         copy.metricsToken = metricsToken
+        copy.ocspListen = ocspListen
         return copy
     }
 

@@ -69,13 +69,13 @@ struct PKIController: RouteCollection {
     // handlers give the same answers when a request reaches the router (and keep the routes in the route table).
     @Sendable func ocspPost(req: Request) async throws -> Response {
         try await Self.ocspAnswer(req.body.data.map { Array($0.readableBytesView) } ?? [], get: nil, services: req.ams,
-                                  database: req.db, on: req.eventLoop).get()
+                                  database: { req.db }, on: req.eventLoop).get()
     }
 
     /// RFC 6960 appendix A.1: GET with the DER request base64-encoded (then URL-encoded) as the last path part.
     @Sendable func ocspGet(req: Request) async throws -> Response {
         try await Self.ocspGetAnswer(req.parameters.getCatchall().joined(separator: "/"), headers: req.headers,
-                                     services: req.ams, database: req.db, on: req.eventLoop).get()
+                                     services: req.ams, database: { req.db }, on: req.eventLoop).get()
     }
 
     /// Any other method on the responder's URLs (answered by ``FastPathResponder``): 405 with the methods it takes.
@@ -88,7 +88,7 @@ struct PKIController: RouteCollection {
     /// The answer to a GET (`request`: the path part after `/pki/ocsp/`): the one kept for the same request
     /// (``OCSPGetAnswerCache``) when there is one, else ``ocspAnswer(_:get:services:database:on:keepAs:)``, which keeps
     /// it when it could.
-    static func ocspGetAnswer(_ request: String, headers: HTTPHeaders, services: AMSServices, database: any Database,
+    static func ocspGetAnswer(_ request: String, headers: HTTPHeaders, services: AMSServices, database: @escaping @Sendable () -> any Database,
                               on eventLoop: any EventLoop) -> EventLoopFuture<Response> {
         let now = services.clock.now
         let epoch = services.ocspStatuses.epoch
@@ -103,8 +103,9 @@ struct PKIController: RouteCollection {
     /// The OCSP answer to a DER request (nil: a GET path part that is no request): made at once on `eventLoop` when
     /// nothing must be awaited, otherwise in one task that reads the database. `get` holds a GET request's headers
     /// (its answer may be cached by HTTP caches, RFC 5019 §6.2); nil for a POST. An answer made at once from the kept
-    /// statuses is kept for `keepAs` (a GET's path part, and the statuses' epoch read before answering).
-    static func ocspAnswer(_ body: [UInt8]?, get: HTTPHeaders?, services: AMSServices, database: any Database,
+    /// statuses is kept for `keepAs` (a GET's path part, and the statuses' epoch read before answering). `database` is
+    /// asked for only when the answer needs it (making a request's database is most of an answer's cost otherwise).
+    static func ocspAnswer(_ body: [UInt8]?, get: HTTPHeaders?, services: AMSServices, database: @escaping @Sendable () -> any Database,
                            on eventLoop: any EventLoop, keepAs: (request: String, epoch: UInt64)? = nil) -> EventLoopFuture<Response> {
         let now = services.clock.now
         let metrics = services.metrics
@@ -122,7 +123,7 @@ struct PKIController: RouteCollection {
             if let keepAs { services.ocspGetAnswers.store(prepared, for: keepAs.request, epoch: keepAs.epoch) }
             return eventLoop.makeSucceededFuture(response(prepared))
         case .needsDatabase(let request):
-            return eventLoop.makeFutureWithTask { response(OCSPHTTPAnswer(await responder.respond(to: request, on: database))) }
+            return eventLoop.makeFutureWithTask { response(OCSPHTTPAnswer(await responder.respond(to: request, on: database()))) }
         }
     }
 

@@ -48,7 +48,8 @@ package final class AMSMetrics: Sendable {
 
     /// A request answered 503 because the database could not be had: `kind` is `pool_timeout` (no pooled
     /// connection within the pool timeout), `deadline` (a transaction outlasted its deadline), `busy` (SQLite's
-    /// lock) or `connection` (PostgreSQL unreachable or restarting).
+    /// lock), `shutting_down` (the pool closed under a request that outlasted a graceful shutdown's wait) or
+    /// `connection` (PostgreSQL unreachable or restarting).
     func databaseUnavailable(_ kind: String) {
         CoreMetrics.Counter(label: "ams_db_unavailable_total", dimensions: [("kind", kind)], factory: factory).increment()
     }

@@ -1,4 +1,5 @@
 import AMSPKI
+import FluentKit
 import Vapor
 
 /// Answers the OCSP responder's URLs (`POST /pki/ocsp`, `GET /pki/ocsp/<request>`) and the liveness probe
@@ -24,7 +25,7 @@ struct FastPathResponder: Responder {
         let path = request.url.path
         let start = DispatchTime.now().uptimeNanoseconds
         let services = request.ams
-        let database = request.db
+        let database: @Sendable () -> any Database = { request.db }
         let answer: EventLoopFuture<Response>
         let route: String
         if request.method == .POST, path == Self.postPath {

@@ -3,7 +3,8 @@ import FluentPostgresDriver
 import SQLiteNIO
 
 /// Recognises errors that mean "the database cannot be reached right now" (PostgreSQL restarting or shutting down,
-/// connections dropped, the pool waiting too long, SQLite busy past its timeout), as opposed to a bug or bad data.
+/// connections dropped, the pool waiting too long or closed by a shutdown, SQLite busy past its timeout), as opposed to
+/// a bug or bad data.
 /// Such errors are answered with 503 and `Retry-After`, so clients and load balancers try again instead of
 /// treating them as a server fault.
 enum DatabaseUnavailable {
@@ -23,7 +24,8 @@ enum DatabaseUnavailable {
                 return false
             }
         }
-        if error is ConnectionPoolTimeoutError || error is DatabaseDeadline.Exceeded { return true }
+        // the pool closed: this instance is shutting down and a request outlasted the wait for those in flight
+        if error is ConnectionPoolTimeoutError || error is ConnectionPoolError || error is DatabaseDeadline.Exceeded { return true }
         if let sqlite = error as? SQLiteError {
             switch sqlite.reason {
             case .busy, .locked: return true
@@ -36,6 +38,7 @@ enum DatabaseUnavailable {
     /// The metric's name for the kind of failure (see ``AMSMetrics/databaseUnavailable(_:)``).
     static func kind(_ error: any Error) -> String {
         if error is ConnectionPoolTimeoutError { return "pool_timeout" }
+        if error is ConnectionPoolError { return "shutting_down" }
         if error is DatabaseDeadline.Exceeded { return "deadline" }
         if error is SQLiteError { return "busy" }
         return "connection"

@@ -113,9 +113,9 @@ struct OCSPClient {
     let rootPath: String
     let issuingPath: String
 
-    init(port: Int, loaded: LoadedAuthorities) throws {
+    init(port: Int, loaded: LoadedAuthorities, path: String = "/pki/ocsp") throws {
         folder = try ScratchFolder("ams-ocsp")
-        url = "http://127.0.0.1:\(port)/pki/ocsp"
+        url = "http://127.0.0.1:\(port)\(path)"
         rootPath = try folder.write("root.pem", PEM.encode(loaded.root.der, label: "CERTIFICATE"))
         issuingPath = try folder.write("issuing.pem", PEM.encode(loaded.issuing.der, label: "CERTIFICATE"))
     }
