@@ -9,14 +9,15 @@ import Vapor
 /// reader in the country asks, most on a new connection each time, and a connection costs Vapor's server (its
 /// handlers for compression, upgrades, idle time, its request and response types) more than the answer costs.
 /// Answers are those of `/pki/ocsp` on the main address (``PKIController``): `GET /pki/ocsp/<request>` and
-/// `POST /pki/ocsp`, also at `/` as many responders are addressed (the URL in certificates stays the main one unless
-/// `AMS_PKI_BASE_URL` points here). Anything else is 404; other methods 405.
+/// `POST /pki/ocsp`, also at `/` as many responders are addressed. The URL written into certificates stays
+/// `AMS_PKI_BASE_URL`'s `/pki/ocsp`: the proxy in front sends that path here. Anything else is 404; other methods 405.
 final class OCSPListener: LifecycleHandler, @unchecked Sendable {
     private var channel: (any Channel)?
 
     func didBootAsync(_ application: Application) async throws {
         guard let listen = application.ams.configuration.ocspListen else { return }
-        let securityHeaders = SecurityHeadersMiddleware(hsts: application.ams.configuration.servesHTTPS)
+        let services = application.ams
+        let securityHeaders = SecurityHeadersMiddleware(hsts: services.configuration.servesHTTPS)
         let bootstrap = ServerBootstrap(group: application.eventLoopGroup)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -28,7 +29,7 @@ final class OCSPListener: LifecycleHandler, @unchecked Sendable {
                 let database: @Sendable () -> any Database = { application.databases.database(logger: application.logger, on: eventLoop)! }
                 return eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(Handler(services: application.ams, securityHeaders: securityHeaders,
+                    try channel.pipeline.syncOperations.addHandler(Handler(services: services, securityHeaders: securityHeaders,
                                                                            database: database, eventLoop: eventLoop))
                 }
             }
