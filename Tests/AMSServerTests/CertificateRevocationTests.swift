@@ -90,7 +90,7 @@ struct CertificateRevocationTests {
             defer { client.folder.remove() }
             // GET (RFC 6960 A.1): base64 then URL-encoded
             let request = try client.request(certificate: Array(record.certificateDER!), nonce: false)
-            let encoded = Data(request).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let encoded = OCSPClient.getPathPart(request)
             let viaGet = try await t.browser().get("/pki/ocsp/" + encoded)
             #expect(viaGet.headers.contentType?.description == "application/ocsp-response")
             let response = Array(viaGet.body.readableBytesView)

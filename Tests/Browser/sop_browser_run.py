@@ -32,7 +32,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
-from ams_harness import failure, free_port, minimal_pdf  # noqa: E402
+from ams_harness import failure, free_port, minimal_pdf, totp  # noqa: E402
 
 AMS = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "debug", "ams")
 OUT = os.path.join(ROOT, "test-output", "browser")
@@ -43,7 +43,6 @@ CHECKS = {"pages": 0, "bad_submissions": 0, "mails": 0}
 AGENCY_NAME = "Dinas Komunikasi, Informatika dan Statistik Provinsi Sumatera Barat"
 AGENCY_CERTIFICATE_NAME = "Diskominfotik Provinsi Sumatera Barat"
 PHONE_WIDTH = 375
-
 
 
 fail = failure("BROWSER RUN")
@@ -92,15 +91,6 @@ def wait_for_mail(address, pattern, already=0):
                 return match
         time.sleep(0.3)
     fail("no mail to %s matching %s" % (address, pattern))
-
-
-def totp(secret_text, at):
-    """RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app computes it."""
-    import hashlib, hmac, struct
-    key = base64.b32decode(secret_text.replace(" ", "") + "=" * (-len(secret_text.replace(" ", "")) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def sign_visibly(applicant, chain, passphrase):

@@ -45,7 +45,7 @@ import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Harness"))
-from ams_harness import Nginx, PostgresCluster, SQLiteFile, failure, free_port, minimal_pdf, start_instances  # noqa: E402
+from ams_harness import Nginx, PostgresCluster, SQLiteFile, failure, free_port, minimal_pdf, start_instances, totp  # noqa: E402
 
 ARGUMENTS = [a for a in sys.argv[1:] if not a.startswith("--")]
 CLUSTER = "--cluster" in sys.argv[1:]
@@ -82,7 +82,6 @@ FAULT_TIMES = []
 
 class Unavailable(Exception):
     """The server answered 503: the database could not be reached; nothing was written, try again."""
-
 
 
 class Server:
@@ -222,18 +221,6 @@ def wait_for_mail(address, pattern):
                     return match
         time.sleep(0.2)
     fail("no mail to %s matching %s" % (address, pattern))
-
-
-def totp(secret, at):
-    """RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret, as an authenticator app computes it."""
-    import base64
-    import hashlib
-    import hmac
-    import struct
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
 
 
 def query(sql, *arguments):

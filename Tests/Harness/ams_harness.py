@@ -18,6 +18,19 @@ def failure(run_name):
     return fail
 
 
+def totp(secret, at):
+    """RFC 6238 code (SHA-1, 6 digits, 30 s) of a base32 secret (spaces allowed), as an authenticator app computes it."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    secret = secret.replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
 def minimal_pdf(title):
     """A small, well-formed one-page PDF (with a cross-reference table), as bytes."""
     body = "BT /F1 18 Tf 72 720 Td (%s) Tj ET" % title

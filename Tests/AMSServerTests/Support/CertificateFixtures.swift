@@ -141,6 +141,15 @@ struct OCSPClient {
         return try folder.read("request.der")
     }
 
+    /// The request as a GET carries it after `/pki/ocsp/` (RFC 6960 A.1): base64, then URL-encoded.
+    func getPathPart(certificate: [UInt8], nonce: Bool) throws -> String {
+        Self.getPathPart(try request(certificate: certificate, nonce: nonce))
+    }
+
+    static func getPathPart(_ request: [UInt8]) -> String {
+        Data(request).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+    }
+
     /// The nonce lines of a `-req_text -resp_text` run: the request's and the response's.
     static func nonces(in text: String) -> [String] {
         let lines = text.components(separatedBy: "\n")
