@@ -10,29 +10,32 @@ import Vapor
 /// (`wrk` cannot talk to openssl's HTTP/1.0 responder). Two request kinds:
 /// GET without a nonce (AMS may answer from its cache of signed responses) and POST with a nonce (signed afresh).
 /// Beside them, the same server's liveness probe (`/health/live`, fixed bytes answered before any middleware): what
-/// HTTP alone costs, on new and on kept-alive connections.
+/// HTTP alone costs, on new and on kept-alive connections. The goals' pairs (the own address against openssl on new
+/// connections; OCSP against the fixed route of the same listener, kept alive) are measured in turn for `rounds` rounds.
 struct OCSPBenchmark {
     struct Result: Sendable {
         let engine: String
         let certificates: Int
         let seconds: Int
         let connections: Int
+        let rounds: Int
+        /// GET on the main address (Vapor's server), new connections.
         let amsGet: Double
         let amsPostNonce: Double
         /// nil: the responder stopped answering during the run.
-        let opensslGet: Double?
         let opensslPostNonce: Double?
-        let amsGetKeepAlive: Double?
         let fixedNew: Double
-        let fixedKeepAlive: Double
-        /// GET on the responder's own address (`AMS_OCSP_LISTEN`, a bare HTTP/1.1 server), new and kept-alive connections.
-        let ownGetNew: Double
-        let ownGetKeepAlive: Double
+        /// GET on the responder's own address (`AMS_OCSP_LISTEN`, a bare HTTP/1.1 server) against openssl's GET, new connections.
+        let ownAgainstOpenssl: PairedRates
+        /// GET against `/health/live`, kept alive: on the own address, and on the main address.
+        let ownKeptAlive: PairedRates
+        let mainKeptAlive: PairedRates
     }
 
     let fixture: BenchFixture
     let seconds: Int
     let connections: Int
+    let rounds: Int
 
     func run() async throws -> Result {
         guard BenchProcess.isInstalled("ab") else { throw BenchFailure("ab is not installed (scripts/bench installs apache2-utils)") }
@@ -60,19 +63,9 @@ struct OCSPBenchmark {
             throw BenchFailure("ams serve did not start: \(log.suffix(600))")
         }
         try check(response: folder + "/ams.resp", issuing: issuingPath, leaf: leafPath)
-        let amsGet = try await load(amsBase + getPath)
-        let amsPost = try await load(amsBase, post: folder + "/nonce.der")
-        // clients that keep their connection open (openssl's HTTP/1.0 responder cannot), and the fixed route
-        let amsKeepAlive = try? await load(amsBase + getPath, keepAlive: true)
-        let fixedURL = "http://127.0.0.1:\(amsPort)/health/live"
-        let fixedNew = try await load(fixedURL)
-        let fixedKeepAlive = try await load(fixedURL, keepAlive: true)
         let ownURL = "http://127.0.0.1:\(ownPort)/pki/ocsp" + getPath
         guard try await waitUntilAnswering(ownURL, saveTo: folder + "/own.resp") else { throw BenchFailure("the OCSP listener did not answer") }
         try check(response: folder + "/own.resp", issuing: issuingPath, leaf: leafPath)
-        let ownGetNew = try await load(ownURL)
-        let ownGetKeepAlive = try await load(ownURL, keepAlive: true)
-        BenchProcess.stop(server)
         // openssl ocsp -port, answering from an index of the same certificates
         var index = ""
         let formatter = DateFormatter()
@@ -91,24 +84,43 @@ struct OCSPBenchmark {
         try index.write(toFile: folder + "/index.txt", atomically: true, encoding: .utf8)
         let responderPath = try fixture.writePEM("responder.pem", der: fixture.loaded.responder.der, label: "CERTIFICATE")
         let responderKey = try fixture.writePEM("responder.key", der: fixture.loaded.responder.key.derRepresentation, label: "PRIVATE KEY")
-        let port = try Self.freePort()
-        let responder = try BenchProcess.start(["openssl", "ocsp", "-index", folder + "/index.txt", "-port", String(port),
-                                                "-rsigner", responderPath, "-rkey", responderKey, "-CA", issuingPath, "-nmin", "60",
-                                                "-ignore_err", "-multi", "2", "-timeout", "5"], directory: folder, log: folder + "/openssl-ocsp.log")
-        defer { BenchProcess.stop(responder) }
-        let opensslBase = "http://127.0.0.1:\(port)"
-        guard try await waitUntilAnswering(opensslBase + getPath, saveTo: folder + "/openssl.resp") else {
-            let log = (try? String(contentsOfFile: folder + "/openssl-ocsp.log", encoding: .utf8)) ?? ""
-            throw BenchFailure("openssl ocsp did not start: \(log.prefix(600))")
+        // started for each of its measurements and stopped after it: loaded once, its processes go on using the
+        // cores for a while, which would be taken from AMS's next measurement
+        func opensslRate(_ path: String, post: String? = nil) async throws -> Double? {
+            let port = try Self.freePort()
+            let responder = try BenchProcess.start(["openssl", "ocsp", "-index", folder + "/index.txt", "-port", String(port),
+                                                    "-rsigner", responderPath, "-rkey", responderKey, "-CA", issuingPath, "-nmin", "60",
+                                                    "-ignore_err", "-multi", "2", "-timeout", "5"], directory: folder,
+                                                   log: folder + "/openssl-ocsp.log")
+            defer { BenchProcess.stop(responder) }
+            let base = "http://127.0.0.1:\(port)"
+            guard try await waitUntilAnswering(base + getPath, saveTo: folder + "/openssl.resp") else {
+                let log = (try? String(contentsOfFile: folder + "/openssl-ocsp.log", encoding: .utf8)) ?? ""
+                throw BenchFailure("openssl ocsp did not start: \(log.prefix(600))")
+            }
+            try check(response: folder + "/openssl.resp", issuing: issuingPath, leaf: leafPath)
+            // openssl's responder sometimes stops answering a POST under load (ab then gives up after 30 s): such a
+            // run is reported as stalled rather than ending the benchmark.
+            return try? await load(base + path, post: post)
         }
-        try check(response: folder + "/openssl.resp", issuing: issuingPath, leaf: leafPath)
-        // openssl's responder sometimes stops answering a POST under load (ab then gives up after 30 s): such a run
-        // is reported as stalled rather than ending the benchmark.
-        let opensslGet = try? await load(opensslBase + getPath)
-        let opensslPost = try? await load(opensslBase + "/", post: folder + "/nonce.der")
-        return Result(engine: fixture.engine, certificates: certificates.count, seconds: seconds, connections: connections, amsGet: amsGet,
-                      amsPostNonce: amsPost, opensslGet: opensslGet, opensslPostNonce: opensslPost, amsGetKeepAlive: amsKeepAlive,
-                      fixedNew: fixedNew, fixedKeepAlive: fixedKeepAlive, ownGetNew: ownGetNew, ownGetKeepAlive: ownGetKeepAlive)
+        let mainLive = "http://127.0.0.1:\(amsPort)/health/live", ownLive = "http://127.0.0.1:\(ownPort)/health/live"
+        let amsGet = try await load(amsBase + getPath)
+        let amsPost = try await load(amsBase, post: folder + "/nonce.der")
+        let fixedNew = try await load(mainLive)
+        let opensslPost = try await opensslRate("/", post: folder + "/nonce.der")
+        var ownAgainstOpenssl = PairedRates(), ownKeptAlive = PairedRates(), mainKeptAlive = PairedRates()
+        for _ in 0..<rounds {
+            let ownNew = try await load(ownURL), opensslNew = try await opensslRate(getPath)
+            ownAgainstOpenssl.add(ownNew, against: opensslNew)
+            let ownGet = try await load(ownURL, keepAlive: true), ownFixed = try await load(ownLive, keepAlive: true)
+            ownKeptAlive.add(ownGet, against: ownFixed)
+            let mainGet = try await load(amsBase + getPath, keepAlive: true), mainFixed = try await load(mainLive, keepAlive: true)
+            mainKeptAlive.add(mainGet, against: mainFixed)
+        }
+        BenchProcess.stop(server)
+        return Result(engine: fixture.engine, certificates: certificates.count, seconds: seconds, connections: connections, rounds: rounds,
+                      amsGet: amsGet, amsPostNonce: amsPost, opensslPostNonce: opensslPost, fixedNew: fixedNew,
+                      ownAgainstOpenssl: ownAgainstOpenssl, ownKeptAlive: ownKeptAlive, mainKeptAlive: mainKeptAlive)
     }
 
     /// Polls `url` for up to ten seconds until it answers 200 (the body saved to `saveTo`).

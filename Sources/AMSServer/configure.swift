@@ -5,6 +5,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Leaf
+import LeafKit
 import NIOConcurrencyHelpers
 import NIOCore
 import SQLiteNIO
@@ -82,8 +83,13 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     app.routes.defaultMaxBodySize = "16kb"
     _ = isoDateJSON
 
-    app.views.use(.leaf)
-    app.leaf.cache.isEnabled = app.environment.isRelease
+    // Not `app.views.use(.leaf)`: Leaf's own provider switches its template cache off in Vapor's development
+    // environment, the one `ams serve` runs in, and every page would read and parse its templates again.
+    app.leaf.cache.isEnabled = configuration.keepsParsedTemplates
+    app.views.use { app in
+        LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+                     eventLoop: app.eventLoopGroup.next(), userInfo: app.leaf.userInfo.merging(["application": app]) { $1 })
+    }
 
     app.middleware = Middlewares()
     let securityHeaders = SecurityHeadersMiddleware(hsts: configuration.servesHTTPS)

@@ -87,7 +87,7 @@ struct OCSPHTTPTests {
 
     /// Issue 21: the responder on an address of its own (`AMS_OCSP_LISTEN`, a bare HTTP/1.1 server): openssl's POST
     /// (a connection each) answered and verified at `/pki/ocsp` and at `/`; GET with the request in the path at
-    /// both, the same answer; nothing else there.
+    /// both, the same answer; the liveness probe; nothing else there.
     @Test func ownListenerAnswersAsTheMainAddressDoes() async throws {
         let port = try SMTPTestServer.freePort()
         try await TestApp.with(.sqlite, tweak: { $0.ocspListen = ("127.0.0.1", port) }, clock: CertificateRevocationTests.realClock()) { t in
@@ -113,6 +113,8 @@ struct OCSPHTTPTests {
             #expect(viaPrefix.status == .ok && viaPrefix.headers.first(name: .contentType) == "application/ocsp-response")
             #expect(viaPrefix.body == viaRoot.body && viaPrefix.headers.first(name: .eTag) != nil)
             #expect(viaPrefix.headers.first(name: .xContentTypeOptions) == "nosniff")
+            let live = try await send("/health/live")
+            #expect(live.status == .ok && live.body.map { String(buffer: $0) } == "ok\n")
             #expect(try await send("/pki/ca/root.crt").status == .notFound)
             #expect(try await send("/pki/ocsp", .DELETE).status == .methodNotAllowed)
             #expect(try await send("/pki/ocsp", .POST, body: Array(repeating: 0x30, count: OCSPRequestParser.maximumSize + 1)).status

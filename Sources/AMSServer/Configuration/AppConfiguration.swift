@@ -60,6 +60,9 @@ public struct AppConfiguration: Sendable {
     public var metricsToken: String?
     /// Where the OCSP responder also listens on its own (`AMS_OCSP_LISTEN`, HOST:PORT; nil: only at `/pki/ocsp`).
     public var ocspListen: (host: String, port: Int)?
+    /// Whether templates are parsed once and kept: in release builds (those that serve), not in debug builds (edit
+    /// a template, reload the page).
+    public var keepsParsedTemplates = !_isDebugAssertConfiguration()
 
     public static let minimumBcryptCost = 12
 

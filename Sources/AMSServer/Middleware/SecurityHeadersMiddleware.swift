@@ -18,21 +18,22 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
 
     /// Sets the headers on `response` to the request for `path` (also used by answers made before the chain).
     func apply(to response: Response, path: String) {
-        let headers = [
-            ("Content-Security-Policy", Self.contentSecurityPolicy),
-            ("X-Content-Type-Options", "nosniff"),
-            ("X-Frame-Options", "DENY"),
-            ("Referrer-Policy", "no-referrer"),
-            ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-            ("Cross-Origin-Opener-Policy", "same-origin"),
-        ]
-        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
-        if hsts {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
-        }
+        var headers = response.headers
+        for (name, value) in Self.headers { headers.set(name, value) }
+        if hsts { headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains") }
         // Static assets and the public PKI files (CRLs, CA certificates, OCSP) set their own caching.
         if !["/css/", "/img/", "/js/", "/brand/", "/pki/"].contains(where: path.hasPrefix) {
-            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            headers.set("Cache-Control", "no-store")
         }
+        response.headers = headers
     }
+
+    private static let headers = [
+        ("Content-Security-Policy", contentSecurityPolicy),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
 }

@@ -1,25 +1,29 @@
 import Foundation
 import Vapor
 
-/// An OCSP answer with what its HTTP response needs worked out once: for an answer HTTP caches may keep, as RFC 5019
-/// §6.2 recommends, `Last-Modified` (thisUpdate), `Expires` (nextUpdate) and an `ETag` of the response.
+/// An OCSP answer with what its HTTP response needs worked out once: the body, and for an answer HTTP caches may
+/// keep, as RFC 5019 §6.2 recommends, `Last-Modified` (thisUpdate), `Expires` (nextUpdate) and an `ETag` of the
+/// response. A kept answer is sent many times a second; each time only `max-age` is new.
 struct OCSPHTTPAnswer: Sendable {
     /// How long an HTTP cache may keep a GET answer at most (a revocation reaches clients behind caches within it).
     static let maxAge: TimeInterval = 300
+    private static let contentType = "application/ocsp-response"
 
     let answer: OCSPResponder.Answer
+    private let body: ByteBuffer
+    /// `Last-Modified`, `Expires` and `ETag` (cacheable answers only).
+    private let validators: HTTPHeaders
     private let tag: String
-    private let lastModified: String
-    private let expires: String
 
     init(_ answer: OCSPResponder.Answer) {
         self.answer = answer
+        body = ByteBuffer(bytes: answer.bytes)
         if let window = answer.cacheableUntil {
             tag = "\"" + TokenDigest.sha256Hex(answer.bytes).prefix(32) + "\""
-            lastModified = HTTPDate.string(from: window.lowerBound)
-            expires = HTTPDate.string(from: window.upperBound)
+            validators = HTTPHeaders([("Last-Modified", HTTPDate.string(from: window.lowerBound)),
+                                      ("Expires", HTTPDate.string(from: window.upperBound)), ("ETag", tag)])
         } else {
-            (tag, lastModified, expires) = ("", "", "")
+            (tag, validators) = ("", [:])
         }
     }
 
@@ -28,19 +32,15 @@ struct OCSPHTTPAnswer: Sendable {
     /// `no-store`.
     func response(get: HTTPHeaders?, now: Date) -> Response {
         guard let get, let window = answer.cacheableUntil else {
-            let response = Response(status: .ok, body: .init(data: Data(answer.bytes)))
-            response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response")
-            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-            return response
+            return Response(status: .ok, headers: HTTPHeaders([("Content-Type", Self.contentType), ("Cache-Control", "no-store")]),
+                            body: .init(buffer: body))
         }
         let notModified = get[.ifNoneMatch].contains { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == tag } }
-        let response = notModified ? Response(status: .notModified) : Response(status: .ok, body: .init(data: Data(answer.bytes)))
-        if !notModified { response.headers.replaceOrAdd(name: .contentType, value: "application/ocsp-response") }
         let maxAge = max(0, Int(min(Self.maxAge, window.upperBound.timeIntervalSince(now))))
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
-        response.headers.replaceOrAdd(name: .lastModified, value: lastModified)
-        response.headers.replaceOrAdd(name: .expires, value: expires)
-        response.headers.replaceOrAdd(name: .eTag, value: tag)
-        return response
+        var headers = validators
+        headers.add(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
+        if notModified { return Response(status: .notModified, headers: headers) }
+        headers.add(name: .contentType, value: Self.contentType)
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 }

@@ -10,35 +10,44 @@ import Vapor
 /// handlers for compression, upgrades, idle time, its request and response types) more than the answer costs.
 /// Answers are those of `/pki/ocsp` on the main address (``PKIController``): `GET /pki/ocsp/<request>` and
 /// `POST /pki/ocsp`, also at `/` as many responders are addressed. The URL written into certificates stays
-/// `AMS_PKI_BASE_URL`'s `/pki/ocsp`: the proxy in front sends that path here. Anything else is 404; other methods 405.
+/// `AMS_PKI_BASE_URL`'s `/pki/ocsp`: the proxy in front sends that path here. `GET /health/live` answers the load
+/// balancer's probe as on the main address. Anything else is 404; other methods 405.
+///
+/// Each event loop listens on the address itself (`SO_REUSEPORT`: the kernel spreads new connections over the
+/// sockets) and serves what it accepts: a new connection never moves to another thread. Another process of the same
+/// user listening on the same address with `SO_REUSEPORT` would share its connections, so give each instance its own.
 final class OCSPListener: LifecycleHandler, @unchecked Sendable {
-    private var channel: (any Channel)?
+    private var channels: [any Channel] = []
 
     func didBootAsync(_ application: Application) async throws {
         guard let listen = application.ams.configuration.ocspListen else { return }
         let services = application.ams
         let securityHeaders = SecurityHeadersMiddleware(hsts: services.configuration.servesHTTPS)
-        let bootstrap = ServerBootstrap(group: application.eventLoopGroup)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                // a connection costs as little as can be: handlers added at once, the database made only when an
-                // answer needs it (most are answered from what the responder keeps)
-                let eventLoop = channel.eventLoop
-                let database: @Sendable () -> any Database = { application.databases.database(logger: application.logger, on: eventLoop)! }
-                return eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(Handler(services: services, securityHeaders: securityHeaders,
-                                                                           database: database, eventLoop: eventLoop))
+        for eventLoop in application.eventLoopGroup.makeIterator() {
+            let bootstrap = ServerBootstrap(group: eventLoop, childGroup: eventLoop)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(ChannelOptions.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    // a connection costs as little as can be: handlers added at once, the database made only when an
+                    // answer needs it (most are answered from what the responder keeps)
+                    let database: @Sendable () -> any Database = {
+                        application.databases.database(logger: application.logger, on: eventLoop)!
+                    }
+                    return eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(Handler(services: services, securityHeaders: securityHeaders,
+                                                                               database: database, eventLoop: eventLoop))
+                    }
                 }
-            }
-        channel = try await bootstrap.bind(host: listen.host, port: listen.port).get()
+            channels.append(try await bootstrap.bind(host: listen.host, port: listen.port).get())
+        }
         application.logger.notice("OCSP responder at http://\(listen.host):\(listen.port)/pki/ocsp")
     }
 
     func shutdownAsync(_ application: Application) async {
-        try? await channel?.close()
+        for channel in channels { try? await channel.close() }
     }
 
     /// One connection: requests in order (the pipeline holds the next one until this one is answered).
@@ -77,7 +86,7 @@ final class OCSPListener: LifecycleHandler, @unchecked Sendable {
             case .end:
                 guard let head else { return }
                 self.head = nil
-                let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+                let path = head.uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(head.uri[..<$0]) } ?? head.uri
                 let answer = self.answer(head.method, path: path, headers: head.headers)
                 let keepAlive = head.isKeepAlive
                 answer.assumeIsolated().whenComplete { [self] result in
@@ -98,6 +107,8 @@ final class OCSPListener: LifecycleHandler, @unchecked Sendable {
             let getRequest: Substring? = path.hasPrefix(FastPathResponder.getPrefix) ? path.dropFirst(FastPathResponder.getPrefix.count)
                 : path.hasPrefix("/pki/") ? nil : path.dropFirst()
             switch method {
+            case .GET where path == FastPathResponder.livePath:
+                return eventLoop.makeSucceededFuture(HealthController.liveAnswer())
             case .POST where isPostPath:
                 if tooLarge { return eventLoop.makeSucceededFuture(Response(status: .payloadTooLarge)) }
                 return PKIController.ocspAnswer(Array(body.readableBytesView), get: nil, services: services, database: database, on: eventLoop)
@@ -114,7 +125,7 @@ final class OCSPListener: LifecycleHandler, @unchecked Sendable {
         private func write(_ response: Response, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
             var headers = response.headers
             let body = response.body.buffer ?? ByteBuffer()
-            headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+            headers.set("Content-Length", String(body.readableBytes))
             // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes it unless told otherwise
             if !keepAlive {
                 headers.replaceOrAdd(name: "Connection", value: "close")

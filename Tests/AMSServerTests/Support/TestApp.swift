@@ -32,8 +32,9 @@ struct TestApp {
                      secrets: ServerSecrets = ServerSecrets(masterKey: SymmetricKey(size: .bits256)),
                      keyEncryptionKey: KeyEncryptionKey = KeyEncryptionKey.random(),
                      eventLoops: (any EventLoopGroup)? = nil,
+                     environment: Environment = .testing,
                      _ body: (TestApp) async throws -> Void) async throws {
-        let app = try await Application.make(.testing, eventLoops.map { .shared($0) } ?? .singleton)
+        let app = try await Application.make(environment, eventLoops.map { .shared($0) } ?? .singleton)
         app.logger.logLevel = .warning
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let location: DatabaseLocation = switch database {
