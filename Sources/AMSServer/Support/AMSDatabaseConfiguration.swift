@@ -19,13 +19,15 @@ struct AMSDatabaseConfiguration: DatabaseConfiguration {
     /// SQLite: shared by every configuration of one file (the reports' connections write too); nil on PostgreSQL.
     let writerGate: SQLiteWriterGate?
     let metrics: AMSMetrics
+    /// The longest a caller waits for a pooled connection.
+    let poolTimeout: TimeAmount
     private let hasThreadsOfItsOwn: Bool
 
     static func sqlite(_ storage: SQLiteConfiguration, poolTimeout: TimeAmount, writerGate: SQLiteWriterGate,
                        metrics: AMSMetrics) -> Self {
         let isFile = if case .file = storage.storage { true } else { false }
         return Self(fluent: DatabaseConfigurationFactory.sqlite(storage, connectionPoolTimeout: poolTimeout, sqlLogLevel: nil).make(),
-                    writerGate: writerGate, metrics: metrics, hasThreadsOfItsOwn: isFile)
+                    writerGate: writerGate, metrics: metrics, poolTimeout: poolTimeout, hasThreadsOfItsOwn: isFile)
     }
 
     static func postgres(_ configuration: SQLPostgresConfiguration, connectionsPerEventLoop: Int, poolTimeout: TimeAmount,
@@ -33,7 +35,7 @@ struct AMSDatabaseConfiguration: DatabaseConfiguration {
         Self(fluent: DatabaseConfigurationFactory.postgres(configuration: configuration, maxConnectionsPerEventLoop: connectionsPerEventLoop,
                                                            connectionPoolTimeout: poolTimeout, encodingContext: .default,
                                                            decodingContext: .default, sqlLogLevel: .trace).make(),
-             writerGate: nil, metrics: metrics, hasThreadsOfItsOwn: false)
+             writerGate: nil, metrics: metrics, poolTimeout: poolTimeout, hasThreadsOfItsOwn: false)
     }
 
     var middleware: [any AnyModelMiddleware] {

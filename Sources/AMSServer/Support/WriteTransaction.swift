@@ -14,10 +14,14 @@ import SQLKit
 /// the mail worker and HTTP requests hung after a PostgreSQL restart, and `ams serve` could not shut down). A lost
 /// connection has already rolled the transaction back on the server, so no `ROLLBACK` is sent then. A query sent
 /// on a connection the server has just closed can also go unanswered; a PostgreSQL transaction therefore runs under
-/// ``DatabaseDeadline`` (``postgresDeadlineSeconds``).
+/// ``DatabaseDeadline``: the pool's longest wait for a connection (`AMS_DATABASE_POOL_TIMEOUT_SECONDS`), then
+/// ``postgresDeadlineSeconds`` of its own. Many state changes at once, queued behind a few connections, are busy, not
+/// lost. (The deadline stays outside the connection: abandoned work keeps its connection, which is never handed to
+/// another caller in the middle of a transaction.)
 package enum WriteTransaction {
     @TaskLocal static var isActive = false
-    /// Longest a PostgreSQL write transaction may take before its caller gets an error (503) instead of waiting.
+    /// Longest a PostgreSQL write transaction may take, once it has its connection, before its caller gets an error
+    /// (503) instead of waiting.
     static let postgresDeadlineSeconds = 30.0
 
     package static func run<T: Sendable>(on database: any Database,
@@ -31,7 +35,8 @@ package enum WriteTransaction {
             }
             return try await gate.run { try await transaction(on: database, isSQLite: true, asked: asked, body) }
         }
-        return try await DatabaseDeadline.run(seconds: postgresDeadlineSeconds, on: database.eventLoop) {
+        let connectionWait = database.amsConfiguration.map { Double($0.poolTimeout.nanoseconds) / 1e9 } ?? 0
+        return try await DatabaseDeadline.run(seconds: connectionWait + postgresDeadlineSeconds, on: database.eventLoop) {
             try await transaction(on: database, isSQLite: false, asked: asked, body)
         }
     }
