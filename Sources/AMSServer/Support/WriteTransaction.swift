@@ -20,8 +20,8 @@ import SQLKit
 /// another caller in the middle of a transaction.)
 package enum WriteTransaction {
     @TaskLocal static var isActive = false
-    /// Longest a PostgreSQL write transaction may take, once it has its connection, before its caller gets an error
-    /// (503) instead of waiting.
+    /// What a PostgreSQL write transaction is given beyond the pool's longest wait for its connection, before its
+    /// caller gets an error (503) instead of waiting.
     static let postgresDeadlineSeconds = 30.0
 
     package static func run<T: Sendable>(on database: any Database,
