@@ -50,6 +50,8 @@ struct OperatorQueueTests {
             #expect(first.lowerBound < second.lowerBound)
             #expect(!mine.contains(requests[2].trackingNumber))
             #expect(mine.contains("Menunggu saya (2)") && mine.contains("1 lewat batas waktu"))
+            // each row names its agency
+            #expect(mine.components(separatedBy: ">\(agency.name)</td>").count - 1 == 2)
             #expect(all.contains(requests[2].trackingNumber) && all.contains(requests[0].trackingNumber))
             // the dashboard counts them and leads to the queue
             let dashboard = try await desk.get("/dashboard").body.string

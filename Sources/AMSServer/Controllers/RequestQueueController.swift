@@ -39,9 +39,11 @@ struct RequestQueueController: RouteCollection {
         if overdueOnly { counted = counted.overdue(at: now, standards: req.ams.configuration.timeStandards) }
         let count = try await counted.cappedCount(KeysetPage.countCap)
         let after = RequestQueueOrder.Cursor(req.query[String.self, at: "after"])
-        let read = try await order.page(base.copy().with(\.$agency), statuses: statuses, after: after, overdueOnly: overdueOnly,
+        let read = try await order.page(base.copy(), statuses: statuses, after: after, overdueOnly: overdueOnly,
                                         limit: Self.pageSize + 1)
         let rows = Array(read.prefix(Self.pageSize))
+        let agencyNames = try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(rows.map(\.agencyID))).all()
+            .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
         let keyset = KeysetPage(countText: KeysetPage.countText(count, req), isFirst: after == nil,
                                 lastShown: rows.last.map { order.cursor($0).text }, hasMore: read.count > Self.pageSize, jumpDay: nil,
                                 newestFirst: false,
@@ -49,7 +51,7 @@ struct RequestQueueController: RouteCollection {
                                             "all": mineOnly || awaiting.isEmpty ? "" : "1"])
         let options = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
-        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, now: now, req) },
+        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, agency: agencyNames[$0.agencyID] ?? "", now: now, req) },
                              statuses: options, query: text, overdueOnly: overdueOnly, keyset: keyset,
                              hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
                              mineLabel: req.localized("queue_mine", ["count": String(counts.waiting)]),
@@ -57,12 +59,12 @@ struct RequestQueueController: RouteCollection {
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
     }
 
-    func row(_ request: RegistrationRequestModel, now: Date, _ req: Request) -> QueueRow {
+    func row(_ request: QueueEntry, agency: String, now: Date, _ req: Request) -> QueueRow {
         let age = request.stepStartedAt.map { now.timeIntervalSince($0) }
         var overdue = false
         if let age, let step = request.currentStep { overdue = req.ams.configuration.timeStandards.isOverdue(step: step, waited: age) }
-        return QueueRow(id: request.id!.uuidString, trackingNumber: request.trackingNumber, fullName: request.fullName, nip: request.nip,
-                        agency: request.agency.name, status: request.status.rawValue,
+        return QueueRow(id: request.id.uuidString, trackingNumber: request.trackingNumber, fullName: request.fullName, nip: request.nip,
+                        agency: agency, status: request.status.rawValue,
                         statusLabel: req.localized("status_\(request.status.rawValue)"),
                         age: age.map { DisplayFormat.duration($0, locale: req.locale) } ?? "—", overdue: overdue)
     }

@@ -22,6 +22,14 @@ package final class AgencyModel: Model, @unchecked Sendable {
     // relationships
     @Children(for: \.$agency) var domains: [AgencyDomainModel]
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    package var properties: [any AnyProperty] {
+        [
+            $id, $createdAt, $code, $name, $certificateName, $timeZoneIdentifier, $domains
+        ]
+    }
+
     package init() {}
 
     package init(id: UUID? = nil, code: String, name: String, createdAt: Date) {

@@ -22,6 +22,15 @@ final class AuditEntryModel: Model, @unchecked Sendable {
     @Field(key: "previous_mac") var previousMAC: String
     @Field(key: "mac") var mac: String
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    var properties: [any AnyProperty] {
+        [
+            $id, $sequence, $occurredAt, $actorID, $actorName, $actorRole, $action, $targetType, $targetID, $outcome,
+            $clientAddress, $requestID, $details, $previousMAC, $mac
+        ]
+    }
+
     init() {}
 
     init(record: AuditRecord, previousMAC: String, mac: String) {

@@ -52,5 +52,17 @@ package final class CertificateModel: Model, @unchecked Sendable {
     @Field(key: "reminder_stage") package var reminderStage: Int
     @Field(key: "updated_at") package var updatedAt: Date
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    package var properties: [any AnyProperty] {
+        [
+            $id, $holder, $agency, $status, $method, $profile, $version, $subject, $email, $keyAlgorithm, $publicKey,
+            $wrappedKey, $csrDER, $serialHex, $issuer, $certificateDER, $notBefore, $notAfter, $requestedAt,
+            $requestedVia, $requestedBy, $holderConfirmedAt, $decidedAt, $decidedByID, $decisionNote, $issuingStartedAt,
+            $issuedAt, $revokedAt, $revocationReason, $invalidityDate, $revokedByID, $replacesID, $reminderStage,
+            $updatedAt
+        ]
+    }
+
     package init() {}
 }

@@ -55,6 +55,17 @@ final class RegistrationRequestModel: Model, @unchecked Sendable {
     @Children(for: \.$request) var attachments: [RegistrationAttachmentModel]
     @Children(for: \.$request) var events: [RegistrationEventModel]
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    var properties: [any AnyProperty] {
+        [
+            $id, $createdAt, $updatedAt, $version, $trackingNumber, $status, $fullName, $nip, $nik, $email, $phone,
+            $unit, $position, $statusTokenHash, $statusTokenSealed, $lastReason, $lastReasonCode, $currentStep,
+            $stepStartedAt, $birthPlace, $givenName, $locale, $surname, $birthDate, $address, $termsAcceptedAt, $agency,
+            $enteredBy, $applicantUser, $attachments, $events
+        ]
+    }
+
     init() {}
 
     var workflow: RegistrationWorkflow { RegistrationWorkflow(status: status) }

@@ -14,6 +14,14 @@ final class SessionModel: Model, @unchecked Sendable {
     @Field(key: "client_address") var clientAddress: String
     @Field(key: "user_agent") var userAgent: String
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    var properties: [any AnyProperty] {
+        [
+            $id, $tokenHash, $user, $createdAt, $lastSeenAt, $clientAddress, $userAgent
+        ]
+    }
+
     init() {}
 
     init(id: UUID? = nil, tokenHash: String, userID: UUID, now: Date, clientAddress: String, userAgent: String) {

@@ -10,6 +10,14 @@ final class StepDurationDayModel: Model, @unchecked Sendable {
     @ID(custom: "day", generatedBy: .user) var id: Int?
     @Field(key: "tally") var tally: Data
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    var properties: [any AnyProperty] {
+        [
+            $id, $tally
+        ]
+    }
+
     init() {}
 
     init(day: Int, tally: Data) {

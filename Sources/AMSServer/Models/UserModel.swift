@@ -49,6 +49,17 @@ package final class UserModel: Model, @unchecked Sendable {
     // relationships
     @OptionalParent(key: "agency_id") package var agency: AgencyModel?
 
+    /// The property wrappers above, in declaration order, listed by hand: FluentKit's default finds them by reflection
+    /// on every row it reads, the largest single cost of the operator pages (`ListedPropertiesTests` checks the list).
+    package var properties: [any AnyProperty] {
+        [
+            $id, $createdAt, $updatedAt, $username, $email, $fullName, $givenName, $surname, $nik, $role, $passwordHash,
+            $passwordIsInitial, $initialPasswordExpiresAt, $passwordChangedAt, $isActive, $digestSentAt,
+            $signingFailures, $signingLockedUntil, $locale, $position, $unit, $identityVerifiedAt, $verifiedFullName,
+            $verifiedPosition, $verifiedEmail, $reverificationRequired, $agency
+        ]
+    }
+
     package init() {}
 
     package init(id: UUID? = nil, username: String, email: String, fullName: String, nik: String? = nil, role: Role,

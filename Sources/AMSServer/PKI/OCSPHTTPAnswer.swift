@@ -3,7 +3,8 @@ import Vapor
 
 /// An OCSP answer with what its HTTP response needs worked out once: the body, and for an answer HTTP caches may
 /// keep, as RFC 5019 §6.2 recommends, `Last-Modified` (thisUpdate), `Expires` (nextUpdate) and an `ETag` of the
-/// response. A kept answer is sent many times a second; each time only `max-age` is new.
+/// response. A kept answer is sent many times a second: its headers are made once, and only an answer whose
+/// nextUpdate is nearer than ``maxAge`` (or a 304) gets a `max-age` of its own.
 struct OCSPHTTPAnswer: Sendable {
     /// How long an HTTP cache may keep a GET answer at most (a revocation reaches clients behind caches within it).
     static let maxAge: TimeInterval = 300
@@ -13,6 +14,8 @@ struct OCSPHTTPAnswer: Sendable {
     private let body: ByteBuffer
     /// `Last-Modified`, `Expires` and `ETag` (cacheable answers only).
     private let validators: HTTPHeaders
+    /// Every header of a 200 answer to a GET with the whole ``maxAge`` (cacheable answers only).
+    private let fullAgeHeaders: HTTPHeaders
     private let tag: String
 
     init(_ answer: OCSPResponder.Answer) {
@@ -22,8 +25,12 @@ struct OCSPHTTPAnswer: Sendable {
             tag = "\"" + TokenDigest.sha256Hex(answer.bytes).prefix(32) + "\""
             validators = HTTPHeaders([("Last-Modified", HTTPDate.string(from: window.lowerBound)),
                                       ("Expires", HTTPDate.string(from: window.upperBound)), ("ETag", tag)])
+            var full = validators
+            full.add(contentsOf: [("Cache-Control", Self.cacheControl(maxAge: Int(Self.maxAge))), ("Content-Type", Self.contentType),
+                                  ("Content-Length", String(answer.bytes.count))])
+            fullAgeHeaders = full
         } else {
-            (tag, validators) = ("", [:])
+            (tag, validators, fullAgeHeaders) = ("", [:], [:])
         }
     }
 
@@ -37,10 +44,17 @@ struct OCSPHTTPAnswer: Sendable {
         }
         let notModified = get[.ifNoneMatch].contains { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == tag } }
         let maxAge = max(0, Int(min(Self.maxAge, window.upperBound.timeIntervalSince(now))))
+        if maxAge == Int(Self.maxAge) && !notModified {
+            return Response(status: .ok, headers: fullAgeHeaders, body: .init(buffer: body))
+        }
         var headers = validators
-        headers.add(name: .cacheControl, value: "public, max-age=\(maxAge), no-transform, must-revalidate")
+        headers.add(name: .cacheControl, value: Self.cacheControl(maxAge: maxAge))
         if notModified { return Response(status: .notModified, headers: headers) }
         headers.add(name: .contentType, value: Self.contentType)
         return Response(status: .ok, headers: headers, body: .init(buffer: body))
+    }
+
+    private static func cacheControl(maxAge: Int) -> String {
+        "public, max-age=\(maxAge), no-transform, must-revalidate"
     }
 }

@@ -60,22 +60,22 @@ struct RequestQueueOrder {
     }
 
     /// Where `request` stands in the queue.
-    func cursor(_ request: RegistrationRequestModel) -> Cursor {
+    func cursor(_ request: QueueEntry) -> Cursor {
         if let cutoff = cutoff(request.status), let since = request.stepStartedAt {
-            return Cursor(segment: since < cutoff ? .overdue : .waiting, time: since, id: request.id!)
+            return Cursor(segment: since < cutoff ? .overdue : .waiting, time: since, id: request.id)
         }
-        return Cursor(segment: .untimed, time: request.createdAt, id: request.id!)
+        return Cursor(segment: .untimed, time: request.createdAt, id: request.id)
     }
 
     /// Up to `limit` requests in `statuses` from `base` (what the reader may see, filtered) after `after`, in queue
     /// order; `overdueOnly` keeps to the first segment.
     func page(_ base: QueryBuilder<RegistrationRequestModel>, statuses: [RegistrationStatus], after: Cursor?, overdueOnly: Bool,
-              limit: Int) async throws -> [RegistrationRequestModel] {
-        var read: [RegistrationRequestModel] = []
+              limit: Int) async throws -> [QueueEntry] {
+        var read: [QueueEntry] = []
         for status in statuses {
             guard let query = self.query(base.copy().filter(\.$status == status), status: status, after: after, overdueOnly: overdueOnly)
             else { continue }
-            read += try await query.limit(limit).all()
+            read += try await QueueEntry.read(query.limit(limit))
         }
         let ordered = read.map { (cursor($0), $0) }.sorted { $0.0.precedes($1.0) }
         return ordered.prefix(limit).map(\.1)

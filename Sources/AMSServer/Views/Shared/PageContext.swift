@@ -32,7 +32,7 @@ struct LayoutContext: Encodable {
 
 /// The context of one rendered page: the localisation table as `t`, the layout, and the page's own data.
 struct PageContext<Page: Encodable>: Encodable {
-    let t: [String: String]
+    let t: PageStrings
     let layout: LayoutContext
     let page: Page
 }
@@ -49,7 +49,7 @@ extension Request {
     /// Renders `template` inside the layout. `titleKey` names the page title in the localisation table.
     func renderPage<Page: Encodable>(_ template: String, titleKey: String, page: Page,
                                      status: HTTPStatus = .ok) async throws -> Response {
-        let context = PageContext(t: Localizer.strings(locale), layout: layoutContext(titleKey: titleKey), page: page)
+        let context = PageContext(t: PageStrings(locale: locale), layout: layoutContext(titleKey: titleKey), page: page)
         let view = try await self.view.render(template, context)
         let response = try await view.encodeResponse(status: status, for: self)
         response.headers.contentType = .html
