@@ -51,7 +51,8 @@ struct RequestQueueController: RouteCollection {
                                             "all": mineOnly || awaiting.isEmpty ? "" : "1"])
         let options = [SelectOption(value: "", label: req.localized("queue_open"), selected: status == nil)]
             + RegistrationStatus.allCases.map { SelectOption(value: $0.rawValue, label: req.localized("status_\($0.rawValue)"), selected: $0 == status) }
-        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor), rows: rows.map { row($0, agency: agencyNames[$0.agencyID] ?? "", now: now, req) },
+        let page = QueuePage(canEnter: Permissions.canEnterRequestForApplicant(actor: user.actor),
+                             rows: rows.map { row($0, agency: agencyNames[$0.agencyID] ?? "", now: now, req) },
                              statuses: options, query: text, overdueOnly: overdueOnly, keyset: keyset,
                              hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
                              mineLabel: req.localized("queue_mine", ["count": String(counts.waiting)]),

@@ -2,8 +2,8 @@ import LeafKit
 
 /// A locale's localisation table as a page context's `t`.
 ///
-/// Every page shows the whole table (`#(t.key)` in templates). Encoded through Leaf's encoder the 983 strings would
-/// be turned into `LeafData` again on every page; Leaf takes a ``LeafDataRepresentable`` value as it is, so each
+/// Every page shows the whole table (`#(t.key)` in templates). Encoded through Leaf's encoder its nearly a thousand strings
+/// would be turned into `LeafData` again on every page; Leaf takes a ``LeafDataRepresentable`` value as it is, so each
 /// locale's table is made into `LeafData` once, here. Other encoders (JSON in tests) see the plain dictionary.
 struct PageStrings: Encodable, LeafDataRepresentable {
     let locale: AppLocale
