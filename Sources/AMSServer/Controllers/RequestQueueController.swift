@@ -42,8 +42,7 @@ struct RequestQueueController: RouteCollection {
         let read = try await order.page(base.copy(), statuses: statuses, after: after, overdueOnly: overdueOnly,
                                         limit: Self.pageSize + 1)
         let rows = Array(read.prefix(Self.pageSize))
-        let agencyNames = try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(rows.map(\.agencyID))).all()
-            .reduce(into: [UUID: String]()) { $0[$1.id!] = $1.name }
+        let agencyNames = try await AgencyModel.names(of: Set(rows.map(\.agencyID)), on: req.db)
         let keyset = KeysetPage(countText: KeysetPage.countText(count, req), isFirst: after == nil,
                                 lastShown: rows.last.map { order.cursor($0).text }, hasMore: read.count > Self.pageSize, jumpDay: nil,
                                 newestFirst: false,

@@ -74,8 +74,7 @@ struct SLAReportController: RouteCollection {
     private func build(_ req: Request) async throws -> ReportPage {
         let period = period(req)
         let breakdown = try await breakdown(period, req)
-        let agencies = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).filter(\.$id ~~ Set(breakdown.byAgency.keys))
-            .all().map { ($0.id!, $0.name) })
+        let agencies = try await AgencyModel.names(of: Set(breakdown.byAgency.keys), on: req.db)
         let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(breakdown.byOperator.keys))
             .all().map { ($0.id!, $0.username) })
         let standards = req.ams.configuration.timeStandards
