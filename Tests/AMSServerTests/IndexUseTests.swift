@@ -31,7 +31,7 @@ struct IndexUseTests {
             + "ORDER BY created_at DESC, id DESC LIMIT 26", "registration_requests_status_created"),
         ("SELECT id FROM registration_requests WHERE agency_id = ? AND status = ? ORDER BY created_at DESC, id DESC LIMIT 26",
          "registration_requests_agency_created"),
-        ("SELECT id FROM registration_requests WHERE full_name LIKE 'budi%' LIMIT 1001", "registration_requests_name"),
+        ("SELECT id FROM registration_requests WHERE status = ? AND full_name LIKE 'budi%' LIMIT 1001", "registration_requests_status_name"),
         ("SELECT id FROM registration_requests WHERE nip = ?", "registration_requests_nip"),
         ("SELECT id FROM registration_requests WHERE nik = ?", "registration_requests_nik"),
         // the time-standard tallies: the rollup's batch (ended, not counted yet, oldest start first) and the report's
@@ -51,6 +51,22 @@ struct IndexUseTests {
             #expect(plan.contains { $0.contains("INDEX \(index)") }, "\(plan)")
             // and the index gives the order: no sort of what it found
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+        }
+    }
+
+    /// The queue's name search as the page sends it when no exact value matched, one status at a time in that status's
+    /// order: the status's names are one range of their index, for a common name or nobody's (then sorted: they are
+    /// few). Sent with Fluent's "id in no ids" (`1 = 0 OR …`) in front, the same search walked the status in queue
+    /// order testing every name: at 100,000 requests, 321 ms for a name nobody has among the finished requests.
+    @Test(arguments: [("submitted", "budi", "step_started_at, id"), ("verified", "budi", "created_at DESC, id DESC"),
+                      ("verified", "zzz", "created_at DESC, id DESC")])
+    func theNameSearchReadsEachStatusByName(status: String, name: String, order: String) async throws {
+        try await TestApp.with(.sqlite) { t in
+            let query = "EXPLAIN QUERY PLAN SELECT id FROM registration_requests WHERE full_name LIKE '\(name)%' AND status = '\(status)' "
+                + "ORDER BY \(order) LIMIT 26"
+            let plan = try await t.sql.raw(SQLQueryString(query)).all().map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.contains { $0.contains("INDEX registration_requests_status_name (status=? AND full_name>? AND full_name<?)") },
+                    "\(plan)")
         }
     }
 }

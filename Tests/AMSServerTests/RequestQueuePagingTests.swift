@@ -81,6 +81,11 @@ struct RequestQueuePagingTests {
             let named = try await Self.walk(desk, from: "/requests?all=1&q=\(given.lowercased())")
             #expect(Set(named.numbers) == Set(made.filter { $0.fullName.hasPrefix(given + " ") }.map(\.trackingNumber)))
             #expect(named.numbers == expected.filter { Set(named.numbers).contains($0) })
+            // nobody's name, and digits that are no tracking number, NIP or NIK here: nothing
+            for nothing in ["zzqx", "99999999"] {
+                let page = try await desk.get("/requests?all=1&q=\(nothing)")
+                #expect(page.status == .ok && Self.trackingNumbers(page.body.string).isEmpty, "\(nothing)")
+            }
         }
     }
 }

@@ -76,5 +76,7 @@ enum Migrations {
         AddCertificateReminderIndex(),
         // 035: the time-standard report's daily tallies, and which step timings they count
         CreateStepDurationDays(),
+        // 036: names by prefix within a status (the queue searches one status at a time)
+        AddRequestStatusNameIndex(),
     ]
 }

@@ -19,14 +19,23 @@ struct RequestSearch {
             ids += try await exact.limit(Self.exactLimit).all(\.$id)
         }
         let name = nameStarts(postgres: (base.database as? any SQLDatabase)?.dialect.name == "postgresql")
-        return base.group(.or) { either in
-            either.filter(\.$id ~~ Array(Set(ids)))
-            if let name { either.filter(.sql(name)) }
+        // only the conditions that can match: SQLite plans `1 = 0 OR name LIKE …` (Fluent's "id in no ids") as a walk
+        // of the status in queue order testing every name, where the name alone is a range of the status's names
+        switch (ids.isEmpty, name) {
+        case (true, nil): return base.filter(\.$id ~~ [UUID]())
+        case (true, let name?): return base.filter(.sql(name))
+        case (false, nil): return base.filter(\.$id ~~ Array(Set(ids)))
+        case (false, let name?):
+            return base.group(.or) { either in
+                either.filter(\.$id ~~ Array(Set(ids)))
+                either.filter(.sql(name))
+            }
         }
     }
 
-    /// Names starting with the text, in any case, through `registration_requests_name` (SQLite: LIKE on a NOCASE
-    /// index; PostgreSQL: lower() LIKE on a pattern index); nil when the text cannot start a name.
+    /// Names starting with the text, in any case, through `registration_requests_status_name` within each status the
+    /// queue reads (SQLite: LIKE on a NOCASE index; PostgreSQL: lower() LIKE on a pattern index); nil when the text
+    /// cannot start a name.
     private func nameStarts(postgres: Bool) -> SQLQueryString? {
         // LIKE's wildcards are no part of a name; without them the pattern needs no ESCAPE (which SQLite's LIKE
         // optimisation would not take)
