@@ -28,18 +28,19 @@ struct SlowClientTests {
     }
 
     @Test func halfSentHeadersAndStalledUploadsAreClosed() async throws {
-        // 3 s: short for the test, yet long enough for a complete request to be answered while the other tests keep
-        // the machine's threads busy (the idle limit cuts an answer that is slower than it, too)
-        try await TestApp.with(.sqlite, tweak: { $0.httpIdleTimeout = 3 }) { t in
+        // 8 s: short for the test, yet long enough for a complete request to be answered while the other tests keep
+        // the machine's threads busy (the idle limit cuts an answer that is slower than it, too; 3 s was too short for
+        // a static file on a loaded 2-core CI machine)
+        try await TestApp.with(.sqlite, tweak: { $0.httpIdleTimeout = 8 }) { t in
             // setup
             let port = try await t.startLiveServer()
             // act, check: headers never finished, and an upload that stops after a few bytes, are both closed
-            let headers = try await Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n", wait: 12)
+            let headers = try await Self.stall(port: port, bytes: "GET /health HTTP/1.1\\r\\nHost: x\\r\\n", wait: 30)
             #expect(headers.hasPrefix("closed"), "\(headers)")
-            let upload = try await Self.stall(port: port, bytes: "POST /register HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: multipart/form-data; boundary=b\\r\\nContent-Length: 4000000\\r\\n\\r\\n--b\\r\\n", wait: 12)
+            let upload = try await Self.stall(port: port, bytes: "POST /register HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: multipart/form-data; boundary=b\\r\\nContent-Length: 4000000\\r\\n\\r\\n--b\\r\\n", wait: 30)
             #expect(upload.hasPrefix("closed"), "\(upload)")
             // a complete request on a fresh connection is still answered
-            let whole = try await Self.stall(port: port, bytes: "GET /css/ams.css HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", wait: 12)
+            let whole = try await Self.stall(port: port, bytes: "GET /css/ams.css HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n", wait: 30)
             #expect(whole == "answered", "\(whole)")
             await t.stopLiveServer()
         }
