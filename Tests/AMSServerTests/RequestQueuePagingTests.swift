@@ -73,10 +73,14 @@ struct RequestQueuePagingTests {
             // one status: its requests alone, in the same order
             let one = try await Self.walk(desk, from: "/requests?status=submitted")
             #expect(one.numbers == expected.filter { number in made.first { $0.trackingNumber == number }!.status == .submitted })
-            // search: a tracking number exactly; a name by its beginning, lower case
+            // search: a tracking number, NIP and NIK exactly; a name by its beginning, lower case
             let target = made[7]
             #expect(Self.trackingNumbers(try await desk.get("/requests?all=1&q=\(target.trackingNumber.lowercased())").body.string)
                 == [target.trackingNumber])
+            // a NIP and a NIK exactly
+            for exact in [target.nip, target.nik] {
+                #expect(Self.trackingNumbers(try await desk.get("/requests?all=1&q=\(exact)").body.string) == [target.trackingNumber])
+            }
             let given = try #require(target.givenName)
             let named = try await Self.walk(desk, from: "/requests?all=1&q=\(given.lowercased())")
             #expect(Set(named.numbers) == Set(made.filter { $0.fullName.hasPrefix(given + " ") }.map(\.trackingNumber)))

@@ -1,3 +1,4 @@
+import AMSCore
 import Fluent
 import Foundation
 import SQLKit
@@ -13,24 +14,27 @@ struct RequestSearch {
     /// `base` (what the reader may see) narrowed to the requests that match: those found by an exact value, looked up
     /// first, or whose name starts with the text.
     func narrow(_ base: QueryBuilder<RegistrationRequestModel>) async throws -> QueryBuilder<RegistrationRequestModel> {
-        var ids: [UUID] = []
-        for exact in [base.copy().filter(\.$trackingNumber == text.uppercased()), base.copy().filter(\.$nip == text),
-                      base.copy().filter(\.$nik == text)] {
-            ids += try await exact.limit(Self.exactLimit).all(\.$id)
-        }
+        // a NIP or NIK is digits and a tracking number has its shape: other texts need no exact lookups
+        let mayBeExact = text.contains(where: \.isNumber) || TrackingNumber.isWellFormed(text.uppercased())
+        let ids = mayBeExact ? try await exactMatches(base) : []
         let name = nameStarts(postgres: (base.database as? any SQLDatabase)?.dialect.name == "postgresql")
+        guard !ids.isEmpty || name != nil else { return base.filter(\.$id ~~ [UUID]()) }
         // only the conditions that can match: SQLite plans `1 = 0 OR name LIKE …` (Fluent's "id in no ids") as a walk
         // of the status in queue order testing every name, where the name alone is a range of the status's names
-        switch (ids.isEmpty, name) {
-        case (true, nil): return base.filter(\.$id ~~ [UUID]())
-        case (true, let name?): return base.filter(.sql(name))
-        case (false, nil): return base.filter(\.$id ~~ Array(Set(ids)))
-        case (false, let name?):
-            return base.group(.or) { either in
-                either.filter(\.$id ~~ Array(Set(ids)))
-                either.filter(.sql(name))
-            }
+        return base.group(.or) { either in
+            if !ids.isEmpty { either.filter(\.$id ~~ ids) }
+            if let name { either.filter(.sql(name)) }
         }
+    }
+
+    /// The requests whose tracking number, NIP or NIK is the text, each once.
+    private func exactMatches(_ base: QueryBuilder<RegistrationRequestModel>) async throws -> [UUID] {
+        var ids: Set<UUID> = []
+        for exact in [base.copy().filter(\.$trackingNumber == text.uppercased()), base.copy().filter(\.$nip == text),
+                      base.copy().filter(\.$nik == text)] {
+            ids.formUnion(try await exact.limit(Self.exactLimit).all(\.$id))
+        }
+        return Array(ids)
     }
 
     /// Names starting with the text, in any case, through `registration_requests_status_name` within each status the
