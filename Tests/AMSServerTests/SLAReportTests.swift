@@ -96,11 +96,11 @@ struct SLAReportTests {
     }
 }
 
-/// Issue 20: the report reads daily tallies (``StepDurationRollup``) plus the timings no tally counts yet; its counts
+/// Issue 20: the report reads month and day tallies (``StepDurationRollup``) plus the timings no tally counts yet; its counts
 /// and shares are exactly those ``DurationStatistics`` works out from the step timings themselves and its percentiles
 /// are measured durations in the same 1 % bin as the exact figures; a slow report runs on connections of its own, so
 /// pages on every event loop answer while it runs.
-@Suite("Time-standard report at size: daily tallies, on its own connections")
+@Suite("Time-standard report at size: day and month tallies, on its own connections")
 struct SLAReportAtSizeTests {
     /// Per "dimension,group,step": the exact figures from the timings, by the definition in AMSCore.
     private struct Expected {
@@ -111,9 +111,11 @@ struct SLAReportAtSizeTests {
         let percentile90: Double
     }
 
-    private func expectedFigures(_ t: TestApp, agencyNames: [UUID: String]) async throws -> [String: Expected] {
+    /// The figures of the timings that started on `days` (days since 1970-01-01; every ended timing when nil).
+    private func expectedFigures(_ t: TestApp, agencyNames: [UUID: String], days: Range<Int>? = nil) async throws -> [String: Expected] {
         let standards = t.services.configuration.timeStandards
         let timings = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).all()
+            .filter { days?.contains(StepDurationDayModel.day(of: $0.startedAt)) ?? true }
         let names = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: t.db).all().map { ($0.id!, $0.username) })
         var expected: [String: Expected] = [:]
         for (dimension, key) in [("all", { (_: StepTimingModel) -> String? in "Semua" }), ("agency", { agencyNames[$0.agencyID] }),
@@ -162,16 +164,31 @@ struct SLAReportAtSizeTests {
             #expect(countedFirst > 0 && countedSecond > 0 && countedFirst + countedSecond == ended)
             #expect(try await rollup.rollUp() == 0, "a pass after the last counts nothing again")
             #expect(halfCounted == allCounted)
-            let lines = allCounted.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            #expect(lines.count == expected.count)
-            for fields in lines {
-                let figures = try #require(expected[fields[0...2].joined(separator: ",")], "an unexpected row: \(fields)")
-                #expect(fields.count == 10 && Int(fields[3]) == figures.count && fields[6] == figures.within && fields[7] == figures.standard)
-                // a percentile is a measured duration at most one 1 % bin above the exact figure (whole seconds here)
-                for (text, exact) in [(fields[8], figures.median), (fields[9], figures.percentile90)] {
-                    let seconds = try #require(Double(text))
-                    #expect(seconds >= exact.rounded(.up) && seconds <= (max(exact * 1.01, exact + 1)).rounded(.up), "\(fields)")
-                }
+            Self.expectRows(of: allCounted, are: expected)
+            // a period beginning and ending within months (whole months read as month tallies, the days at its edges as
+            // day tallies), and one within a single month: the figures of the timings that started on its days
+            let today = StepDurationDayModel.day(of: t.clock.now)
+            for days in [(today - 250)..<(today - 40), (today - 100)..<(today - 95)] {
+                let text = { (day: Int) in StepDurationDayModel.start(of: day).formatted(.iso8601.year().month().day()) }
+                let report = try await auditor.get("/reports/sla.csv?from=\(text(days.lowerBound))&to=\(text(days.upperBound - 1))").body.string
+                let inPeriod = try await expectedFigures(t, agencyNames: [sumbar.id!: sumbar.name, riau.id!: riau.name], days: days)
+                #expect(!inPeriod.isEmpty)
+                Self.expectRows(of: report, are: inPeriod)
+            }
+        }
+    }
+
+    /// The CSV report has one row per expected figure, and each row's figures are those.
+    private static func expectRows(of csv: String, are expected: [String: Expected]) {
+        let lines = csv.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines.count == expected.count)
+        for fields in lines {
+            guard let figures = expected[fields[0...2].joined(separator: ",")] else { Issue.record("an unexpected row: \(fields)"); continue }
+            #expect(fields.count == 10 && Int(fields[3]) == figures.count && fields[6] == figures.within && fields[7] == figures.standard)
+            // a percentile is a measured duration at most one 1 % bin above the exact figure (whole seconds here)
+            for (text, exact) in [(fields[8], figures.median), (fields[9], figures.percentile90)] {
+                guard let seconds = Double(text) else { Issue.record("not seconds: \(fields)"); continue }
+                #expect(seconds >= exact.rounded(.up) && seconds <= (max(exact * 1.01, exact + 1)).rounded(.up), "\(fields)")
             }
         }
     }
@@ -192,11 +209,15 @@ struct SLAReportAtSizeTests {
             let counted = try await first + second
             // check: every ended timing counted once, in the tallies and by the passes
             let ended = try await StepTimingModel.query(on: t.db).filter(\.$endedAt != nil).count()
-            var tallied = 0
-            for record in try await StepDurationDayModel.query(on: t.db).all() {
-                tallied += try StepDurationTally(decoding: Array(record.tally)).entries.values.map(\.histogram.total).reduce(0, +)
+            #expect(ended > 0 && counted == ended)
+            for period in StepDurationPeriod.allCases {
+                var tallied = 0
+                for row in try await t.sql.raw("SELECT tally FROM \(ident: period.table)").all() {
+                    let tally = try StepDurationTally(decoding: Array(try row.decode(column: "tally", as: Data.self)))
+                    tallied += tally.entries.values.map(\.histogram.total).reduce(0, +)
+                }
+                #expect(tallied == ended, "\(period)")
             }
-            #expect(ended > 0 && counted == ended && tallied == ended)
             #expect(try await StepTimingModel.notCounted(on: t.db).count() == 0)
         }
     }

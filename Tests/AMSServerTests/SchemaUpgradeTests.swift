@@ -54,9 +54,17 @@ struct SchemaUpgradeTests {
                 let serials = certificates.compactMap { $0.serialHex.flatMap { [UInt8](hex: $0) } }
                 let statuses = try await OCSPResponder(services: t.services).lookUp(serials, issuerID: loaded.issuingID, on: t.db)
                 #expect(statuses.count == certificates.filter { $0.status == .issued || $0.status == .revoked }.count && !statuses.isEmpty)
+                // and the month tallies (037) filled from them: each month the sum of its days
+                var months: [Int: StepDurationTally] = [:]
                 for record in try await StepDurationDayModel.query(on: t.db).all() {
-                    #expect(throws: Never.self) { try StepDurationTally(decoding: Array(record.tally)) }
+                    months[StepDurationPeriod.month.number(of: record.id!), default: StepDurationTally()]
+                        .add(try StepDurationTally(decoding: Array(record.tally)))
                 }
+                var filled: [Int: StepDurationTally] = [:]
+                for row in try await t.sql.raw("SELECT month, tally FROM step_duration_months").all() {
+                    filled[try row.decode(column: "month", as: Int.self)] = try StepDurationTally(decoding: Array(try row.decode(column: "tally", as: Data.self)))
+                }
+                #expect(!months.isEmpty && filled == months, "\(name)")
                 if case .postgres = db { try await t.sql.raw("DROP SCHEMA \(ident: Self.fixtureSchema) CASCADE").run() }
             }
         }

@@ -78,5 +78,7 @@ enum Migrations {
         CreateStepDurationDays(),
         // 036: names by prefix within a status (the queue searches one status at a time)
         AddRequestStatusNameIndex(),
+        // 037: the time-standard report's month tallies, filled from the day tallies
+        CreateStepDurationMonths(),
     ]
 }

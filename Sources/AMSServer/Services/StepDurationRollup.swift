@@ -3,9 +3,9 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Counts ended step timings into the tally of the day they started (``StepDurationDayModel``) and marks them
-/// counted, a batch per transaction, so the time-standard report reads one tally a day plus the few timings not yet
-/// counted. Each timing is counted once: on SQLite the transaction holds the write lock from its start; on
+/// Counts ended step timings into the tallies of the day and the month they started (``StepDurationPeriod``) and
+/// marks them counted, a batch per transaction, so the time-standard report reads one tally a month (a day at its
+/// edges) plus the few timings not yet counted. Each timing is counted once: on SQLite the transaction holds the write lock from its start; on
 /// PostgreSQL a batch is counted only while its transaction holds an advisory lock, so sibling instances never count
 /// the same batch (the one that does not get the lock leaves the work to the one that has it).
 struct StepDurationRollup {
@@ -37,23 +37,34 @@ struct StepDurationRollup {
         }
         let timings = try await StepTimingModel.notCounted(on: db).sort(\.$startedAt).limit(Self.batchSize).all()
         guard !timings.isEmpty else { return 0 }
-        // three statements a batch however many days it spans: the days' tallies read, written back, the timings marked
-        let byDay = Dictionary(grouping: timings, by: { StepDurationDayModel.day(of: $0.startedAt) })
-        let stored = try await StepDurationDayModel.query(on: db).filter(\.$id ~~ Array(byDay.keys)).all()
-        let tallies = Dictionary(uniqueKeysWithValues: stored.map { ($0.id!, $0.tally) })
+        for period in StepDurationPeriod.allCases {
+            try await count(timings, into: period, on: db as! any SQLDatabase)
+        }
+        try await StepTimingModel.query(on: db).filter(\.$id ~~ timings.compactMap(\.id)).set(\.$rolledUp, to: true).update()
+        return timings.count
+    }
+
+    /// Adds the timings to the tallies of the periods they started in: two statements however many periods the batch
+    /// spans (the tallies read, then written back).
+    private func count(_ timings: [StepTimingModel], into period: StepDurationPeriod, on sql: any SQLDatabase) async throws {
+        let byPeriod = Dictionary(grouping: timings) { period.number(of: StepDurationDayModel.day(of: $0.startedAt)) }
+        let stored = try await sql.raw("""
+            SELECT \(ident: period.column) AS number, tally FROM \(ident: period.table)
+            WHERE \(ident: period.column) IN (\(SQLList(byPeriod.keys.map { SQLBind($0) })))
+            """).all()
+        var tallies: [Int: Data] = [:]
+        for row in stored { tallies[try row.decode(column: "number", as: Int.self)] = try row.decode(column: "tally", as: Data.self) }
         var rows: [SQLExpression] = []
-        for (day, members) in byDay {
-            var tally = try StepDurationTally(decoding: Array(tallies[day] ?? Data()))
+        for (number, members) in byPeriod {
+            var tally = try StepDurationTally(decoding: Array(tallies[number] ?? Data()))
             for timing in members {
                 tally.add(timing, standards: standards)
             }
-            rows.append(SQLGroupExpression([SQLBind(day), SQLBind(Data(tally.encoded()))]))
+            rows.append(SQLGroupExpression([SQLBind(number), SQLBind(Data(tally.encoded()))]))
         }
-        try await (db as! any SQLDatabase).raw("""
-            INSERT INTO step_duration_days (day, tally) VALUES \(SQLList(rows))
-            ON CONFLICT (day) DO UPDATE SET tally = excluded.tally
+        try await sql.raw("""
+            INSERT INTO \(ident: period.table) (\(ident: period.column), tally) VALUES \(SQLList(rows))
+            ON CONFLICT (\(ident: period.column)) DO UPDATE SET tally = excluded.tally
             """).run()
-        try await StepTimingModel.query(on: db).filter(\.$id ~~ timings.compactMap(\.id)).set(\.$rolledUp, to: true).update()
-        return timings.count
     }
 }

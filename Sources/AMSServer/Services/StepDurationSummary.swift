@@ -3,14 +3,14 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// The time-standard report's figures for a period of whole UTC days: the daily tallies the rollup pass keeps
-/// (``StepDurationRollup``) plus the ended timings it has not counted yet, read in one snapshot so each timing counts
-/// exactly once even while a pass commits. A year of national data is a few hundred tallies instead of millions of
-/// timings. Per group and step the count and the share within the standard are exact; the median and 90th
+/// The time-standard report's figures for a period of whole UTC days: the tallies the rollup pass keeps
+/// (``StepDurationRollup``) — one per whole month of the period, one per day at its edges — plus the ended timings it
+/// has not counted yet, read in one snapshot so each timing counts exactly once even while a pass commits. A year of
+/// national data is a dozen month tallies and at most sixty day tallies instead of millions of timings. Per group and step the count and the share within the standard are exact; the median and 90th
 /// percentile are nearest-rank figures read from the tallies' 1 % bins (see ``AMSCore/DurationHistogram``).
 struct StepDurationSummary {
-    /// Tallies read per query (a month's worth), so a year's never sit in memory at once.
-    static let daysPerRead = 31
+    /// Tallies read per query, so a long period's never sit in memory at once.
+    static let talliesPerRead = 31
 
     let database: any Database
     let standards: TimeStandards
@@ -20,14 +20,25 @@ struct StepDurationSummary {
         try await database.withConnection { connection in
             try await Self.inSnapshot(connection) {
                 var breakdown = StepDurationBreakdown(onlyAgency: agency)
-                for start in stride(from: days.lowerBound, to: days.upperBound, by: Self.daysPerRead) {
-                    let tallies = try await StepDurationDayModel.query(on: connection).filter(\.$id >= start)
-                        .filter(\.$id < min(start + Self.daysPerRead, days.upperBound)).all()
-                    for record in tallies { try breakdown.add(encoded: Array(record.tally)) }
-                }
+                let cover = StepDurationPeriod.cover(days: days)
+                try await add(.month, cover.months, to: &breakdown, on: connection)
+                for edge in cover.days { try await add(.day, edge, to: &breakdown, on: connection) }
                 breakdown.add(try await uncounted(days: days, agency: agency, on: connection))
                 return breakdown
             }
+        }
+    }
+
+    /// Adds the tallies of the periods numbered `numbers`.
+    private func add(_ period: StepDurationPeriod, _ numbers: Range<Int>, to breakdown: inout StepDurationBreakdown,
+                     on connection: any Database) async throws {
+        let sql = connection as! any SQLDatabase
+        for start in stride(from: numbers.lowerBound, to: numbers.upperBound, by: Self.talliesPerRead) {
+            let end = min(start + Self.talliesPerRead, numbers.upperBound)
+            let rows = try await sql.raw("""
+                SELECT tally FROM \(ident: period.table) WHERE \(ident: period.column) >= \(bind: start) AND \(ident: period.column) < \(bind: end)
+                """).all()
+            for row in rows { try breakdown.add(encoded: Array(try row.decode(column: "tally", as: Data.self))) }
         }
     }
 
