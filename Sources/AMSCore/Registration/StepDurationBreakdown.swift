@@ -13,7 +13,9 @@ public struct StepDurationBreakdown: Sendable {
     private var agencySteps: [UUID: [Entry]] = [:]
     private var operatorSteps: [UUID: [Entry]] = [:]
 
-    private static let noSteps = [Entry](repeating: Entry(), count: WorkflowStep.allCases.count)
+    /// The steps in slot order, made once (`allCases` builds a new array each time it is read).
+    private static let steps = WorkflowStep.allCases
+    private static let noSteps = [Entry](repeating: Entry(), count: steps.count)
 
     public init(onlyAgency: UUID?) {
         self.onlyAgency = onlyAgency
@@ -51,12 +53,12 @@ public struct StepDurationBreakdown: Sendable {
     /// Applies `change` to the key's entry in each view it belongs to.
     private mutating func add(_ key: StepDurationTally.Key, _ change: (inout Entry) -> Void) {
         guard onlyAgency == nil || key.agency == onlyAgency else { return }
-        let slot = WorkflowStep.allCases.firstIndex(of: key.step)!
+        let slot = Self.steps.firstIndex(of: key.step)!
         change(&agencySteps[key.agency, default: Self.noSteps][slot])
         if let endedBy = key.endedBy { change(&operatorSteps[endedBy, default: Self.noSteps][slot]) }
     }
 
     private static func named(_ steps: [Entry]) -> [WorkflowStep: Entry] {
-        Dictionary(uniqueKeysWithValues: zip(WorkflowStep.allCases, steps).filter { $0.1.histogram.total > 0 })
+        Dictionary(uniqueKeysWithValues: zip(Self.steps, steps).filter { $0.1.histogram.total > 0 })
     }
 }

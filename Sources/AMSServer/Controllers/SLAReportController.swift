@@ -75,8 +75,7 @@ struct SLAReportController: RouteCollection {
         let period = period(req)
         let breakdown = try await breakdown(period, req)
         let agencies = try await AgencyModel.names(of: Set(breakdown.byAgency.keys), on: req.db)
-        let operators = Dictionary(uniqueKeysWithValues: try await UserModel.query(on: req.db).filter(\.$id ~~ Set(breakdown.byOperator.keys))
-            .all().map { ($0.id!, $0.username) })
+        let operators = try await UserModel.usernames(of: Set(breakdown.byOperator.keys), on: req.db)
         let standards = req.ams.configuration.timeStandards
         // Chart: median per step against its standard, on one scale (the largest of both). Each step's label has a
         // line of its own above its bar, so a long label (or a narrow screen) never clips it.

@@ -14,7 +14,7 @@ final class StepTimingModel: Model, @unchecked Sendable {
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "ended_at") var endedAt: Date?
     @OptionalField(key: "ended_by_id") var endedByID: UUID?
-    /// Counted in its day's tally (``StepDurationDayModel``); only ended timings are.
+    /// Counted in its day's and its month's tallies (``StepDurationPeriod``); only ended timings are.
     @Field(key: "rolled_up") var rolledUp: Bool
 
     init() {}
@@ -29,7 +29,7 @@ final class StepTimingModel: Model, @unchecked Sendable {
 }
 
 extension StepTimingModel {
-    /// The ended timings no day's tally counts yet, through the partial index `registration_step_timings_unrolled`
+    /// The ended timings no tally counts yet, through the partial index `registration_step_timings_unrolled`
     /// (its condition written as the index states it, so SQLite sees that the index covers the query).
     static func notCounted(on database: any Database) -> QueryBuilder<StepTimingModel> {
         query(on: database).filter(.sql(embed: "NOT \(ident: "rolled_up")")).filter(\.$endedAt != nil)

@@ -51,7 +51,7 @@ package struct DevSeed {
         }
         try await SyntheticRegistrations(agencyIDs: agencyIDs, agencyOperators: agencyOperators, caOperators: caOperators, now: now)
             .append(sizes.requests, on: database) { progress("requests", $0, of: sizes.requests) }
-        // counted into the daily tallies now, as a running installation's pass would have done step by step
+        // counted into the day and month tallies now, as a running installation's pass would have done step by step
         let counted = try await StepDurationRollup(database: database, standards: services.configuration.timeStandards).rollUp()
         report("step timings counted for the time-standard report: \(counted)")
         try await SyntheticCertificates(services: services, agencyIDs: agencyIDs, now: now)

@@ -5,9 +5,9 @@ import SQLKit
 
 /// Counts ended step timings into the tallies of the day and the month they started (``StepDurationPeriod``) and
 /// marks them counted, a batch per transaction, so the time-standard report reads one tally a month (a day at its
-/// edges) plus the few timings not yet counted. Each timing is counted once: on SQLite the transaction holds the write lock from its start; on
-/// PostgreSQL a batch is counted only while its transaction holds an advisory lock, so sibling instances never count
-/// the same batch (the one that does not get the lock leaves the work to the one that has it).
+/// edges) plus the few timings not yet counted. Each timing is counted once: on SQLite the transaction holds the write
+/// lock from its start; on PostgreSQL a batch is counted only while its transaction holds an advisory lock, so sibling
+/// instances never count the same batch (the one that does not get the lock leaves the work to the one that has it).
 struct StepDurationRollup {
     /// Timings counted per transaction.
     static let batchSize = 1_000

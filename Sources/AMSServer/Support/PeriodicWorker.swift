@@ -105,11 +105,11 @@ extension PeriodicWorker {
         }
     }
 
-    /// Seconds between passes counting ended steps into the time-standard report's daily tallies; the report reads
-    /// what a pass has not counted yet from the timings themselves, so this only bounds that part's size.
+    /// Seconds between passes counting ended steps into the time-standard report's day and month tallies; the report
+    /// reads what a pass has not counted yet from the timings themselves, so this only bounds that part's size.
     static let stepDurationRollupInterval = 60.0
 
-    /// Ended step timings counted into their day's tally (``StepDurationRollup``).
+    /// Ended step timings counted into their day's and month's tallies (``StepDurationRollup``).
     static func stepDurationRollup(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "time-standard tallies", interval: interval) { application in
             let rollup = StepDurationRollup(database: application.db, standards: application.ams.configuration.timeStandards)
