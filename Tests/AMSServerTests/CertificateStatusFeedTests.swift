@@ -51,10 +51,12 @@ import Testing
             }
             try await Task.sleep(for: .milliseconds(300))
             #expect(cache.statuses(of: [serial]) != nil)
-            // the listening connection lost: nothing is kept until it listens again
+            // the listening connection lost: nothing is kept until it listens again (only this installation's feed:
+            // other tests' feeds listen on the same server at the same time)
+            let schema = try await t.sql.raw("SELECT current_schema() AS name").first()!.decode(column: "name", as: String.self)
             try await t.sql.raw("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE pid <> pg_backend_pid() AND (query LIKE 'LISTEN%' OR query LIKE '%ams_status_feed_heartbeat%')
+                WHERE application_name = \(bind: String(CertificateStatusFeed.applicationName(schema: schema).utf8.prefix(63))!)
                 """).run()
             #expect(try await waitUntil { !cache.isEnabled })
             #expect(cache.statuses(of: [serial]) == nil)

@@ -35,10 +35,18 @@ final class CertificateStatusFeed: LifecycleHandler, @unchecked Sendable {
         try await sql.raw("SELECT pg_notify(\(bind: channel), current_schema())").run()
     }
 
+    /// The listening connection's `application_name` (PostgreSQL keeps the first 63 bytes).
+    static func applicationName(schema: String) -> String {
+        "ams-status-feed " + schema
+    }
+
     func didBootAsync(_ application: Application) async throws {
         let sql = application.db as! any SQLDatabase
         let schema = try await sql.raw("SELECT current_schema() AS name").first()?.decode(column: "name", as: String.self) ?? "public"
-        let (configuration, cache, logger) = (connection, application.ams.ocspStatuses, application.logger)
+        var configuration = connection
+        // named in pg_stat_activity, with the schema whose statuses it follows
+        configuration.options.additionalStartupParameters.append(("application_name", Self.applicationName(schema: schema)))
+        let (cache, logger) = (application.ams.ocspStatuses, application.logger)
         let eventLoop = application.eventLoopGroup.any()
         task = Task {
             var failures = 0
