@@ -57,6 +57,10 @@ struct SLAReportTests {
             // check: agency check took 2 and 4 minutes against 3 → median 2 m (nearest rank), p90 4 m, 50% within
             #expect(page.status == .ok)
             #expect(page.body.string.contains("<svg class=\"chart\""))
+            for heading in ["Per tahap", "Per instansi", "Per operator"] { #expect(page.body.string.contains("<h2>\(heading)</h2>")) }
+            // a row is marked met from 90 % of its steps within the standard
+            #expect(page.body.string.contains("<span class=\"pill ok\">100%</span>"))
+            #expect(page.body.string.contains("<span class=\"pill bad\">50%</span>"))
             let lines = csv.body.string.split(separator: "\r\n").map(String.init)
             #expect(lines.contains("all,Semua,agency_check,2,2 m 0 s,4 m 0 s,50%,3 m 0 s,120,240"))
             #expect(lines.contains("all,Semua,ca_registration,2,30 s,5 m 0 s,50%,1 m 0 s,30,300"))

@@ -9,6 +9,8 @@ struct SLAReportController: RouteCollection {
     /// The chart's geometry: one row per step (label line, bar, standard), bars up to this many units wide.
     static let chartRow = 64
     static let chartBarMax = 540
+    /// The share of steps (percent) ended within their standard that a row shows as met.
+    static let withinStandardGoal = 90
 
     func boot(routes: any RoutesBuilder) throws {
         let reports = routes.grouped("reports")
@@ -59,7 +61,7 @@ struct SLAReportController: RouteCollection {
                 return Row(group: group.name, step: step.rawValue, stepLabel: req.localized("step_\(step.rawValue)"), count: stats.count,
                            median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
                            medianSeconds: Int(stats.median.rounded(.up)), percentile90Seconds: Int(stats.percentile90.rounded(.up)),
-                           withinStandard: "\(percent)%", withinPercent: percent, standard: Self.seconds(standards.limit(for: step)))
+                           withinStandard: "\(percent)%", withinClass: percent >= Self.withinStandardGoal ? "ok" : "bad", standard: Self.seconds(standards.limit(for: step)))
             }
         }
     }
@@ -89,10 +91,15 @@ struct SLAReportController: RouteCollection {
                        medianText: medians[step] == nil ? "—" : Self.seconds(median), overStandard: median > standards.limit(for: step))
         }
         let exportQuery = period.fromText.isEmpty && period.toText.isEmpty ? "" : QueryString.make(["from": period.fromText, "to": period.toText])
-        return ReportPage(from: period.fromText, to: period.toText, steps: rows([(req.localized("report_all"), breakdown.all)], req),
-                          agencies: rows(breakdown.byAgency.compactMap { id, steps in agencies[id].map { ($0, steps) } }, req),
-                          operators: rows(breakdown.byOperator.compactMap { id, steps in operators[id].map { ($0, steps) } }, req),
-                          bars: bars, chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow, exportQuery: exportQuery)
+        let tables = [
+            Table(title: req.localized("report_by_step"), dimension: "all", rows: rows([(req.localized("report_all"), breakdown.all)], req)),
+            Table(title: req.localized("report_by_agency"), dimension: "agency",
+                  rows: rows(breakdown.byAgency.compactMap { id, steps in agencies[id].map { ($0, steps) } }, req)),
+            Table(title: req.localized("report_by_operator"), dimension: "operator",
+                  rows: rows(breakdown.byOperator.compactMap { id, steps in operators[id].map { ($0, steps) } }, req)),
+        ]
+        return ReportPage(from: period.fromText, to: period.toText, tables: tables, bars: bars,
+                          chartHeight: 12 + WorkflowStep.allCases.count * Self.chartRow, exportQuery: exportQuery)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -103,9 +110,9 @@ struct SLAReportController: RouteCollection {
         let report = try await build(req)
         var writer = CSVWriter()
         writer.row(["dimension", "group", "step", "count", "median", "p90", "within_standard", "standard", "median_seconds", "p90_seconds"])
-        for (dimension, rows) in [("all", report.steps), ("agency", report.agencies), ("operator", report.operators)] {
-            for row in rows {
-                writer.row([dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard, row.standard,
+        for table in report.tables {
+            for row in table.rows {
+                writer.row([table.dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard, row.standard,
                             String(row.medianSeconds), String(row.percentile90Seconds)])
             }
         }

@@ -37,17 +37,18 @@ struct StepDurationRollup {
         }
         let timings = try await StepTimingModel.notCounted(on: db).sort(\.$startedAt).limit(Self.batchSize).all()
         guard !timings.isEmpty else { return 0 }
+        let byDay = Dictionary(grouping: timings) { StepDurationDayModel.day(of: $0.startedAt) }
         for period in StepDurationPeriod.allCases {
-            try await count(timings, into: period, on: db as! any SQLDatabase)
+            try await count(byDay, into: period, on: db as! any SQLDatabase)
         }
         try await StepTimingModel.query(on: db).filter(\.$id ~~ timings.compactMap(\.id)).set(\.$rolledUp, to: true).update()
         return timings.count
     }
 
-    /// Adds the timings to the tallies of the periods they started in: two statements however many periods the batch
-    /// spans (the tallies read, then written back).
-    private func count(_ timings: [StepTimingModel], into period: StepDurationPeriod, on sql: any SQLDatabase) async throws {
-        let byPeriod = Dictionary(grouping: timings) { period.number(of: StepDurationDayModel.day(of: $0.startedAt)) }
+    /// Adds the timings, grouped by the day they started, to the tallies of the periods those days fall in: two
+    /// statements however many periods the batch spans (the tallies read, then written back).
+    private func count(_ byDay: [Int: [StepTimingModel]], into period: StepDurationPeriod, on sql: any SQLDatabase) async throws {
+        let byPeriod = Dictionary(grouping: byDay) { period.number(of: $0.key) }.mapValues { $0.flatMap(\.value) }
         let stored = try await sql.raw("""
             SELECT \(ident: period.column) AS number, tally FROM \(ident: period.table)
             WHERE \(ident: period.column) IN (\(SQLList(byPeriod.keys.map { SQLBind($0) })))

@@ -6,8 +6,9 @@ import SQLKit
 /// The time-standard report's figures for a period of whole UTC days: the tallies the rollup pass keeps
 /// (``StepDurationRollup``) — one per whole month of the period, one per day at its edges — plus the ended timings it
 /// has not counted yet, read in one snapshot so each timing counts exactly once even while a pass commits. A year of
-/// national data is a dozen month tallies and at most sixty day tallies instead of millions of timings. Per group and step the count and the share within the standard are exact; the median and 90th
-/// percentile are nearest-rank figures read from the tallies' 1 % bins (see ``AMSCore/DurationHistogram``).
+/// national data is a dozen month tallies and at most sixty day tallies instead of millions of timings. Per group and
+/// step the count and the share within the standard are exact; the median and 90th percentile are nearest-rank figures
+/// read from the tallies' 1 % bins (see ``AMSCore/DurationHistogram``).
 struct StepDurationSummary {
     /// Tallies read per query, so a long period's never sit in memory at once.
     static let talliesPerRead = 31

@@ -15,8 +15,18 @@ extension SLAReportController {
         let medianSeconds: Int
         let percentile90Seconds: Int
         let withinStandard: String
-        let withinPercent: Int
+        /// The pill's class: "ok" when at least ``SLAReportController/withinStandardGoal`` percent ended within the
+        /// standard, else "bad".
+        let withinClass: String
         let standard: String
+    }
+
+    /// One of the report's tables (everything, per agency, per operator): its heading, its name in the CSV's first
+    /// column, and its rows.
+    struct Table: Encodable {
+        let title: String
+        let dimension: String
+        let rows: [Row]
     }
 
     struct Bar: Encodable {
@@ -52,9 +62,7 @@ extension SLAReportController {
     struct ReportPage: Encodable {
         let from: String
         let to: String
-        let steps: [Row]
-        let agencies: [Row]
-        let operators: [Row]
+        let tables: [Table]
         let bars: [Bar]
         let chartHeight: Int
         let exportQuery: String
