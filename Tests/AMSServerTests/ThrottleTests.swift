@@ -74,4 +74,28 @@ struct ThrottleTests {
             #expect(try await other.signIn("budi", TestApp.password).status == .seeOther)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func attemptsTooOldToCountArePrunedAndALockStays(db: TestDatabase) async throws {
+        try await TestApp.with(db, tweak: { $0.trustForwardedFor = true }) { t in
+            // setup: two failures, then 20 minutes later five more, ten seconds apart (beyond the delays), which lock the
+            // account at that address
+            try await t.user("budi", role: .caOperator)
+            let browser = t.browser(address: "198.51.100.7")
+            for _ in 0..<2 { #expect(try await browser.signIn("budi", "wrong guess here").status == .unauthorized) }
+            t.clock.advance(by: 20 * 60)
+            for _ in 0..<5 {
+                #expect(try await browser.signIn("budi", "wrong guess here").status == .unauthorized)
+                t.clock.advance(by: 10)
+            }
+            // act: 31 minutes after the first two, beyond both lookbacks (30 minutes)
+            t.clock.advance(by: 11 * 60 - 50)
+            let deleted = try await LoginThrottle(clock: t.clock).prune(on: t.db)
+            // check: the first two are gone, the five the lock rests on are kept, and the lock still holds
+            #expect(deleted == 2)
+            #expect(try await LoginAttemptModel.query(on: t.db).count() == 5)
+            #expect(try await browser.signIn("budi", TestApp.password).status == .tooManyRequests)
+            #expect(try await LoginThrottle(clock: t.clock).prune(on: t.db) == 0)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import AMSCore
 import Fluent
 import Foundation
+import SQLKit
 
 /// Applies ``LoginThrottlePolicy`` from stored attempts: per account name *from one client address* (five wrong
 /// passwords from anywhere must not lock the owner out at their own desk) and per client address across all
@@ -25,6 +26,25 @@ struct LoginThrottle: Sendable {
     func record(accountKey: String, clientAddress: String, succeeded: Bool, on database: any Database) async throws {
         try await LoginAttemptModel(accountKey: Self.storedKey(accountKey), clientAddress: clientAddress, succeeded: succeeded,
                                     occurredAt: clock.now).create(on: database)
+    }
+
+    /// Attempts deleted per statement by ``prune(on:)``, so a long backlog never holds SQLite's write lock for long.
+    static let pruneBatchSize = 5_000
+
+    /// Deletes the attempts too old for either lookback to count (the maintenance pass), a batch per statement, through
+    /// the index on their time; returns how many. Sign-ins and their failures stay in the audit log.
+    func prune(on database: any Database) async throws -> Int {
+        let cutoff = clock.now.addingTimeInterval(-max(perAccount.lookback, perAddress.lookback))
+        let sql = database as! any SQLDatabase
+        var total = 0
+        while true {
+            let deleted = try await sql.raw("""
+                DELETE FROM login_attempts WHERE id IN
+                (SELECT id FROM login_attempts WHERE occurred_at < \(bind: cutoff) LIMIT \(literal: Self.pruneBatchSize)) RETURNING id
+                """).all().count
+            total += deleted
+            if deleted < Self.pruneBatchSize { return total }
+        }
     }
 
     /// What is stored of an account name: its SHA-256 (the name may be a password typed into the wrong field).

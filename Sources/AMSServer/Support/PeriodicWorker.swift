@@ -89,18 +89,22 @@ extension PeriodicWorker {
     }
 
     /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL;
-    /// and the e-signature API's expired downloads and old call counts.
+    /// the e-signature API's expired downloads and old call counts; and sign-in attempts too old to throttle anyone.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in
             let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
             let esign = ESignService(services: application.ams, database: application.db)
+            let throttle = LoginThrottle(clock: application.ams.clock)
+            let database = application.db
             return {
                 let report = try await service.maintain()
                 // signed documents nobody fetched within their ten minutes, and old per-minute call counts
                 let downloadsDeleted = try await esign.prune()
-                guard report != CertificateService.MaintenanceReport() || downloadsDeleted > 0 else { return nil }
+                let attemptsDeleted = try await throttle.prune(on: database)
+                guard report != CertificateService.MaintenanceReport() || downloadsDeleted + attemptsDeleted > 0 else { return nil }
                 return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
-                        "responder_renewed": "\(report.responderRenewed)", "downloads_deleted": "\(downloadsDeleted)"]
+                        "responder_renewed": "\(report.responderRenewed)", "downloads_deleted": "\(downloadsDeleted)",
+                        "sign_in_attempts_deleted": "\(attemptsDeleted)"]
             }
         }
     }
