@@ -17,11 +17,13 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "postgres", help: "A PostgreSQL URL: also measure issuance there, in a schema of its own") var postgres: String?
         @Option(name: "crl-sizes", help: "Revoked entries per CRL run, comma-separated (default 100000,1000000)") var crlSizes: String?
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
-        @Option(name: "rounds", help: "Rounds of the OCSP goals' pairs, each measured in turn (default 3)") var rounds: Int?
+        @Option(name: "rounds", help: "Rounds of the OCSP goals' pairs, each measured in turn, or of the audit export and verification (default 3)")
+        var rounds: Int?
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
         @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
         @Flag(name: "signing-only", help: "Measure signing only; replaces the signing section of the report file") var signingOnly: Bool
-        @Option(name: "audit-export", help: "Measure only the audit CSV export over this many entries (SQLite, and PostgreSQL with --postgres)")
+        @Option(name: "audit-export", help: "Measure only the audit CSV export and the full verification over this many entries (SQLite, and "
+            + "PostgreSQL with --postgres); replaces the audit section of the report file")
         var auditExport: Int?
         @Flag(name: "ocsp-only", help: "Measure only OCSP (SQLite, and PostgreSQL with --postgres) on --certificates (default 2000); "
             + "replaces the OCSP section of the report file")
@@ -58,25 +60,14 @@ struct BenchCommand: AsyncCommand {
             return
         }
         if let entries = signature.auditExport {
-            var fixtures = [try await BenchFixture.make(logger: context.application.logger)]
-            if let postgres = signature.postgres {
-                fixtures.append(try await BenchFixture.make(logger: context.application.logger, postgresURL: postgres))
+            let rounds = signature.rounds ?? 3
+            let results = try await Self.onEachEngine(signature, logger: context.application.logger) { fixture in
+                console.print("audit export on \(fixture.engine): appending \(entries) entries, then \(rounds) rounds of export and verification…")
+                return try await AuditExportBenchmark(fixture: fixture, entries: entries, rounds: rounds).run()
             }
-            for fixture in fixtures {
-                do {
-                    console.print("audit export on \(fixture.engine): appending \(entries) entries, then exporting…")
-                    let result = try await AuditExportBenchmark(fixture: fixture, entries: entries).run()
-                    console.print(String(format: "  %@: %d entries in %.2f s = %.0f rows/s, %.1f MiB of CSV; resident %d MiB before, %d MiB after",
-                                         result.engine, result.entries, result.seconds, result.rowsPerSecond, Double(result.bytes) / 1_048_576,
-                                         result.residentBeforeKiB / 1024, result.residentAfterKiB / 1024))
-                    console.print(String(format: "  %@: audit verify (full) %.2f s = %.0f entries/s", result.engine, result.verifySeconds,
-                                         result.verifiedPerSecond))
-                } catch {
-                    await fixture.shutdown()
-                    throw error
-                }
-                await fixture.shutdown()
-            }
+            let section = BenchReport.auditSection(results).joined(separator: "\n")
+            console.print(section)
+            if let path = signature.report { try Self.replaceSection(BenchReport.auditHeading, in: path, with: section) }
             return
         }
         if signature.ocspOnly {
