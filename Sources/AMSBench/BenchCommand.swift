@@ -17,7 +17,8 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "postgres", help: "A PostgreSQL URL: also measure issuance there, in a schema of its own") var postgres: String?
         @Option(name: "crl-sizes", help: "Revoked entries per CRL run, comma-separated (default 100000,1000000)") var crlSizes: String?
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
-        @Option(name: "rounds", help: "Rounds of the OCSP goals' pairs, each measured in turn, or of the audit export and verification (default 3)")
+        @Option(name: "rounds", help: "Rounds of the OCSP goals' pairs, each measured in turn, or of the audit export and "
+            + "verification (default 3)")
         var rounds: Int?
         @Option(name: "report", help: "Also write the report (Markdown) to this file") var report: String?
         @Flag(name: "issuance-only", help: "Measure issuance only (for profiling); no report") var issuanceOnly: Bool
@@ -62,7 +63,8 @@ struct BenchCommand: AsyncCommand {
         if let entries = signature.auditExport {
             let rounds = signature.rounds ?? 3
             let results = try await Self.onEachEngine(signature, logger: context.application.logger) { fixture in
-                console.print("audit export on \(fixture.engine): appending \(entries) entries, then \(rounds) rounds of export and verification…")
+                console.print("audit export on \(fixture.engine): appending \(entries) entries, then \(rounds) rounds of export and "
+                    + "verification…")
                 return try await AuditExportBenchmark(fixture: fixture, entries: entries, rounds: rounds).run()
             }
             let section = BenchReport.auditSection(results).joined(separator: "\n")

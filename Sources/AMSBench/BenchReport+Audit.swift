@@ -20,7 +20,8 @@ extension BenchReport {
         var lines = [
             auditHeading,
             "",
-            "`ams-bench --audit-export N` (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores): N synthetic entries appended",
+            "`ams-bench --audit-export N` (release build, \(ProcessInfo.processInfo.activeProcessorCount) cores): N synthetic entries "
+                + "appended",
             "through the real HMAC chain, then \(rounds) rounds of the audit CSV export (streamed to a counting sink, as the page",
             "streams it) and of `ams audit verify --full` over the same log. Rates: the median round (slowest–fastest), per second.",
             "Goals: the export at \(Int(exportGoal / 1000))k rows/s or more with flat memory, the verification at",
@@ -31,9 +32,9 @@ extension BenchReport {
         ]
         for result in results {
             let goal = "export: \(verdict(result.rowsPerSecond, exportGoal)), verify: \(verdict(result.verifiedPerSecond, verifyGoal))"
+            let memory = "\(result.residentBeforeKiB / 1024) MiB → \(result.residentAfterKiB / 1024) MiB"
             lines.append("| \(result.engine) | \(result.entries) | \(rates(result.rowsPerSecond)) | "
-                + String(format: "%.1f MiB", Double(result.bytes) / 1_048_576)
-                + " | \(result.residentBeforeKiB / 1024) MiB → \(result.residentAfterKiB / 1024) MiB | \(rates(result.verifiedPerSecond)) | \(goal) |")
+                + String(format: "%.1f MiB", Double(result.bytes) / 1_048_576) + " | \(memory) | \(rates(result.verifiedPerSecond)) | \(goal) |")
         }
         return lines + [""]
     }

@@ -61,7 +61,8 @@ struct SLAReportController: RouteCollection {
                 return Row(group: group.name, step: step.rawValue, stepLabel: req.localized("step_\(step.rawValue)"), count: stats.count,
                            median: Self.seconds(stats.median), percentile90: Self.seconds(stats.percentile90),
                            medianSeconds: Int(stats.median.rounded(.up)), percentile90Seconds: Int(stats.percentile90.rounded(.up)),
-                           withinStandard: "\(percent)%", withinClass: percent >= Self.withinStandardGoal ? "ok" : "bad", standard: Self.seconds(standards.limit(for: step)))
+                           withinStandard: "\(percent)%", withinClass: percent >= Self.withinStandardGoal ? "ok" : "bad",
+                           standard: Self.seconds(standards.limit(for: step)))
             }
         }
     }
@@ -112,8 +113,8 @@ struct SLAReportController: RouteCollection {
         writer.row(["dimension", "group", "step", "count", "median", "p90", "within_standard", "standard", "median_seconds", "p90_seconds"])
         for table in report.tables {
             for row in table.rows {
-                writer.row([table.dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard, row.standard,
-                            String(row.medianSeconds), String(row.percentile90Seconds)])
+                writer.row([table.dimension, row.group, row.step, String(row.count), row.median, row.percentile90, row.withinStandard,
+                            row.standard, String(row.medianSeconds), String(row.percentile90Seconds)])
             }
         }
         let response = Response(status: .ok, body: .init(string: writer.text))
