@@ -43,8 +43,9 @@ struct IndexUseTests {
             + "AND registration_step_timings.ended_at IS NOT NULL AND registration_step_timings.started_at >= ? "
             + "AND registration_step_timings.started_at < ? AND registration_step_timings.agency_id = ?",
          "registration_step_timings_unrolled"),
-        // the maintenance pass's batch of sign-in attempts too old to count
+        // the maintenance pass's batches of sign-in attempts too old to count and of sessions past their absolute timeout
         ("SELECT id FROM login_attempts WHERE occurred_at < ? LIMIT 5000", "login_attempts_time"),
+        ("SELECT id FROM user_sessions WHERE created_at < ? LIMIT 1000", "user_sessions_created"),
     ])
     func theQueryUsesItsIndex(query: String, index: String) async throws {
         try await TestApp.with(.sqlite) { t in

@@ -46,4 +46,27 @@ struct SessionTimeoutTests {
             #expect(entry.record.details["timeout"] == "absolute")
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func sessionsPastTheirAbsoluteTimeoutArePrunedAndAudited(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            // setup: budi signs in and never comes back; twelve hours later siti signs in
+            let budi = try await t.user("budi", role: .caOperator)
+            try await t.user("siti", role: .caOperator)
+            try await t.browser().signIn("budi", TestApp.password)
+            t.clock.advance(by: 12 * 3600)
+            let siti = t.browser()
+            try await siti.signIn("siti", TestApp.password)
+            // act
+            let pruned = try await SessionStore(services: t.services).pruneExpired(on: t.db)
+            // check: budi's session is gone, with the entry his return would have written; siti's stays and works
+            #expect(pruned == 1)
+            #expect(try await SessionModel.query(on: t.db).count() == 1)
+            let entry = try #require(try await AuditEntryModel.query(on: t.db).filter(\.$action == "auth.session_expired").first())
+            #expect(entry.targetID == budi.id!.uuidString)
+            #expect(entry.record.details["timeout"] == "absolute")
+            #expect(try await siti.get("/dashboard").status == .ok)
+            #expect(try await SessionStore(services: t.services).pruneExpired(on: t.db) == 0)
+        }
+    }
 }

@@ -89,22 +89,27 @@ extension PeriodicWorker {
     }
 
     /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL;
-    /// the e-signature API's expired downloads and old call counts; and sign-in attempts too old to throttle anyone.
+    /// the e-signature API's expired downloads and old call counts; sign-in attempts too old to throttle anyone; and
+    /// sessions past their absolute timeout.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in
             let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
             let esign = ESignService(services: application.ams, database: application.db)
             let throttle = LoginThrottle(clock: application.ams.clock)
+            let sessions = SessionStore(services: application.ams)
             let database = application.db
             return {
                 let report = try await service.maintain()
                 // signed documents nobody fetched within their ten minutes, and old per-minute call counts
                 let downloadsDeleted = try await esign.prune()
                 let attemptsDeleted = try await throttle.prune(on: database)
-                guard report != CertificateService.MaintenanceReport() || downloadsDeleted + attemptsDeleted > 0 else { return nil }
+                let sessionsDeleted = try await sessions.pruneExpired(on: database)
+                guard report != CertificateService.MaintenanceReport() || downloadsDeleted + attemptsDeleted + sessionsDeleted > 0 else {
+                    return nil
+                }
                 return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
                         "responder_renewed": "\(report.responderRenewed)", "downloads_deleted": "\(downloadsDeleted)",
-                        "sign_in_attempts_deleted": "\(attemptsDeleted)"]
+                        "sign_in_attempts_deleted": "\(attemptsDeleted)", "expired_sessions_deleted": "\(sessionsDeleted)"]
             }
         }
     }
