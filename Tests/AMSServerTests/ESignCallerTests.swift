@@ -123,6 +123,37 @@ struct ESignCallerTests {
     }
 
     @Test(arguments: TestDatabase.all)
+    func housekeepingDeletesDownloadsPastTheirTenMinutesAndCallCountsOlderThanAnHour(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let client = try await ESignClient.make(t, agency: try await t.agency())
+            let key = try #require(try await APIKeyModel.query(on: t.db).first())
+            let body: [String: Any] = ["nik": "3578014107900009"]
+            // a call counted an hour and a minute ago, one now
+            #expect(try await client.json(.POST, "/api/v2/user/check/status", body).status == .ok)
+            t.clock.advance(by: 61 * 60)
+            #expect(try await client.json(.POST, "/api/v2/user/check/status", body).status == .ok)
+            // documents kept eleven minutes, two hours and one minute ago
+            for (name, age) in [("sebelas-menit.pdf", 11.0 * 60), ("dua-jam.pdf", 7200), ("satu-menit.pdf", 60)] {
+                let row = SignedDownloadModel()
+                row.$key.id = key.id!
+                row.name = name
+                row.document = Data("%PDF-1.7".utf8)
+                row.createdAt = t.clock.now.addingTimeInterval(-age)
+                row.expiresAt = row.createdAt.addingTimeInterval(SignedDownloadModel.lifetime)
+                try await row.create(on: t.db)
+            }
+            // act
+            let deleted = try await ESignService(services: t.services, database: t.db).prune()
+            // check: the two past their ten minutes and the old count are gone; the rest stays
+            #expect(deleted == 2)
+            #expect(try await SignedDownloadModel.query(on: t.db).all().map(\.name) == ["satu-menit.pdf"])
+            let minutes = try await t.sql.raw("SELECT minute FROM api_call_counts").all().map { try $0.decode(column: "minute", as: Int64.self) }
+            #expect(minutes == [Int64(t.clock.now.timeIntervalSince1970 / 60)])
+            #expect(try await ESignService(services: t.services, database: t.db).prune() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func v2RegistrationStartsARegistrationThePersonCompletesOnTheAgencysForm(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
             let agency = try await t.agency()

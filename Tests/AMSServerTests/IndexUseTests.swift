@@ -43,9 +43,11 @@ struct IndexUseTests {
             + "AND registration_step_timings.ended_at IS NOT NULL AND registration_step_timings.started_at >= ? "
             + "AND registration_step_timings.started_at < ? AND registration_step_timings.agency_id = ?",
          "registration_step_timings_unrolled"),
-        // the maintenance pass's batches of sign-in attempts too old to count and of sessions past their absolute timeout
+        // the housekeeping pass's batches: sign-in attempts too old to count, sessions past their absolute timeout and
+        // signed documents past their ten minutes
         ("SELECT id FROM login_attempts WHERE occurred_at < ? LIMIT 5000", "login_attempts_time"),
-        ("SELECT id FROM user_sessions WHERE created_at < ? LIMIT 1000", "user_sessions_created"),
+        ("SELECT id FROM user_sessions WHERE created_at <= ? LIMIT 1000", "user_sessions_created"),
+        ("SELECT id FROM signed_downloads WHERE expires_at <= ? LIMIT 1000", "signed_downloads_expiry"),
     ])
     func theQueryUsesItsIndex(query: String, index: String) async throws {
         try await TestApp.with(.sqlite) { t in

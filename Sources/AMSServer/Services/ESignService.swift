@@ -84,11 +84,15 @@ struct ESignService: Sendable {
         }
     }
 
-    /// Deletes downloads whose ten minutes are over and call counts older than an hour (the maintenance pass).
+    /// Downloads deleted per transaction by ``prune()``.
+    static let pruneBatchSize = 1_000
+
+    /// Deletes downloads whose ten minutes are over (returns how many) and call counts older than an hour (the
+    /// housekeeping pass).
     func prune() async throws -> Int {
         let now = services.clock.now
-        let expired = try await SignedDownloadModel.query(on: database).filter(\.$expiresAt <= now).count()
-        try await SignedDownloadModel.query(on: database).filter(\.$expiresAt <= now).delete()
+        let expired = try await BatchedDelete(table: SignedDownloadModel.schema, condition: "expires_at <= \(bind: now)",
+                                              batchSize: Self.pruneBatchSize).run(on: database)
         try await (database as! any SQLDatabase).delete(from: "api_call_counts")
             .where("minute", .lessThan, Int64(now.timeIntervalSince1970 / 60) - 60).run()
         return expired

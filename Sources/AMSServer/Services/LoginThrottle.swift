@@ -28,23 +28,15 @@ struct LoginThrottle: Sendable {
                                     occurredAt: clock.now).create(on: database)
     }
 
-    /// Attempts deleted per statement by ``prune(on:)``, so a long backlog never holds SQLite's write lock for long.
+    /// Attempts deleted per transaction by ``prune(on:)``.
     static let pruneBatchSize = 5_000
 
-    /// Deletes the attempts too old for either lookback to count (the maintenance pass), a batch per statement, through
-    /// the index on their time; returns how many. Sign-ins and their failures stay in the audit log.
+    /// Deletes the attempts too old for either lookback to count (the housekeeping pass), through the index on their
+    /// time; returns how many. Sign-ins and their failures stay in the audit log.
     func prune(on database: any Database) async throws -> Int {
         let cutoff = clock.now.addingTimeInterval(-max(perAccount.lookback, perAddress.lookback))
-        let sql = database as! any SQLDatabase
-        var total = 0
-        while true {
-            let deleted = try await sql.raw("""
-                DELETE FROM login_attempts WHERE id IN
-                (SELECT id FROM login_attempts WHERE occurred_at < \(bind: cutoff) LIMIT \(literal: Self.pruneBatchSize)) RETURNING id
-                """).all().count
-            total += deleted
-            if deleted < Self.pruneBatchSize { return total }
-        }
+        return try await BatchedDelete(table: LoginAttemptModel.schema, condition: "occurred_at < \(bind: cutoff)",
+                                       batchSize: Self.pruneBatchSize).run(on: database)
     }
 
     /// What is stored of an account name: its SHA-256 (the name may be a password typed into the wrong field).

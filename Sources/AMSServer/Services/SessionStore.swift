@@ -4,8 +4,8 @@ import Foundation
 import SQLKit
 
 /// Server-side sessions: created with a fresh random id at every sign-in (never reusing one the browser brought),
-/// deleted at sign-out, ended in bulk on password or role changes, and deleted by the maintenance pass once past their
-/// absolute timeout.
+/// deleted at sign-out, ended in bulk on password or role changes, and deleted by the housekeeping pass once past
+/// their absolute timeout.
 struct SessionStore: Sendable {
     let services: AMSServices
 
@@ -26,26 +26,18 @@ struct SessionStore: Sendable {
     static let pruneBatchSize = 1_000
 
     /// Deletes the sessions past their absolute timeout, which no visit can bring back (a browser that never returns
-    /// left them), a batch per transaction, each with the audit entry its browser's return would have written; returns
-    /// how many. Only the rows this transaction deleted are audited, so two instances pruning at once audit each once.
+    /// left them), each with the audit entry its browser's return would have written, in the transaction that deleted
+    /// it; returns how many. Only the rows a transaction deleted are audited, so two instances pruning at once audit
+    /// each once.
     func pruneExpired(on database: any Database) async throws -> Int {
         let cutoff = services.clock.now.addingTimeInterval(-services.configuration.sessionPolicy.absoluteTimeout)
-        var total = 0
-        while true {
-            let ended = try await WriteTransaction.run(on: database) { db in
-                let users = try await (db as! any SQLDatabase).raw("""
-                    DELETE FROM user_sessions WHERE id IN
-                    (SELECT id FROM user_sessions WHERE created_at <= \(bind: cutoff) LIMIT \(literal: Self.pruneBatchSize))
-                    RETURNING user_id
-                    """).all().map { try $0.decode(column: "user_id", as: UUID.self) }
-                try await services.audit.appendMany(users.map { user in
-                    AuditLog.Entry(action: .sessionExpired, outcome: .success, context: .system("maintenance"), targetType: "user",
-                                   targetID: user.uuidString, details: ["timeout": "absolute"])
-                }, on: db)
-                return users.count
-            }
-            total += ended
-            if ended < Self.pruneBatchSize { return total }
+        let audit = services.audit
+        return try await BatchedDelete(table: SessionModel.schema, condition: "created_at <= \(bind: cutoff)",
+                                       batchSize: Self.pruneBatchSize).run(on: database, returning: "user_id") { users, db in
+            try await audit.appendMany(users.map { user in
+                AuditLog.Entry(action: .sessionExpired, outcome: .success, context: .system("maintenance"), targetType: "user",
+                               targetID: user.uuidString, details: ["timeout": "absolute"])
+            }, on: db)
         }
     }
 
