@@ -113,6 +113,7 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
         app.lifecycle.use(FirstAdministratorBootstrap())
         app.lifecycle.use(CertificateAuthorityBootstrap())
         app.lifecycle.use(PeriodicWorker.certificateMaintenance(interval: configuration.certificateMaintenanceInterval))
+        app.lifecycle.use(PeriodicWorker.housekeeping(interval: PeriodicWorker.housekeepingInterval))
         app.lifecycle.use(PeriodicWorker.passwordResets(interval: min(2, configuration.mailPollInterval)))
         if configuration.operatorDigestInterval > 0 {
             app.lifecycle.use(PeriodicWorker.operatorDigest(interval: min(300, configuration.operatorDigestInterval),

@@ -88,28 +88,38 @@ extension PeriodicWorker {
         }
     }
 
-    /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL;
-    /// the e-signature API's expired downloads and old call counts; sign-in attempts too old to throttle anyone; and
-    /// sessions past their absolute timeout.
+    /// Certificate maintenance: stale intents, expiry reminders, the OCSP responder certificate, the scheduled CRL.
     static func certificateMaintenance(interval: Double) -> PeriodicWorker {
         PeriodicWorker(name: "certificate maintenance", interval: interval) { application in
             let service = CertificateService(services: application.ams, database: application.db, threadPool: application.threadPool)
+            return {
+                let report = try await service.maintain()
+                guard report != CertificateService.MaintenanceReport() else { return nil }
+                return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
+                        "responder_renewed": "\(report.responderRenewed)"]
+            }
+        }
+    }
+
+    /// Seconds between housekeeping passes.
+    static let housekeepingInterval = 300.0
+
+    /// Housekeeping: rows that nothing can use any more are deleted, a batch per transaction (``BatchedDelete``): signed
+    /// documents nobody fetched within their ten minutes and the e-signature API's old per-minute call counts, sign-in
+    /// attempts too old to throttle anyone, and sessions past their absolute timeout (each audited as expired).
+    static func housekeeping(interval: Double) -> PeriodicWorker {
+        PeriodicWorker(name: "housekeeping", interval: interval) { application in
             let esign = ESignService(services: application.ams, database: application.db)
             let throttle = LoginThrottle(clock: application.ams.clock)
             let sessions = SessionStore(services: application.ams)
             let database = application.db
             return {
-                let report = try await service.maintain()
-                // signed documents nobody fetched within their ten minutes, and old per-minute call counts
-                let downloadsDeleted = try await esign.prune()
-                let attemptsDeleted = try await throttle.prune(on: database)
-                let sessionsDeleted = try await sessions.pruneExpired(on: database)
-                guard report != CertificateService.MaintenanceReport() || downloadsDeleted + attemptsDeleted + sessionsDeleted > 0 else {
-                    return nil
-                }
-                return ["voided": "\(report.voided)", "reminders": "\(report.reminders)", "crl": "\(report.crlPublished)",
-                        "responder_renewed": "\(report.responderRenewed)", "downloads_deleted": "\(downloadsDeleted)",
-                        "sign_in_attempts_deleted": "\(attemptsDeleted)", "expired_sessions_deleted": "\(sessionsDeleted)"]
+                let downloads = try await esign.prune()
+                let attempts = try await throttle.prune(on: database)
+                let expiredSessions = try await sessions.pruneExpired(on: database)
+                guard downloads + attempts + expiredSessions > 0 else { return nil }
+                return ["downloads_deleted": "\(downloads)", "sign_in_attempts_deleted": "\(attempts)",
+                        "expired_sessions_deleted": "\(expiredSessions)"]
             }
         }
     }
