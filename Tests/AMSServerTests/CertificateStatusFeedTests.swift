@@ -56,7 +56,7 @@ import Testing
             let schema = try await t.sql.raw("SELECT current_schema() AS name").first()!.decode(column: "name", as: String.self)
             try await t.sql.raw("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE application_name = \(bind: String(CertificateStatusFeed.applicationName(schema: schema).utf8.prefix(63))!)
+                WHERE application_name = \(bind: CertificateStatusFeed.applicationName(schema: schema))
                 """).run()
             #expect(try await waitUntil { !cache.isEnabled })
             #expect(cache.statuses(of: [serial]) == nil)

@@ -35,9 +35,12 @@ final class CertificateStatusFeed: LifecycleHandler, @unchecked Sendable {
         try await sql.raw("SELECT pg_notify(\(bind: channel), current_schema())").run()
     }
 
-    /// The listening connection's `application_name` (PostgreSQL keeps the first 63 bytes).
+    /// The listening connection's `application_name` as PostgreSQL keeps it (for a schema name in ASCII, as AMS's are):
+    /// its first 63 bytes.
     static func applicationName(schema: String) -> String {
-        "ams-status-feed " + schema
+        var name = Substring("ams-status-feed " + schema)
+        while name.utf8.count > 63 { name.removeLast() }
+        return String(name)
     }
 
     func didBootAsync(_ application: Application) async throws {
