@@ -4,7 +4,9 @@ import Vapor
 
 /// Runs one kind of background pass in `ams serve` until shutdown: a pass, a pause of `interval` seconds, the next
 /// pass. A pass that has not finished after ``passDeadlineSeconds`` is abandoned (see ``DatabaseDeadline``) and the
-/// next one starts; a failed pass is logged by its error type only (never its text, which may carry data).
+/// next one starts; a failed pass is logged by its error type only (never its text, which may carry data). No pass
+/// runs while the database's schema is newer than this build (``NewerSchemaCheck``: a rolling upgrade has reached the
+/// database first); the worker says so once and looks again before each pass.
 final class PeriodicWorker: LifecycleHandler, @unchecked Sendable {
     /// One pass; returns the metadata worth logging, or nil when the pass found nothing to do.
     typealias Pass = @Sendable () async throws -> Logger.Metadata?
@@ -25,12 +27,25 @@ final class PeriodicWorker: LifecycleHandler, @unchecked Sendable {
 
     func didBootAsync(_ application: Application) async throws {
         guard let pass = makePass(application) else { return }
-        let (name, interval, logger) = (self.name, self.interval, application.logger)
+        let (name, interval, logger, database) = (self.name, self.interval, application.logger, application.db)
         let eventLoop = application.eventLoopGroup.any()
+        let schemaCheck = NewerSchemaCheck()
         task = Task {
+            var paused = false
             while !Task.isCancelled {
                 do {
-                    if let metadata = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop, pass) {
+                    let unknown = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop) {
+                        try await schemaCheck.unknownMigrations(on: database)
+                    }
+                    let schemaIsNewer = !unknown.isEmpty
+                    if schemaIsNewer && !paused {
+                        logger.warning("\(name) paused: the database's schema is newer than this build; replace this instance",
+                                       metadata: ["unknown_migrations": "\(unknown.joined(separator: ","))"])
+                    } else if !schemaIsNewer && paused {
+                        logger.notice("\(name) resumed: the database's schema is this build's")
+                    }
+                    paused = schemaIsNewer
+                    if !paused, let metadata = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop, pass) {
                         logger.info("\(name)", metadata: metadata)
                     }
                 } catch {
