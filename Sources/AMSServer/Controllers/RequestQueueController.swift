@@ -42,7 +42,7 @@ struct RequestQueueController: RouteCollection {
         let read = try await order.page(base.copy(), statuses: statuses, after: after, overdueOnly: overdueOnly,
                                         limit: Self.pageSize + 1)
         let rows = Array(read.prefix(Self.pageSize))
-        let agencyNames = try await AgencyModel.names(of: Set(rows.map(\.agencyID)), on: req.db)
+        let agencyNames = try await AgencyModel.text(\.$name, of: Set(rows.map(\.agencyID)), on: req.db)
         let keyset = KeysetPage(countText: KeysetPage.countText(count, req), isFirst: after == nil,
                                 lastShown: rows.last.map { order.cursor($0).text }, hasMore: read.count > Self.pageSize, jumpDay: nil,
                                 newestFirst: false,

@@ -77,8 +77,8 @@ struct SLAReportController: RouteCollection {
     private func build(_ req: Request) async throws -> ReportPage {
         let period = period(req)
         let breakdown = try await breakdown(period, req)
-        let agencies = try await AgencyModel.names(of: Set(breakdown.byAgency.keys), on: req.db)
-        let operators = try await UserModel.usernames(of: Set(breakdown.byOperator.keys), on: req.db)
+        let agencies = try await AgencyModel.text(\.$name, of: Set(breakdown.byAgency.keys), on: req.db)
+        let operators = try await UserModel.text(\.$username, of: Set(breakdown.byOperator.keys), on: req.db)
         let standards = req.ams.configuration.timeStandards
         // Chart: median per step against its standard, on one scale (the largest of both). Each step's label has a
         // line of its own above its bar, so a long label (or a narrow screen) never clips it.

@@ -52,12 +52,4 @@ extension AgencyModel {
         guard let id else { return .default }
         return try await AgencyModel.find(id, on: database)?.timeZone ?? .default
     }
-
-    /// The names of the agencies with `ids`, by id, read in one query of those two columns (an id of no agency is
-    /// absent).
-    static func names(of ids: Set<UUID>, on database: any Database) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
-        return try await AgencyModel.query(on: database).filter(\.$id ~~ ids).field(\.$id).field(\.$name).all()
-            .reduce(into: [:]) { $0[$1.id!] = $1.name }
-    }
 }

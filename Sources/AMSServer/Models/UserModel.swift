@@ -104,12 +104,4 @@ package final class UserModel: Model, @unchecked Sendable {
     var actor: Actor {
         Actor(userID: id!, username: username, role: role, agencyID: $agency.id)
     }
-
-    /// The usernames of the accounts with `ids`, by id, read in one query of those two columns (an id of no account is
-    /// absent).
-    static func usernames(of ids: Set<UUID>, on database: any Database) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
-        return try await UserModel.query(on: database).filter(\.$id ~~ ids).field(\.$id).field(\.$username).all()
-            .reduce(into: [:]) { $0[$1.id!] = $1.username }
-    }
 }
