@@ -31,11 +31,10 @@ public struct TimeStampInfo: Sendable {
         guard text.hasSuffix("Z"), digits.count == 14, digits.allSatisfy(\.isNumber) else {
             throw CMSSignedDataReader.Failure.malformed("genTime")
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         let value = { (start: Int, length: Int) in Int(digits.dropFirst(start).prefix(length))! }
-        guard let date = calendar.date(from: DateComponents(year: value(0, 4), month: value(4, 2), day: value(6, 2), hour: value(8, 2),
-                                                            minute: value(10, 2), second: value(12, 2))) else {
+        guard let date = Calendar.gregorianUTC.date(from: DateComponents(year: value(0, 4), month: value(4, 2), day: value(6, 2),
+                                                                         hour: value(8, 2), minute: value(10, 2), second: value(12, 2)))
+        else {
             throw CMSSignedDataReader.Failure.malformed("genTime")
         }
         return date

@@ -406,10 +406,8 @@ public struct PDFSignatureVerifier: Sendable {
         var digits = text.hasPrefix("D:") ? String(text.dropFirst(2)) : text
         digits = String(digits.prefix(14))
         guard digits.count == 14, digits.allSatisfy(\.isNumber) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         let value = { (start: Int, length: Int) in Int(digits.dropFirst(start).prefix(length))! }
-        return calendar.date(from: DateComponents(year: value(0, 4), month: value(4, 2), day: value(6, 2), hour: value(8, 2),
-                                                  minute: value(10, 2), second: value(12, 2)))
+        return Calendar.gregorianUTC.date(from: DateComponents(year: value(0, 4), month: value(4, 2), day: value(6, 2),
+                                                               hour: value(8, 2), minute: value(10, 2), second: value(12, 2)))
     }
 }

@@ -149,8 +149,6 @@ extension CertificateController {
     static func parseDay(_ text: String) -> Date? {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, text.count == 10, CalendarDate.isValid(day: parts[2], month: parts[1], year: parts[0]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        return Calendar.gregorianUTC.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }

@@ -1,3 +1,4 @@
+import AMSPKI
 import Foundation
 
 /// The stretches of time the time-standard report's tallies cover, each kept in a table of its own: UTC days
@@ -28,7 +29,7 @@ enum StepDurationPeriod: CaseIterable {
         switch self {
         case .day: return day
         case .month:
-            let parts = Self.utc.dateComponents([.year, .month], from: StepDurationDayModel.start(of: day))
+            let parts = Calendar.gregorianUTC.dateComponents([.year, .month], from: StepDurationDayModel.start(of: day))
             return (parts.year! - 1970) * 12 + parts.month! - 1
         }
     }
@@ -36,7 +37,7 @@ enum StepDurationPeriod: CaseIterable {
     /// The first day of month `month` (months since January 1970), as days since 1970-01-01.
     static func firstDay(ofMonth month: Int) -> Int {
         let years = month >= 0 ? month / 12 : (month - 11) / 12
-        let start = utc.date(from: DateComponents(year: 1970 + years, month: month - years * 12 + 1, day: 1))!
+        let start = Calendar.gregorianUTC.date(from: DateComponents(year: 1970 + years, month: month - years * 12 + 1, day: 1))!
         return StepDurationDayModel.day(of: start)
     }
 
@@ -51,10 +52,4 @@ enum StepDurationPeriod: CaseIterable {
         let edges = [days.lowerBound..<firstDay(ofMonth: first), firstDay(ofMonth: end)..<days.upperBound]
         return (first..<end, edges.filter { !$0.isEmpty })
     }
-
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
 }
