@@ -25,10 +25,7 @@ struct OCSPHTTPAnswer: Sendable {
             tag = "\"" + TokenDigest.sha256Hex(answer.bytes).prefix(32) + "\""
             validators = HTTPHeaders([("Last-Modified", HTTPDate.string(from: window.lowerBound)),
                                       ("Expires", HTTPDate.string(from: window.upperBound)), ("ETag", tag)])
-            var full = validators
-            full.add(contentsOf: [("Cache-Control", Self.cacheControl(maxAge: Int(Self.maxAge))), ("Content-Type", Self.contentType),
-                                  ("Content-Length", String(answer.bytes.count))])
-            fullAgeHeaders = full
+            fullAgeHeaders = Self.okHeaders(validators, maxAge: Int(Self.maxAge), length: answer.bytes.count)
         } else {
             (tag, validators, fullAgeHeaders) = ("", [:], [:])
         }
@@ -47,11 +44,20 @@ struct OCSPHTTPAnswer: Sendable {
         if maxAge == Int(Self.maxAge) && !notModified {
             return Response(status: .ok, headers: fullAgeHeaders, body: .init(buffer: body))
         }
+        if notModified {
+            var headers = validators
+            headers.add(name: .cacheControl, value: Self.cacheControl(maxAge: maxAge))
+            return Response(status: .notModified, headers: headers)
+        }
+        return Response(status: .ok, headers: Self.okHeaders(validators, maxAge: maxAge, length: body.readableBytes), body: .init(buffer: body))
+    }
+
+    /// The headers of a 200 answer to a GET that HTTP caches may keep for `maxAge` seconds.
+    private static func okHeaders(_ validators: HTTPHeaders, maxAge: Int, length: Int) -> HTTPHeaders {
         var headers = validators
-        headers.add(name: .cacheControl, value: Self.cacheControl(maxAge: maxAge))
-        if notModified { return Response(status: .notModified, headers: headers) }
-        headers.add(name: .contentType, value: Self.contentType)
-        return Response(status: .ok, headers: headers, body: .init(buffer: body))
+        headers.add(contentsOf: [("Cache-Control", cacheControl(maxAge: maxAge)), ("Content-Type", contentType),
+                                 ("Content-Length", String(length))])
+        return headers
     }
 
     private static func cacheControl(maxAge: Int) -> String {
