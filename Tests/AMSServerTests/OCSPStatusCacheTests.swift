@@ -38,6 +38,21 @@ struct OCSPStatusCacheTests {
         #expect(small.statuses(of: ["cc"]) == ["cc": .good] && small.statuses(of: ["aa"]) == nil)
     }
 
+    @Test func keptValuesAreHandedOutWhileYoungEnoughAndAFullCacheStartsOver() {
+        let cache = FreshnessCache<String, Int>(capacity: 2)
+        let made = Date(timeIntervalSince1970: 1_800_000_000)
+        cache.store(1, madeAt: made, for: "a")
+        cache.store(2, madeAt: made, for: "b")
+        #expect(cache.value(for: "a", now: made.addingTimeInterval(59), maxAge: 60)?.value == 1)
+        // too old, or made after now (a clock stepped back): not handed out
+        #expect(cache.value(for: "a", now: made.addingTimeInterval(60), maxAge: 60) == nil)
+        #expect(cache.value(for: "a", now: made.addingTimeInterval(-1), maxAge: 60) == nil)
+        // a third value in a cache of two: it alone is kept
+        cache.store(3, madeAt: made, for: "c")
+        #expect(cache.value(for: "c", now: made, maxAge: 60)?.value == 3)
+        #expect(cache.value(for: "a", now: made, maxAge: 60) == nil && cache.value(for: "b", now: made, maxAge: 60) == nil)
+    }
+
     @Test func keptGETAnswersHoldForTheirEpochAndWhileFresh() {
         let cache = OCSPGetAnswerCache()
         let produced = Date(timeIntervalSince1970: 1_800_000_000)

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Whole answers to OCSP GET requests, by the request as it stands in the path: every PDF reader asks the same few
 /// questions again and again, and the answer to one asked before is served without parsing it, looking up a status
@@ -14,32 +13,27 @@ final class OCSPGetAnswerCache: Sendable {
         let epoch: UInt64
     }
 
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
-    let capacity: Int
+    private let kept: FreshnessCache<String, Entry>
 
     init(capacity: Int = 100_000) {
-        self.capacity = capacity
+        kept = FreshnessCache(capacity: capacity)
     }
 
     /// The answer kept for `request` (the GET path part) made at `epoch` of the statuses, if still fresh at `now`.
     func answer(for request: String, epoch: UInt64, now: Date, refreshAfter: TimeInterval) -> OCSPHTTPAnswer? {
-        guard let entry = entries.withLockedValue({ $0[request] }), entry.epoch == epoch,
-              let produced = entry.answer.answer.cacheableUntil?.lowerBound else { return nil }
-        let age = now.timeIntervalSince(produced)
-        return age >= 0 && age < refreshAfter ? entry.answer : nil
+        guard let entry = kept.value(for: request, now: now, maxAge: refreshAfter)?.value, entry.epoch == epoch else { return nil }
+        return entry.answer
     }
 
-    /// Keeps `answer` for `request`, made from the statuses as they were at `epoch`.
+    /// Keeps `answer` for `request`, made from the statuses as they were at `epoch` (an answer caches may not keep, one
+    /// client's with its nonce, is not kept either).
     func store(_ answer: OCSPHTTPAnswer, for request: String, epoch: UInt64) {
-        guard answer.answer.cacheableUntil != nil else { return }
-        entries.withLockedValue { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[request] = Entry(answer: answer, epoch: epoch)
-        }
+        guard let produced = answer.answer.cacheableUntil?.lowerBound else { return }
+        kept.store(Entry(answer: answer, epoch: epoch), madeAt: produced, for: request)
     }
 
     /// A new responder certificate: answers are signed afresh.
     func clear() {
-        entries.withLockedValue { $0.removeAll() }
+        kept.clear()
     }
 }

@@ -1,6 +1,5 @@
 import AMSPKI
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Signed OCSP responses for requests without a nonce, kept while the certificate's status is unchanged and the
 /// response is fresh; re-signed when older than ``refreshAfter`` (well before its nextUpdate).
@@ -10,36 +9,24 @@ final class OCSPResponseCache: Sendable {
         let status: OCSPCertificateStatus
     }
 
-    struct Entry: Sendable {
-        let response: [UInt8]
-        let producedAt: Date
-    }
-
-    private let entries = NIOLockedValueBox<[Key: Entry]>([:])
     let refreshAfter: TimeInterval
-    let capacity: Int
+    private let kept: FreshnessCache<Key, [UInt8]>
 
     init(refreshAfter: TimeInterval = 3600, capacity: Int = 100_000) {
         self.refreshAfter = refreshAfter
-        self.capacity = capacity
+        kept = FreshnessCache(capacity: capacity)
     }
 
-    func response(for key: Key, now: Date) -> Entry? {
-        entries.withLockedValue { entries in
-            guard let entry = entries[key] else { return nil }
-            let age = now.timeIntervalSince(entry.producedAt)
-            return age >= 0 && age < refreshAfter ? entry : nil
-        }
+    /// The response kept for `key` and when it was produced, while younger than ``refreshAfter``.
+    func response(for key: Key, now: Date) -> (response: [UInt8], producedAt: Date)? {
+        kept.value(for: key, now: now, maxAge: refreshAfter).map { ($0.value, $0.madeAt) }
     }
 
     func store(_ response: [UInt8], for key: Key, producedAt: Date) {
-        entries.withLockedValue { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = Entry(response: response, producedAt: producedAt)
-        }
+        kept.store(response, madeAt: producedAt, for: key)
     }
 
     func clear() {
-        entries.withLockedValue { $0.removeAll() }
+        kept.clear()
     }
 }
