@@ -147,7 +147,8 @@ struct ESignCallerTests {
             // check: the two past their ten minutes and the old count are gone; the rest stays
             #expect(deleted == 2)
             #expect(try await SignedDownloadModel.query(on: t.db).all().map(\.name) == ["satu-menit.pdf"])
-            let minutes = try await t.sql.raw("SELECT minute FROM api_call_counts").all().map { try $0.decode(column: "minute", as: Int64.self) }
+            let minutes = try await t.sql.raw("SELECT minute FROM api_call_counts").all()
+                .map { try $0.decode(column: "minute", as: Int64.self) }
             #expect(minutes == [Int64(t.clock.now.timeIntervalSince1970 / 60)])
             #expect(try await ESignService(services: t.services, database: t.db).prune() == 0)
         }

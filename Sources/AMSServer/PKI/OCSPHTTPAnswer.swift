@@ -49,7 +49,8 @@ struct OCSPHTTPAnswer: Sendable {
             headers.add(name: .cacheControl, value: Self.cacheControl(maxAge: maxAge))
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: Self.okHeaders(validators, maxAge: maxAge, length: body.readableBytes), body: .init(buffer: body))
+        let headers = Self.okHeaders(validators, maxAge: maxAge, length: body.readableBytes)
+        return Response(status: .ok, headers: headers, body: .init(buffer: body))
     }
 
     /// The headers of a 200 answer to a GET that HTTP caches may keep for `maxAge` seconds.

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Deletes a table's rows that match a condition a batch at a time, one write transaction per batch
 /// (`DELETE … WHERE id IN (SELECT id … LIMIT n) RETURNING …`), until a batch comes back short: a long backlog never
-/// holds SQLite's write lock for long. The maintenance passes prune with it. Two instances pruning at once delete
+/// holds SQLite's write lock for long. The housekeeping pass prunes with it. Two instances pruning at once delete
 /// disjoint rows (or wait on each other's row locks), and each sees only the rows its own statements deleted.
 struct BatchedDelete: Sendable {
     /// The table; its primary key is `id`.
