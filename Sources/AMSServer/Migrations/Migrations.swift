@@ -80,7 +80,7 @@ enum Migrations {
         AddRequestStatusNameIndex(),
         // 037: the time-standard report's month tallies, filled from the day tallies
         CreateStepDurationMonths(),
-        // 038: sign-in attempts and sessions found by their time, so the maintenance pass deletes those too old to matter
+        // 038: sign-in attempts and sessions found by their time, so the housekeeping pass deletes those too old to matter
         AddPruningIndexes(),
     ]
 }

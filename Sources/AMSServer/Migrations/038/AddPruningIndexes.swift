@@ -1,7 +1,7 @@
 import Fluent
 import SQLKit
 
-/// The maintenance pass deletes sign-in attempts older than the throttle's lookback and sessions past their absolute
+/// The housekeeping pass deletes sign-in attempts older than the throttle's lookback and sessions past their absolute
 /// timeout: an index on each one's time, so each pass reads only what has grown old since the last (the tables' other
 /// indexes lead with the account, the address or the user).
 struct AddPruningIndexes: AsyncMigration {
