@@ -21,13 +21,6 @@ import Testing
             func answer() async throws -> [String: OCSPCertificateStatus] {
                 try await responder.statuses(of: [serialBytes], issuerID: loaded.issuingID, on: t.db)
             }
-            func waitUntil(_ condition: () async throws -> Bool) async throws -> Bool {
-                for _ in 0..<200 {
-                    if try await condition() { return true }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                return false
-            }
             // not listening: nothing kept, every answer reads the database
             _ = try await answer()
             #expect(cache.statuses(of: [serial]) == nil)

@@ -63,8 +63,8 @@ struct OCSPHTTPTests {
                 try await feed.didBootAsync(t.app)
                 // the feed listens once its connection is up: seconds on a loaded machine (a CI run's full suite took
                 // longer than the 10 s this waited before)
-                for _ in 0..<1200 where !t.services.ocspStatuses.isEnabled { try await Task.sleep(for: .milliseconds(50)) }
-                #expect(t.services.ocspStatuses.isEnabled, "the status feed is not listening: no answer is kept without it")
+                #expect(try await waitUntil(seconds: 60) { t.services.ocspStatuses.isEnabled },
+                        "the status feed is not listening: no answer is kept without it")
             }
             func status() async throws -> String {
                 let answer = try await t.browser().get("/pki/ocsp/" + encoded)
