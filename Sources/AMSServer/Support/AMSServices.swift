@@ -21,6 +21,8 @@ package struct AMSServices: Sendable {
     var ocspCache: OCSPResponseCache
     var ocspStatuses: OCSPStatusCache
     var ocspGetAnswers = OCSPGetAnswerCache()
+    /// Whether a newer release has migrated the database; the background workers ask before each pass.
+    var newerSchema = NewerSchemaCheck()
     /// Random serial numbers for certificates (16 bytes, positive).
     package var serials: SerialNumberGenerator
     /// Holder keys opened at once (scrypt's memory), the rest queued.

@@ -6,7 +6,7 @@ import Vapor
 /// pass. A pass that has not finished after ``passDeadlineSeconds`` is abandoned (see ``DatabaseDeadline``) and the
 /// next one starts; a failed pass is logged by its error type only (never its text, which may carry data). No pass
 /// runs while the database's schema is newer than this build (``NewerSchemaCheck``: a rolling upgrade has reached the
-/// database first); the worker says so once and looks again before each pass.
+/// database first); the worker says so once and asks the instance's check again before each pass.
 final class PeriodicWorker: LifecycleHandler, @unchecked Sendable {
     /// One pass; returns the metadata worth logging, or nil when the pass found nothing to do.
     typealias Pass = @Sendable () async throws -> Logger.Metadata?
@@ -28,14 +28,13 @@ final class PeriodicWorker: LifecycleHandler, @unchecked Sendable {
     func didBootAsync(_ application: Application) async throws {
         guard let pass = makePass(application) else { return }
         let (name, interval, logger, database) = (self.name, self.interval, application.logger, application.db)
-        let eventLoop = application.eventLoopGroup.any()
-        let schemaCheck = NewerSchemaCheck()
+        let (eventLoop, clock, schemaCheck) = (application.eventLoopGroup.any(), application.ams.clock, application.ams.newerSchema)
         task = Task {
             var paused = false
             while !Task.isCancelled {
                 do {
                     let unknown = try await DatabaseDeadline.run(seconds: Self.passDeadlineSeconds, on: eventLoop) {
-                        try await schemaCheck.unknownMigrations(on: database)
+                        try await schemaCheck.unknownMigrations(on: database, now: clock.now)
                     }
                     let schemaIsNewer = !unknown.isEmpty
                     if schemaIsNewer && !paused {
