@@ -15,6 +15,9 @@ struct BenchCommand: AsyncCommand {
         @Option(name: "batch", help: "How many requests one approve-selected takes (default 500)") var batch: Int?
         @Option(name: "singles", help: "How many single approvals to time (default 200)") var singles: Int?
         @Option(name: "postgres", help: "A PostgreSQL URL: also measure issuance there, in a schema of its own") var postgres: String?
+        @Flag(name: "postgres-only", help: "With --postgres and --pages, --audit-export or --ocsp-only: measure PostgreSQL alone (a run "
+            + "at a million requests seeds for most of an hour per engine)")
+        var postgresOnly: Bool
         @Option(name: "crl-sizes", help: "Revoked entries per CRL run, comma-separated (default 100000,1000000)") var crlSizes: String?
         @Option(name: "seconds", help: "Seconds per OCSP load run (default 10)") var seconds: Int?
         @Option(name: "rounds", help: "Rounds of the OCSP goals' pairs, each measured in turn, or of the audit export and "
@@ -141,11 +144,17 @@ struct BenchCommand: AsyncCommand {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// `measure` on a fixture of SQLite, then (with `--postgres`) of PostgreSQL, each shut down after.
+    /// `measure` on a fixture of SQLite, then (with `--postgres`) of PostgreSQL, each shut down after; with
+    /// `--postgres-only`, of PostgreSQL alone.
     private static func onEachEngine<T>(_ signature: Signature, logger: Logger,
                                         _ measure: (BenchFixture) async throws -> T) async throws -> [T] {
+        var engines: [String?] = [nil] + (signature.postgres.map { [$0] } ?? [])
+        if signature.postgresOnly {
+            guard let postgres = signature.postgres else { throw BenchFailure("--postgres-only needs --postgres") }
+            engines = [postgres]
+        }
         var results: [T] = []
-        for postgres in [nil] + (signature.postgres.map { [$0] } ?? []) {
+        for postgres in engines {
             let fixture = try await BenchFixture.make(logger: logger, postgresURL: postgres)
             do {
                 results.append(try await measure(fixture))
