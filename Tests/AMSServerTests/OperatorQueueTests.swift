@@ -18,19 +18,7 @@ struct OperatorQueueTests {
             // its applicant (waiting for the applicant, not the operator)
             let agency = try await t.agency()
             try await t.user("op.sumbar", role: .agencyOperator, agency: agency, nik: "1371010101800001")
-            let service = RegistrationService(services: t.services, database: t.db)
-            var requests: [RegistrationRequestModel] = []
-            for index in 1...3 {
-                var input = RegistrationService.RequestInput(
-                    fullName: "Pegawai \(["Satu", "Dua", "Tiga"][index - 1])", nip: "199005052015032" + String(format: "%03d", index),
-                    nik: "137101450590" + String(format: "%04d", index), email: "pegawai\(index)@sumbarprov.go.id", phone: "081234567890",
-                    agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
-                    recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
-                    jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan")))
-                input.locale = .id
-                requests.append(try await service.submit(input, enteredBy: nil, context: .system()).request)
-                t.clock.advance(by: 60)
-            }
+            var requests = try await submitThreeRequests(agency, t)
             requests[0].status = .dataSubmitted
             requests[0].currentStep = .verification
             requests[0].stepStartedAt = t.clock.now.addingTimeInterval(-240)
@@ -58,6 +46,42 @@ struct OperatorQueueTests {
             #expect(dashboard.contains("2 permohonan menunggu tindakan Anda; 1 di antaranya lewat batas waktu SOP"))
             #expect(dashboard.contains("href=\"/requests\""))
         }
+    }
+
+    /// At a national CA's size tens of thousands of requests wait: the pages count them up to a cap, not all.
+    @Test(arguments: TestDatabase.all)
+    func thePagesCountWhatWaitsUpToACap(db: TestDatabase) async throws {
+        try await TestApp.with(db) { t in
+            let agency = try await t.agency()
+            let desk = try await t.user("op.sumbar", role: .agencyOperator, agency: agency, nik: "1371010101800001")
+            _ = try await submitThreeRequests(agency, t)
+            let standards = t.services.configuration.timeStandards
+            // act
+            let capped = try await OperatorWorkload(standards: standards, database: t.db, countCap: 1).counts(for: desk, now: t.clock.now)
+            let exact = try await OperatorWorkload(standards: standards, database: t.db, countCap: nil).counts(for: desk, now: t.clock.now)
+            // check: counted to one past the cap ("more than 1"), or all three; a figure past the pages' cap says so
+            #expect(capped.waiting == 2 && exact.waiting == 3)
+            #expect(KeysetPage.countFigure(KeysetPage.countCap + 1) == "\(KeysetPage.countCap)+")
+            #expect(KeysetPage.countFigure(KeysetPage.countCap) == "\(KeysetPage.countCap)")
+        }
+    }
+
+    /// Three requests of `agency` submitted a minute apart, waiting for its operator's check.
+    private func submitThreeRequests(_ agency: AgencyModel, _ t: TestApp) async throws -> [RegistrationRequestModel] {
+        let service = RegistrationService(services: t.services, database: t.db)
+        var requests: [RegistrationRequestModel] = []
+        for index in 1...3 {
+            var input = RegistrationService.RequestInput(
+                fullName: "Pegawai \(["Satu", "Dua", "Tiga"][index - 1])", nip: "199005052015032" + String(format: "%03d", index),
+                nik: "137101450590" + String(format: "%04d", index), email: "pegawai\(index)@sumbarprov.go.id", phone: "081234567890",
+                agencyID: agency.id!.uuidString, unit: "Bidang Persandian", position: "Pranata Komputer",
+                recommendationLetter: .init(filename: "a.pdf", bytes: SampleDocuments.pdf()),
+                jobDecree: .init(filename: "b.pdf", bytes: SampleDocuments.pdf("SK Jabatan")))
+            input.locale = .id
+            requests.append(try await service.submit(input, enteredBy: nil, context: .system()).request)
+            t.clock.advance(by: 60)
+        }
+        return requests
     }
 
     @Test(arguments: TestDatabase.all)

@@ -16,9 +16,10 @@ struct DashboardController: RouteCollection {
         case .agencyOperator, .caOperator:
             let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db)
                 .counts(for: user, now: req.ams.clock.now)
-            return NextStep(title: req.localized("queue_mine", ["count": String(counts.waiting)]),
+            let (waiting, overdue) = (KeysetPage.countFigure(counts.waiting), KeysetPage.countFigure(counts.overdue))
+            return NextStep(title: req.localized("queue_mine", ["count": waiting]),
                             body: counts.waiting == 0 ? req.localized("dashboard_nothing_waiting")
-                                : req.localized("dashboard_waiting_body", ["count": String(counts.waiting), "overdue": String(counts.overdue)]),
+                                : req.localized("dashboard_waiting_body", ["count": waiting, "overdue": overdue]),
                             href: "/requests", label: req.localized("dashboard_open_queue"), urgent: counts.overdue > 0)
         case .applicant:
             let active = try await CertificateModel.query(on: req.db).filter(\.$holder.$id == user.id!)

@@ -54,8 +54,9 @@ struct RequestQueueController: RouteCollection {
                              rows: rows.map { row($0, agency: agencyNames[$0.agencyID] ?? "", now: now, req) },
                              statuses: options, query: text, overdueOnly: overdueOnly, keyset: keyset,
                              hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
-                             mineLabel: req.localized("queue_mine", ["count": String(counts.waiting)]),
-                             overdueLabel: counts.overdue > 0 ? req.localized("queue_mine_overdue", ["count": String(counts.overdue)]) : nil)
+                             mineLabel: req.localized("queue_mine", ["count": KeysetPage.countFigure(counts.waiting)]),
+                             overdueLabel: counts.overdue > 0
+                                ? req.localized("queue_mine_overdue", ["count": KeysetPage.countFigure(counts.overdue)]) : nil)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
     }
 

@@ -17,7 +17,7 @@ struct OperatorDigest: Sendable {
     @discardableResult
     func sendDue() async throws -> Int {
         let now = services.clock.now
-        let workload = OperatorWorkload(standards: services.configuration.timeStandards, database: database)
+        let workload = OperatorWorkload(standards: services.configuration.timeStandards, database: database, countCap: nil)
         let operators = try await UserModel.query(on: database).filter(\.$role ~~ [.agencyOperator, .caOperator])
             .filter(\.$isActive == true).all()
         var sent = 0

@@ -7,6 +7,10 @@ import Foundation
 struct OperatorWorkload: Sendable {
     let standards: TimeStandards
     let database: any Database
+    /// The pages count up to this many and no further (``QueryBuilder/cappedCount(_:)``; they show "1000+" beyond it,
+    /// ``KeysetPage/countFigure(_:)``): at a national CA's size tens of thousands of requests can wait for its
+    /// operators. nil: exact (the digest mail, once an hour).
+    var countCap: Int? = KeysetPage.countCap
 
     struct Counts: Sendable, Equatable {
         var waiting = 0
@@ -23,10 +27,15 @@ struct OperatorWorkload: Sendable {
     func counts(for user: UserModel, now: Date, newSince: Date? = nil) async throws -> Counts {
         guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
         var counts = Counts()
-        counts.waiting = try await waiting(for: user).count()
-        counts.overdue = try await waiting(for: user).overdue(at: now, standards: standards).count()
-        if let newSince { counts.new = try await waiting(for: user).filter(\.$stepStartedAt > newSince).count() }
+        counts.waiting = try await count(waiting(for: user))
+        counts.overdue = try await count(waiting(for: user).overdue(at: now, standards: standards))
+        if let newSince { counts.new = try await count(waiting(for: user).filter(\.$stepStartedAt > newSince)) }
         return counts
+    }
+
+    private func count(_ query: QueryBuilder<RegistrationRequestModel>) async throws -> Int {
+        guard let countCap else { return try await query.count() }
+        return try await query.cappedCount(countCap)
     }
 }
 
