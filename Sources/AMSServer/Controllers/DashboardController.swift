@@ -16,7 +16,7 @@ struct DashboardController: RouteCollection {
         case .agencyOperator, .caOperator:
             let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db)
                 .counts(for: user, now: req.ams.clock.now)
-            let (waiting, overdue) = (KeysetPage.countFigure(counts.waiting), KeysetPage.countFigure(counts.overdue))
+            let (waiting, overdue) = (counts.figure(counts.waiting), counts.figure(counts.overdue))
             return NextStep(title: req.localized("queue_mine", ["count": waiting]),
                             body: counts.waiting == 0 ? req.localized("dashboard_nothing_waiting")
                                 : req.localized("dashboard_waiting_body", ["count": waiting, "overdue": overdue]),

@@ -35,9 +35,12 @@ struct RequestQueueController: RouteCollection {
         if !text.isEmpty { base = try await RequestSearch(text: text).narrow(base) }
         let order = RequestQueueOrder(standards: req.ams.configuration.timeStandards, now: now)
         let counts = try await OperatorWorkload(standards: req.ams.configuration.timeStandards, database: req.db).counts(for: user, now: now)
-        var counted = base.copy().filter(\.$status ~~ statuses)
-        if overdueOnly { counted = counted.overdue(at: now, standards: req.ams.configuration.timeStandards) }
-        let count = try await counted.cappedCount(KeysetPage.countCap)
+        let count: Int
+        if mineOnly && text.isEmpty {
+            count = overdueOnly ? counts.overdue : counts.waiting // the workload counted these rows already, to the same cap
+        } else {
+            count = try await listed(base.copy(), statuses: statuses, overdueOnly: overdueOnly, now: now, req).cappedCount(KeysetPage.countCap)
+        }
         let after = RequestQueueOrder.Cursor(req.query[String.self, at: "after"])
         let read = try await order.page(base.copy(), statuses: statuses, after: after, overdueOnly: overdueOnly,
                                         limit: Self.pageSize + 1)
@@ -54,10 +57,17 @@ struct RequestQueueController: RouteCollection {
                              rows: rows.map { row($0, agency: agencyNames[$0.agencyID] ?? "", now: now, req) },
                              statuses: options, query: text, overdueOnly: overdueOnly, keyset: keyset,
                              hasMine: !awaiting.isEmpty, mineOnly: mineOnly,
-                             mineLabel: req.localized("queue_mine", ["count": KeysetPage.countFigure(counts.waiting)]),
+                             mineLabel: req.localized("queue_mine", ["count": counts.figure(counts.waiting)]),
                              overdueLabel: counts.overdue > 0
-                                ? req.localized("queue_mine_overdue", ["count": KeysetPage.countFigure(counts.overdue)]) : nil)
+                                ? req.localized("queue_mine_overdue", ["count": counts.figure(counts.overdue)]) : nil)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
+    }
+
+    /// The list's rows at any page, as one query to count.
+    private func listed(_ base: QueryBuilder<RegistrationRequestModel>, statuses: [RegistrationStatus], overdueOnly: Bool, now: Date,
+                        _ req: Request) -> QueryBuilder<RegistrationRequestModel> {
+        let listed = base.filter(\.$status ~~ statuses)
+        return overdueOnly ? listed.overdue(at: now, standards: req.ams.configuration.timeStandards) : listed
     }
 
     func row(_ request: QueueEntry, agency: String, now: Date, _ req: Request) -> QueueRow {

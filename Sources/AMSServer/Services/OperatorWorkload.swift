@@ -8,8 +8,8 @@ struct OperatorWorkload: Sendable {
     let standards: TimeStandards
     let database: any Database
     /// The pages count up to this many and no further (``QueryBuilder/cappedCount(_:)``; they show "1000+" beyond it,
-    /// ``KeysetPage/countFigure(_:)``): at a national CA's size tens of thousands of requests can wait for its
-    /// operators. nil: exact (the digest mail, once an hour).
+    /// ``Counts/figure(_:)``): at a national CA's size tens of thousands of requests can wait for its operators. nil:
+    /// exact (the digest mail, once an hour).
     var countCap: Int? = KeysetPage.countCap
 
     struct Counts: Sendable, Equatable {
@@ -17,6 +17,14 @@ struct OperatorWorkload: Sendable {
         var overdue = 0
         /// Came into the operator's waiting statuses after `since` (for the digest).
         var new = 0
+        /// What they were counted up to (``OperatorWorkload/countCap``); nil: exactly.
+        var cap: Int?
+
+        /// "125", or "1000+" for a count that reached its cap, where a figure stands alone or inside a sentence.
+        func figure(_ counted: Int) -> String {
+            guard let cap, counted > cap else { return String(counted) }
+            return "\(cap)+"
+        }
     }
 
     /// The requests waiting for `user`, as a query.
@@ -26,7 +34,7 @@ struct OperatorWorkload: Sendable {
 
     func counts(for user: UserModel, now: Date, newSince: Date? = nil) async throws -> Counts {
         guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
-        var counts = Counts()
+        var counts = Counts(cap: countCap)
         counts.waiting = try await count(waiting(for: user))
         counts.overdue = try await count(waiting(for: user).overdue(at: now, standards: standards))
         if let newSince { counts.new = try await count(waiting(for: user).filter(\.$stepStartedAt > newSince)) }

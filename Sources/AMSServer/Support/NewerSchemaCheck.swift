@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Whether the database's schema is newer than this build: it records migrations (Fluent's log) that this build does not
 /// know, because a newer release has started against it. During a rolling upgrade the older instances keep answering
@@ -15,7 +16,12 @@ final class NewerSchemaCheck: Sendable {
     static let rememberedFor: TimeInterval = 5
 
     let knownMigrations: Set<String>
-    private let answers = FreshnessCache<String, [String]>(capacity: 1)
+    private let lastAnswer = NIOLockedValueBox<Answer?>(nil)
+
+    private struct Answer {
+        let unknown: [String]
+        let readAt: Date
+    }
 
     init(known: [any Migration] = Migrations.all) {
         knownMigrations = Set(known.map(\.name))
@@ -25,10 +31,12 @@ final class NewerSchemaCheck: Sendable {
     /// build's (or older: the build's own migrations then run at start). Read again when the last answer, given at
     /// `now`, is older than ``rememberedFor``.
     func unknownMigrations(on database: any Database, now: Date) async throws -> [String] {
-        if let kept = answers.value(for: "", now: now, maxAge: Self.rememberedFor) { return kept.value }
+        if let last = lastAnswer.withLockedValue({ $0 }), (0..<Self.rememberedFor).contains(now.timeIntervalSince(last.readAt)) {
+            return last.unknown
+        }
         let names = try await MigrationLog.query(on: database).all(\.$name)
         let unknown = names.filter { !knownMigrations.contains($0) }.sorted()
-        answers.store(unknown, madeAt: now, for: "")
+        lastAnswer.withLockedValue { $0 = Answer(unknown: unknown, readAt: now) }
         return unknown
     }
 }

@@ -61,12 +61,6 @@ struct KeysetPage: Encodable {
         nextQuery = hasMore ? lastShown.map { QueryString.make(baseQuery, then: [("after", $0)]) } : nil
     }
 
-    /// "125" or "1000+" for a count capped at ``countCap`` (``QueryBuilder/cappedCount(_:)``), where a figure stands
-    /// alone or inside a sentence (the operator's "waiting for me" counts).
-    static func countFigure(_ counted: Int) -> String {
-        counted > countCap ? "\(countCap)+" : String(counted)
-    }
-
     /// "125" or "more than 1000" for a count capped at ``countCap`` (``QueryBuilder/cappedCount(_:)``).
     static func countText(_ counted: Int, _ req: Request) -> String {
         counted > countCap ? req.localized("common_rows_more_than", ["count": String(countCap)])
