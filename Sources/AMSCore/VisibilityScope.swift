@@ -44,6 +44,16 @@ public enum VisibilityScope: Sendable, Equatable {
         }
     }
 
+    /// Whether registration requests in `status` can lie inside this (request) scope: a CA operator's holds none
+    /// before the CA, so a page reading status by status need not ask for those.
+    public func admitsRequests(in status: RegistrationStatus) -> Bool {
+        switch self {
+        case .nothing, .own: false
+        case .reachedCA: status.hasReachedCA
+        case .agency, .all: true
+        }
+    }
+
     /// Whether a record with this owner, agency and (for requests) status lies inside the scope.
     public func admits(ownerID: UUID?, agencyID: UUID?, status: RegistrationStatus? = nil) -> Bool {
         switch self {

@@ -47,7 +47,11 @@ struct VisibilityScopeTests {
         // act, check
         let expected = ![.submitted, .returnedByAgency].contains(status)
         #expect(VisibilityScope.reachedCA.admits(ownerID: nil, agencyID: Self.agency, status: status) == expected)
+        #expect(VisibilityScope.reachedCA.admitsRequests(in: status) == expected)
         #expect(Permissions.canView(actor: ca, request: facts) == expected)
+        // the other request scopes hold every status, or none
+        #expect(VisibilityScope.all.admitsRequests(in: status) && VisibilityScope.agency(Self.agency).admitsRequests(in: status))
+        #expect(!VisibilityScope.nothing.admitsRequests(in: status))
     }
 
     @Test func permissionsAnswerFromTheScope() {

@@ -48,19 +48,27 @@ struct OperatorQueueTests {
         }
     }
 
-    /// At a national CA's size tens of thousands of requests wait: the pages count them up to a cap, not all.
+    /// At a national CA's size tens of thousands of requests wait: the pages count them up to a cap, not all; the
+    /// overdue ones status by status, the cap counting across statuses.
     @Test(arguments: TestDatabase.all)
     func thePagesCountWhatWaitsUpToACap(db: TestDatabase) async throws {
         try await TestApp.with(db) { t in
+            // setup: three requests waiting for the agency an hour, past any standard: two for its check, one for the
+            // data confirmation
             let agency = try await t.agency()
             let desk = try await t.user("op.sumbar", role: .agencyOperator, agency: agency, nik: "1371010101800001")
-            _ = try await submitThreeRequests(agency, t)
+            let requests = try await submitThreeRequests(agency, t)
+            for request in requests { request.stepStartedAt = t.clock.now.addingTimeInterval(-3600) }
+            requests[2].status = .dataSubmitted
+            requests[2].currentStep = .verification
+            for request in requests { try await request.save(on: t.db) }
             let standards = t.services.configuration.timeStandards
             // act
             let capped = try await OperatorWorkload(standards: standards, database: t.db, countCap: 1).counts(for: desk, now: t.clock.now)
             let exact = try await OperatorWorkload(standards: standards, database: t.db, countCap: nil).counts(for: desk, now: t.clock.now)
-            // check: counted to one past the cap, said "1+", or all three
+            // check: counted to one past the cap, said "1+", or all three, the overdue ones of both statuses
             #expect(capped.waiting == 2 && exact.waiting == 3)
+            #expect(capped.overdue == 2 && exact.overdue == 3)
             #expect(capped.figure(capped.waiting) == "1+" && exact.figure(exact.waiting) == "3")
             #expect(capped.figure(1) == "1")
         }

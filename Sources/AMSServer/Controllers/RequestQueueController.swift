@@ -30,7 +30,11 @@ struct RequestQueueController: RouteCollection {
         let awaiting = Permissions.statusesAwaiting(user.role)
         let mineOnly = !awaiting.isEmpty && req.query[String.self, at: "all"] != "1" && status == nil
         let now = req.ams.clock.now
-        let statuses = status.map { [$0] } ?? (mineOnly ? awaiting : RegistrationStatus.allCases.filter { !$0.isClosed })
+        // only statuses the reader can see: the database cannot tell that "reached the CA" and "submitted" exclude each
+        // other, and would walk every submitted request's index entry to find none
+        let scope = VisibilityScope.registrationRequests(for: user.actor)
+        let statuses = (status.map { [$0] } ?? (mineOnly ? awaiting : RegistrationStatus.allCases.filter { !$0.isClosed }))
+            .filter(scope.admitsRequests(in:))
         var base = Self.visible(to: user, on: req.db)
         if !text.isEmpty { base = try await RequestSearch(text: text).narrow(base) }
         let order = RequestQueueOrder(standards: req.ams.configuration.timeStandards, now: now)
@@ -38,8 +42,11 @@ struct RequestQueueController: RouteCollection {
         let count: Int
         if mineOnly && text.isEmpty {
             count = overdueOnly ? counts.overdue : counts.waiting // the workload counted these rows already, to the same cap
+        } else if overdueOnly {
+            count = try await base.copy().overdueCount(in: statuses, at: now, standards: req.ams.configuration.timeStandards,
+                                                       cap: KeysetPage.countCap)
         } else {
-            count = try await listed(base.copy(), statuses: statuses, overdueOnly: overdueOnly, now: now, req).cappedCount(KeysetPage.countCap)
+            count = try await base.copy().filter(\.$status ~~ statuses).cappedCount(KeysetPage.countCap)
         }
         let after = RequestQueueOrder.Cursor(req.query[String.self, at: "after"])
         let read = try await order.page(base.copy(), statuses: statuses, after: after, overdueOnly: overdueOnly,
@@ -61,13 +68,6 @@ struct RequestQueueController: RouteCollection {
                              overdueLabel: counts.overdue > 0
                                 ? req.localized("queue_mine_overdue", ["count": counts.figure(counts.overdue)]) : nil)
         return try await req.renderPage("requests", titleKey: "queue_title", page: page)
-    }
-
-    /// The list's rows at any page, as one query to count.
-    private func listed(_ base: QueryBuilder<RegistrationRequestModel>, statuses: [RegistrationStatus], overdueOnly: Bool, now: Date,
-                        _ req: Request) -> QueryBuilder<RegistrationRequestModel> {
-        let listed = base.filter(\.$status ~~ statuses)
-        return overdueOnly ? listed.overdue(at: now, standards: req.ams.configuration.timeStandards) : listed
     }
 
     func row(_ request: QueueEntry, agency: String, now: Date, _ req: Request) -> QueueRow {

@@ -17,7 +17,7 @@ struct MetricsSnapshot {
             let waiting = RegistrationRequestModel.query(on: database).filter(\.$status ~~ statuses)
             metrics.set("ams_registration_queue_requests", [("step", step.rawValue)], to: Double(try await waiting.count()))
             metrics.set("ams_registration_queue_overdue_requests", [("step", step.rawValue)],
-                        to: Double(try await waiting.copy().overdue(at: now, standards: standards).count()))
+                        to: Double(try await waiting.copy().overdueCount(in: statuses, at: now, standards: standards, cap: nil)))
         }
         for status in [OutboxMessageModel.Status.pending, .sending, .failed] {
             let count = try await OutboxMessageModel.query(on: database).filter(\.$status == status).count()

@@ -36,7 +36,8 @@ struct OperatorWorkload: Sendable {
         guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
         var counts = Counts(cap: countCap)
         counts.waiting = try await count(waiting(for: user))
-        counts.overdue = try await count(waiting(for: user).overdue(at: now, standards: standards))
+        counts.overdue = try await waiting(for: user).overdueCount(in: Permissions.statusesAwaiting(user.role), at: now, standards: standards,
+                                                                   cap: countCap)
         if let newSince { counts.new = try await count(waiting(for: user).filter(\.$stepStartedAt > newSince)) }
         return counts
     }
@@ -48,14 +49,22 @@ struct OperatorWorkload: Sendable {
 }
 
 extension QueryBuilder where Model == RegistrationRequestModel {
-    /// Only the requests waiting in their current step longer than its time standard allows at `now`: per status (each
-    /// timed status has one step), so that the `status, step_started_at` indexes answer it.
-    func overdue(at now: Date, standards: TimeStandards) -> Self {
-        group(.or) { group in
-            for status in RegistrationStatus.allCases {
-                guard let step = WorkflowStep.current(for: status) else { continue }
-                group.group(.and) { $0.filter(\.$status == status).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step))) }
+    /// How many of these requests in `statuses` wait in their current step longer than its time standard allows at
+    /// `now`; up to `cap` + 1 in all when a cap is given (``QueryBuilder/cappedCount(_:)``). Counted status by status,
+    /// each a range of its `status, step_started_at` index that the database reads only as far as it needs: asked as
+    /// one OR of the statuses' ranges, PostgreSQL gathers every waiting request of them all before counting any.
+    func overdueCount(in statuses: [RegistrationStatus], at now: Date, standards: TimeStandards, cap: Int?) async throws -> Int {
+        var total = 0
+        for status in statuses {
+            guard let step = WorkflowStep.current(for: status) else { continue }
+            let overdue = copy().filter(\.$status == status).filter(\.$stepStartedAt < now.addingTimeInterval(-standards.limit(for: step)))
+            guard let cap else {
+                total += try await overdue.count()
+                continue
             }
+            total += try await overdue.cappedCount(cap - total)
+            if total > cap { break }
         }
+        return total
     }
 }
