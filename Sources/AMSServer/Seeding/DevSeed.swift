@@ -70,8 +70,8 @@ package struct DevSeed {
     /// uncounted had the report read all of them (0.4 s of its 0.6 s at 1M). Autovacuum would catch up within minutes;
     /// the benchmark, which measures right after the seed, does not wait for it. (SQLite keeps no statistics unless
     /// asked: its planner goes by the indexes alone, as in a running installation.)
-    static let seededTables = ["registration_requests", "registration_step_timings", "step_duration_days", "step_duration_months",
-                               "certificates", "audit_entries"]
+    static let seededTables = [RegistrationRequestModel.schema, StepTimingModel.schema] + StepDurationPeriod.allCases.map(\.table)
+        + [CertificateModel.schema, AuditEntryModel.schema]
 
     private func vacuumAndAnalyse(report: (String) -> Void) async throws {
         guard let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }

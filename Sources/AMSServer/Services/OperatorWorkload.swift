@@ -33,11 +33,12 @@ struct OperatorWorkload: Sendable {
     }
 
     func counts(for user: UserModel, now: Date, newSince: Date? = nil) async throws -> Counts {
-        guard !Permissions.statusesAwaiting(user.role).isEmpty else { return Counts() }
+        let awaited = Permissions.statusesAwaiting(user.role)
+        guard !awaited.isEmpty else { return Counts() }
         var counts = Counts(cap: countCap)
         counts.waiting = try await count(waiting(for: user))
-        counts.overdue = try await waiting(for: user).overdueCount(in: Permissions.statusesAwaiting(user.role), at: now, standards: standards,
-                                                                   cap: countCap)
+        counts.overdue = try await RequestQueueController.visible(to: user, on: database)
+            .overdueCount(in: awaited, at: now, standards: standards, cap: countCap)
         if let newSince { counts.new = try await count(waiting(for: user).filter(\.$stepStartedAt > newSince)) }
         return counts
     }
