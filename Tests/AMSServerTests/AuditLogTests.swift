@@ -171,6 +171,13 @@ struct AuditLogTests {
             #expect(lines.first?.hasPrefix("sequence,occurred_at_utc,actor") == true)
             #expect(lines.count == 3)
             #expect(lines.dropFirst().allSatisfy { $0.contains("auth.sign_in.succeeded") })
+            // a period (times sent to the database as bound values): the test clock's day holds both sign-ins, an
+            // earlier year none
+            let today = AuditCSVExport.utcMilliseconds(t.clock.now).prefix(10)
+            let thatDay = try await auditor.get("/audit/export.csv?action=auth.sign_in.succeeded&from=\(today)&to=\(today)")
+            #expect(thatDay.body.string.split(separator: "\r\n").count == 3)
+            let earlier = try await auditor.get("/audit/export.csv?action=auth.sign_in.succeeded&from=2020-01-01&to=2020-12-31")
+            #expect(earlier.status == .ok && earlier.body.string.split(separator: "\r\n").count == 1)
             let all = try await auditor.get("/audit/export.csv")
             #expect(all.body.string.contains("'=cmd|"))
             #expect(try await t.auditActions().contains("audit.exported"))

@@ -1,11 +1,15 @@
 import AMSCore
 import Fluent
 import Foundation
+import PostgresNIO
+import SQLiteNIO
 import SQLKit
 
 /// The audit log read in sequence order as plain rows (not models: their decoding was most of the time), a batch at a
 /// time by keyset on `sequence`, with the next batch read and decoded while the caller works on the current one — the
 /// database and the caller overlap on two cores. The export and the chain verification both walk the log this way.
+/// Each engine's rows are read by its own driver, cell by cell (`+SQLite`, `+PostgreSQL`): SQLKit's generic
+/// `Decodable` row decoding (a type check and conformance lookups for every cell) was the largest part of reading.
 struct AuditEntryBatches: Sendable {
     /// One stored entry as read.
     struct Row: Sendable {
@@ -58,17 +62,15 @@ struct AuditEntryBatches: Sendable {
 
     private func read(after sequence: Int64) async throws -> [Row] {
         let sql = database as! any SQLDatabase
-        let rows = try await narrow(sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from(AuditEntryModel.schema)
-            .where("sequence", .greaterThan, sequence)).orderBy("sequence").limit(batchSize).all()
-        return try rows.map { row in
-            Row(sequence: try row.decode(column: "sequence", as: Int64.self), occurredAt: try row.decode(column: "occurred_at", as: Date.self),
-                actorID: try row.decode(column: "actor_id", as: UUID?.self), actorName: try row.decode(column: "actor_name", as: String.self),
-                actorRole: try row.decode(column: "actor_role", as: String.self), action: try row.decode(column: "action", as: String.self),
-                targetType: try row.decode(column: "target_type", as: String.self), targetID: try row.decode(column: "target_id", as: String.self),
-                outcome: try row.decode(column: "outcome", as: String.self),
-                clientAddress: try row.decode(column: "client_address", as: String.self),
-                requestID: try row.decode(column: "request_id", as: String.self), details: try row.decode(column: "details", as: String.self),
-                previousMAC: try row.decode(column: "previous_mac", as: String.self), mac: try row.decode(column: "mac", as: String.self))
-        }
+        let query = sql.serialize(narrow(sql.select().columns(Self.columns.map { SQLIdentifier($0) }).from(AuditEntryModel.schema)
+            .where("sequence", .greaterThan, sequence)).orderBy("sequence").limit(batchSize).query)
+        if let sqlite = database as? any SQLiteDatabase { return try await Self.read(query, on: sqlite) }
+        guard let postgres = database as? any PostgresDatabase else { throw ReadFailure(description: "audit log: unknown engine") }
+        return try await Self.read(query, on: postgres, logger: database.logger)
+    }
+
+    /// A batch that could not be read: a column not holding what it should, or a filter value the driver cannot send.
+    struct ReadFailure: Error, CustomStringConvertible {
+        let description: String
     }
 }
