@@ -37,6 +37,8 @@ struct AuditEntryBatches: Sendable {
         }
     }
 
+    /// The columns read, in this order: PostgreSQL's reader (``Row/init(postgres:)``) decodes them by position, and
+    /// most are text: reordered here alone, fields would swap silently in the export (the verification would fail).
     static let columns = ["sequence", "occurred_at", "actor_id", "actor_name", "actor_role", "action", "target_type", "target_id",
                           "outcome", "client_address", "request_id", "details", "previous_mac", "mac"]
 
