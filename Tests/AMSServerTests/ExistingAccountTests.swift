@@ -65,7 +65,7 @@ struct ExistingAccountTests {
             try await agencyDesk.signIn("op.sumbar", TestApp.password)
             try await caDesk.signIn("ca.bssn", TestApp.password)
             let page = "/requests/\(request.id!.uuidString)"
-            func close(_ browser: TestBrowser, code: String, reason: String) async throws -> TestingHTTPResponse {
+            func close(_ browser: TestBrowser, code: String, reason: String) async throws -> BrowserResponse {
                 try await browser.post(page + "/actions", form: ["event": "close", "version": String(request.version), "reasonCode": code,
                                                                  "reason": reason], from: page)
             }

@@ -12,7 +12,7 @@ import VaporTesting
 struct FormChallengeTests {
     /// Posts the form with the stamp `stamp` makes from the challenge the page served.
     static func submit(_ browser: TestBrowser, _ form: [String: String],
-                       stamp: (_ challenge: String) -> [String: String]) async throws -> TestingHTTPResponse {
+                       stamp: (_ challenge: String) -> [String: String]) async throws -> BrowserResponse {
         let page = try await browser.get("/register").body.string
         let challenge = try #require(TestBrowser.attribute("data-work-challenge", in: page))
         return try await browser.postMultipart("/register", fields: form.merging(stamp(challenge)) { $1 },

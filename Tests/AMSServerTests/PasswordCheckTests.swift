@@ -20,7 +20,7 @@ struct PasswordCheckTests {
             let user = try await t.user("budi", role: .caOperator)
             let browser = t.browser()
             try await browser.signIn("budi", TestApp.password)
-            func change(current: String, new: String) async throws -> TestingHTTPResponse {
+            func change(current: String, new: String) async throws -> BrowserResponse {
                 try await browser.post("/password/change", form: ["currentPassword": current, "newPassword": new, "confirmPassword": new],
                                        from: "/password/change")
             }

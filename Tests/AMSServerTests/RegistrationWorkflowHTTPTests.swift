@@ -45,7 +45,7 @@ struct RegistrationWorkflowHTTPTests {
     }
 
     private func act(_ browser: TestBrowser, _ t: TestApp, _ event: RegistrationEvent, reasonCode: String? = nil, reason: String? = nil,
-                     version: Int? = nil) async throws -> TestingHTTPResponse {
+                     version: Int? = nil) async throws -> BrowserResponse {
         let request = try #require(try await RegistrationRequestModel.query(on: t.db).first())
         var form = ["event": event.rawValue, "version": String(version ?? request.version)]
         if event == .forwardToCA { for box in ["checkLetterSigned", "checkDecreeMatches", "checkEmailOfficial"] { form[box] = "yes" } }

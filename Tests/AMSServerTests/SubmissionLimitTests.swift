@@ -18,7 +18,7 @@ struct SubmissionLimitTests {
         ]) { $1 }
     }
 
-    static func submit(_ t: TestApp, _ form: [String: String], from address: String) async throws -> TestingHTTPResponse {
+    static func submit(_ t: TestApp, _ form: [String: String], from address: String) async throws -> BrowserResponse {
         try await t.browser(address: address).postMultipart("/register", fields: form, files: RegistrationRequestTests.files(),
                                                              from: "/register")
     }

@@ -1,6 +1,7 @@
 @testable import AMSServer
 import Crypto
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Testing
 import Vapor
@@ -23,19 +24,19 @@ final class TestBrowser: @unchecked Sendable {
     }
 
     @discardableResult
-    func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+    func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> BrowserResponse {
         try await send(.GET, path, headers: headers, body: nil)
     }
 
     /// Posts a form. The CSRF token comes from the form on `page` (fetched first), unless `csrf` gives one.
     @discardableResult
-    func post(_ path: String, form: [String: String], from page: String? = nil, csrf: String? = nil) async throws -> TestingHTTPResponse {
+    func post(_ path: String, form: [String: String], from page: String? = nil, csrf: String? = nil) async throws -> BrowserResponse {
         try await post(path, pairs: form.map { ($0.key, $0.value) }, from: page, csrf: csrf)
     }
 
     /// Posts a form whose fields may repeat (check boxes: `selected[]` once per ticked box); the CSRF token as above.
     @discardableResult
-    func post(_ path: String, pairs: [(String, String)], from page: String? = nil, csrf: String? = nil) async throws -> TestingHTTPResponse {
+    func post(_ path: String, pairs: [(String, String)], from page: String? = nil, csrf: String? = nil) async throws -> BrowserResponse {
         var fields = pairs.filter { $0.0 != "_csrf" }
         var token = csrf
         if token == nil { token = Self.csrfToken(in: try await get(page ?? path).body.string) }
@@ -49,7 +50,7 @@ final class TestBrowser: @unchecked Sendable {
     /// Posts a multipart form with files (name → (filename, bytes)); the CSRF token as for ``post``.
     @discardableResult
     func postMultipart(_ path: String, fields: [String: String], files: [String: (String, [UInt8])], from page: String? = nil,
-                       csrf: String? = nil) async throws -> TestingHTTPResponse {
+                       csrf: String? = nil) async throws -> BrowserResponse {
         var fields = fields
         if let csrf {
             fields["_csrf"] = csrf
@@ -81,23 +82,52 @@ final class TestBrowser: @unchecked Sendable {
 
     /// Signs in and returns the response (a redirect on success).
     @discardableResult
-    func signIn(_ username: String, _ password: String) async throws -> TestingHTTPResponse {
+    func signIn(_ username: String, _ password: String) async throws -> BrowserResponse {
         try await post("/login", form: ["username": username, "password": password])
     }
 
-    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> BrowserResponse {
         var headers = headers
         if !cookies.isEmpty {
             headers.replaceOrAdd(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let forwardedFor { headers.replaceOrAdd(name: "X-Forwarded-For", value: forwardedFor) }
-        let tester = live ? try app.testing(method: .running(hostname: "127.0.0.1", port: 0)) : try app.testing()
-        let response = try await tester.sendRequest(method, path, headers: headers, body: body)
+        let response = live ? try await sendOverSocket(method, path, headers: headers, body: body)
+            : try await sendInMemory(method, path, headers: headers, body: body)
         for (name, value) in response.headers.setCookie?.all ?? [:] {
             if value.maxAge == 0 || (value.expires.map { $0 < Date() } ?? false) { cookies[name] = nil } else { cookies[name] = value.string }
         }
         lastPage = response.body.string
         return response
+    }
+
+    private func sendInMemory(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> BrowserResponse {
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        return BrowserResponse(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    /// Starts the server on a free loopback port, sends the request over a socket, and stops the server again (as
+    /// Vapor's own running tester does). The client waits up to two minutes: a safety net against a hang, not a speed
+    /// bound. Vapor's tester gives up after 30 s, and in the full suite one request can wait that long for the threads
+    /// the parallel tests share; the tests that run live assert what happened, not how fast.
+    private func sendOverSocket(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> BrowserResponse {
+        try await app.asyncBoot()
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        do {
+            let port = try #require(app.http.server.shared.localAddress?.port)
+            let request = try HTTPClient.Request(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers,
+                                                 body: body.map { HTTPClient.Body.byteBuffer($0) })
+            let deadline = NIODeadline.now() + .seconds(120)
+            let response = try await client.execute(request: request, deadline: deadline).get()
+            try await client.shutdown()
+            await app.server.shutdown()
+            return BrowserResponse(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+        } catch {
+            try? await client.shutdown()
+            await app.server.shutdown()
+            throw error
+        }
     }
 
     static func csrfToken(in html: String) -> String? {
@@ -128,6 +158,6 @@ final class TestBrowser: @unchecked Sendable {
     }
 }
 
-extension TestingHTTPResponse {
+extension BrowserResponse {
     var location: String? { headers.first(name: .location) }
 }
