@@ -48,7 +48,9 @@ struct TestApp {
         // scrypt at 2^10 instead of 2^17: the same code path, a thousandth of the memory and time
         configuration.certificates.passphraseCostLog2N = 10
         // tests run side by side on a shared (CI) machine: a connection may be slow to come, which is not what they test
-        configuration.databasePoolTimeout = 60
+        // (60 s was once too short: 40 audit appends queued behind one event loop's 4 connections while the parallel
+        // suite kept the shared threads busy, so the last waited over a minute)
+        configuration.databasePoolTimeout = 300
         // the machine's free disk space is not what the tests are about (one test sets a floor on purpose)
         configuration.submissionLimits.freeDiskFloorBytes = 0
         // the public form's proof of work: the same code path at a few hundred hashes
