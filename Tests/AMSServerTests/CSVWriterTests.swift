@@ -8,6 +8,8 @@ struct CSVWriterTests {
         ("Diskominfo Provinsi Sumatera Barat", "Diskominfo Provinsi Sumatera Barat"),
         ("a,b", "\"a,b\""),
         ("say \"hi\"", "\"say \"\"hi\"\"\""),
+        // a details cell: JSON, quotes doubled around text that is not ASCII
+        ("{\"nama\":\"Sígnatur 日本\"}", "\"{\"\"nama\"\":\"\"Sígnatur 日本\"\"}\""),
         ("line\nbreak", "\"line\nbreak\""),
         // Swift counts "\r\n" as one Character, equal neither to "\r" nor to "\n": the cell must still be quoted
         ("line\r\nbreak", "\"line\r\nbreak\""),

@@ -22,9 +22,16 @@ struct CSVWriter {
     static func cell(_ raw: String) -> String {
         var value = raw
         if let first = value.utf8.first, formulaStarts.contains(first) { value = "'" + value }
-        if value.utf8.contains(where: needQuotes.contains) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        guard value.utf8.contains(where: needQuotes.contains) else { return value }
+        // quoted, each double quote doubled (byte by byte: Foundation's replacingOccurrences was most of the audit
+        // export's writing, every entry's details being JSON)
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(value.utf8.count + 8)
+        for byte in value.utf8 {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
         }
-        return value
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 }
