@@ -80,5 +80,5 @@ struct TestApp {
         try? await app.asyncShutdown()
     }
 
-    func browser(address: String? = nil) -> TestBrowser { TestBrowser(app: app, forwardedFor: address) }
+    func browser(address: String? = nil) -> TestBrowser { TestBrowser(testApp: self, forwardedFor: address) }
 }

@@ -10,7 +10,9 @@ import VaporTesting
 /// A browser for in-memory HTTP tests: keeps cookies like a real one, reads CSRF tokens from the forms it was
 /// shown, and never follows redirects by itself.
 final class TestBrowser: @unchecked Sendable {
-    let app: Application
+    /// The test's app; its live server helpers serve ``live`` requests.
+    let testApp: TestApp
+    var app: Application { testApp.app }
     var cookies: [String: String] = [:]
     var forwardedFor: String?
     /// Send requests over a real socket to a live server on a free loopback port (streaming bodies, body limits,
@@ -18,8 +20,8 @@ final class TestBrowser: @unchecked Sendable {
     var live = false
     private(set) var lastPage = ""
 
-    init(app: Application, forwardedFor: String? = nil) {
-        self.app = app
+    init(testApp: TestApp, forwardedFor: String? = nil) {
+        self.testApp = testApp
         self.forwardedFor = forwardedFor
     }
 
@@ -106,28 +108,26 @@ final class TestBrowser: @unchecked Sendable {
         return BrowserResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
-    /// Starts the server on a free loopback port, sends the request over a socket, and stops the server again (as
-    /// Vapor's own running tester does). The client waits up to two minutes: a safety net against a hang, not a speed
-    /// bound. Vapor's tester gives up after 30 s, and in the full suite one request can wait that long for the threads
-    /// the parallel tests share; the tests that run live assert what happened, not how fast.
+    /// Starts the server on a free loopback port (``TestApp/startLiveServer()``), sends the request over a socket, and
+    /// stops the server again, as Vapor's own running tester does. The client waits up to two minutes: a safety net
+    /// against a hang, not a speed bound. Vapor's tester gives up after 30 s, and in the full suite one request can wait
+    /// that long for the threads the parallel tests share; the tests that run live assert what happened, not how fast.
     private func sendOverSocket(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> BrowserResponse {
         try await app.asyncBoot()
-        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try await testApp.startLiveServer()
         let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton)
+        let answer: Result<HTTPClient.Response, any Error>
         do {
-            let port = try #require(app.http.server.shared.localAddress?.port)
             let request = try HTTPClient.Request(url: "http://127.0.0.1:\(port)\(path)", method: method, headers: headers,
                                                  body: body.map { HTTPClient.Body.byteBuffer($0) })
-            let deadline = NIODeadline.now() + .seconds(120)
-            let response = try await client.execute(request: request, deadline: deadline).get()
-            try await client.shutdown()
-            await app.server.shutdown()
-            return BrowserResponse(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+            answer = .success(try await client.execute(request: request, deadline: .now() + .seconds(120)).get())
         } catch {
-            try? await client.shutdown()
-            await app.server.shutdown()
-            throw error
+            answer = .failure(error)
         }
+        try? await client.shutdown()
+        await testApp.stopLiveServer()
+        let response = try answer.get()
+        return BrowserResponse(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
     }
 
     static func csrfToken(in html: String) -> String? {
