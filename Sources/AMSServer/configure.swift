@@ -127,6 +127,8 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
             app.lifecycle.use(CertificateStatusFeed(connection: try SQLPostgresConfiguration(url: url).coreConfiguration))
         }
     }
+    // last, so that at shutdown the requests in flight are answered before any of the above stops
+    app.lifecycle.use(HTTPServerDrain())
 }
 
 private func certificateProfile(_ settings: CertificateSettings) throws -> CertificateProfile {

@@ -26,6 +26,7 @@ during which not one request may fail.
 Usage: Tests/Faults/kill_run.py [path/to/ams] [--postgres] [--cluster]   (exits non-zero on the first broken invariant)
 """
 import email
+import glob
 import http.cookiejar
 import mailbox
 import os
@@ -55,7 +56,7 @@ AMS = ARGUMENTS[0] if ARGUMENTS else os.path.join(ROOT, ".build", "debug", "ams"
 WORK = tempfile.mkdtemp(prefix="ams-faults-")
 random.seed(int(os.environ.get("AMS_FAULT_SEED", "20261125")))
 
-fail = failure("FAULT RUN (%s)" % ENGINE)
+fail = failure("FAULT RUN (%s)" % ENGINE, logs=lambda: sorted(glob.glob(os.path.join(WORK, "ams-*.log"))))
 
 
 PORT, SMTP_PORT = free_port(), free_port()

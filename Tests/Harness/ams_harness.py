@@ -1,4 +1,5 @@
 """Pieces the out-of-process test runs share (the browser run, the fault run): ports, a real PDF, failing loudly."""
+import os
 import socket
 import sys
 
@@ -10,9 +11,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def failure(run_name):
-    """A function that stops the run with a message naming `run_name`."""
+def failure(run_name, logs=lambda: []):
+    """A function that stops the run with a message naming `run_name`, after the last error lines of each server log
+    that `logs()` names (the servers' own account of a fault: the run's folder is removed after it)."""
     def fail(message):
+        for path in logs():
+            with open(path, errors="replace") as handle:
+                errors = [line.rstrip() for line in handle if line.split(" ", 2)[1:2] in (["error"], ["critical"]) or "Fatal error" in line]
+            for line in errors[-20:]:
+                print("%s: %s" % (os.path.basename(path), line), file=sys.stderr)
         print("%s FAILED: %s" % (run_name, message), file=sys.stderr)
         raise SystemExit(1)
     return fail

@@ -73,6 +73,8 @@ struct TestApp {
     }
 
     private func tearDown(schema: String) async {
+        // a test of the shutdown itself has shut the application down already
+        guard !app.didShutdown else { return }
         if liveServer.withLockedValue({ $0 }) { await stopLiveServer() }
         if database == .postgres {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
