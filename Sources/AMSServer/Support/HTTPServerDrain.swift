@@ -5,9 +5,9 @@ import Vapor
 /// queue still run.
 ///
 /// Vapor shuts the lifecycle handlers down, in reverse order of registration, before the server (which it stops
-/// with the application's storage). Without this handler a SIGTERM closed the database pool and the key-opening
-/// threads under requests still in flight (a signature then failed with 500), and the socket went on accepting
-/// requests meanwhile. Registered last, so that it is shut down first.
+/// with the application's storage). Without this handler a SIGTERM stopped the key-opening threads and the databases
+/// under the requests still in flight: a signature failed with 500, and a database lookup trapped in Fluent and ended
+/// the process without an answer. Registered last, so that it is shut down first.
 struct HTTPServerDrain: LifecycleHandler {
     func shutdownAsync(_ application: Application) async {
         // a no-op when the server never started (the CLI commands) or has stopped already

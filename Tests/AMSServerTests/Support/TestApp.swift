@@ -4,7 +4,6 @@ import AMSPKI
 import Crypto
 import Fluent
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 import Testing
 import Vapor
@@ -16,9 +15,6 @@ struct TestApp {
     let app: Application
     let clock: TestClock
     let database: TestDatabase
-    /// Whether a test started the HTTP server on a socket (then teardown stops it first, so no request arrives after
-    /// the application's services are gone — a test that failed midway, or a client still closing its connections).
-    let liveServer = NIOLockedValueBox(false)
 
     var services: AMSServices { app.ams }
     var db: any Database { app.db }
@@ -75,7 +71,6 @@ struct TestApp {
     private func tearDown(schema: String) async {
         // a test of the shutdown itself has shut the application down already
         guard !app.didShutdown else { return }
-        if liveServer.withLockedValue({ $0 }) { await stopLiveServer() }
         if database == .postgres {
             try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
