@@ -60,7 +60,6 @@ class PostgresCluster:
 
     def __init__(self, folder):
         import glob
-        import os
         bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
         if not bins:
             raise SystemExit("PostgreSQL server binaries are missing (scripts/install-test-deps installs them)")
@@ -69,7 +68,6 @@ class PostgresCluster:
         self.url = "postgres://ams@127.0.0.1:%d/ams" % self.port
 
     def _run(self, *arguments, check=True):
-        import os
         import subprocess
         command = [os.path.join(self.bin, arguments[0])] + list(arguments[1:])
         if os.getuid() == 0:
@@ -80,7 +78,6 @@ class PostgresCluster:
         return done
 
     def create(self):
-        import os
         os.makedirs(self.data)
         os.makedirs(self.sockets)
         os.chmod(self.folder, 0o755)
@@ -191,7 +188,6 @@ class Nginx:
     sent to an instance that dies is not sent again (it may have been acted on) and gets 502."""
 
     def __init__(self, folder, upstream_ports):
-        import os
         self.folder, self.port = folder, free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         os.makedirs(folder, exist_ok=True)
@@ -201,7 +197,6 @@ class Nginx:
         self.process = None
 
     def _write_config(self):
-        import os
         folder = self.folder
         servers = "".join("    server 127.0.0.1:%d max_fails=0%s;\n" % (port, " down" if port in self.down else "")
                           for port in self.upstream_ports)
@@ -271,7 +266,6 @@ http {
 
     def error_log_tail(self, lines=10):
         """The last lines nginx logged (warnings and errors: upstreams refused, reset, timed out)."""
-        import os
         try:
             with open(os.path.join(self.folder, "error.log")) as handle:
                 return " | ".join(handle.read().splitlines()[-lines:])
@@ -282,7 +276,6 @@ http {
 def start_instances(ams, env, ports, folder):
     """AMS instances sharing `env` (one database, data folder, document folder), one per port in `ports`, started
     one after the other: the first makes the server key, the KEK and the CA on a first start, the others find them."""
-    import os
     instances = [AmsInstance(ams, env, port, os.path.join(folder, "ams-%d.log" % index)) for index, port in enumerate(ports)]
     for instance in instances:
         instance.start()
