@@ -45,7 +45,7 @@ AGENCY_CERTIFICATE_NAME = "Diskominfotik Provinsi Sumatera Barat"
 PHONE_WIDTH = 375
 
 
-fail = failure("BROWSER RUN")
+fail = failure("BROWSER RUN", logs=lambda: glob.glob(os.path.join(WORK, "ams.log")))
 
 
 def check(condition, message):
