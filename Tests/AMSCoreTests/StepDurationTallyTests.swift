@@ -105,4 +105,27 @@ struct StepDurationTallyTests {
             #expect(fromBytes.all == fromTally.all && fromBytes.byAgency == fromTally.byAgency && fromBytes.byOperator == fromTally.byOperator)
         }
     }
+
+    @Test func byteFormsAddIntoABreakdownAsTheirTalliesDo() throws {
+        // the second day's durations reach below and above the first's, so adding its bins makes room on both sides
+        let sumbar = UUID(), operatorID = UUID()
+        let key = StepDurationTally.Key(agency: sumbar, endedBy: operatorID, step: .verification)
+        var monday = StepDurationTally(), tuesday = StepDurationTally()
+        for seconds in durations(300, seed: 4) where seconds > 30 && seconds < 2_000 { monday.add(key, seconds: seconds, standard: 300) }
+        for seconds in durations(300, seed: 5) { tuesday.add(key, seconds: seconds, standard: 300) }
+        var fromTallies = StepDurationBreakdown(onlyAgency: nil), fromBytes = StepDurationBreakdown(onlyAgency: nil)
+        fromTallies.add(monday)
+        fromTallies.add(tuesday)
+        try fromBytes.add(encoded: monday.encoded())
+        try fromBytes.add(encoded: tuesday.encoded())
+        let expected = try #require(fromTallies.byOperator[operatorID]?[.verification])
+        let added = try #require(fromBytes.byOperator[operatorID]?[.verification])
+        #expect(expected.histogram.bins.first!.bin < monday.entries[key]!.histogram.bins.first!.bin)
+        #expect(expected.histogram.bins.last!.bin > monday.entries[key]!.histogram.bins.last!.bin)
+        #expect(added.histogram.total == expected.histogram.total && added.withinStandard == expected.withinStandard)
+        #expect(added.histogram.bins.map(\.bin) == expected.histogram.bins.map(\.bin))
+        #expect(added.histogram.bins.map(\.count) == expected.histogram.bins.map(\.count))
+        #expect(zip(added.histogram.bins, expected.histogram.bins).allSatisfy { abs($0.longest - $1.longest) < 0.0005 }, "kept to the millisecond")
+        #expect(added.statistics?.median == expected.statistics.map { ($0.median * 1000).rounded() / 1000 })
+    }
 }

@@ -153,6 +153,11 @@ public struct StepDurationTally: Sendable, Equatable {
         }
 
         mutating func varint() throws -> UInt64 {
+            // most of a tally's numbers (bin distances, counts) fit in one byte
+            if offset < bytes.count, bytes[offset] < 0x80 {
+                offset += 1
+                return UInt64(bytes[offset - 1])
+            }
             var value: UInt64 = 0
             for shift in stride(from: 0, to: 64, by: 7) {
                 let byte = try byte()
