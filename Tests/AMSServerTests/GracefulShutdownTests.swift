@@ -12,6 +12,28 @@ import Vapor
 struct GracefulShutdownTests {
     /// SQLite only: what is tested is the order in which the application's parts stop, the same for both engines (and a
     /// PostgreSQL test schema could not be dropped after the application shut down).
+    /// A request that outlasts the drain's wait (10 s) finds the key-opening threads stopped: it is told to try again
+    /// (503 with Retry-After, as for a database gone), not given a server fault.
+    @Test func aRequestThatFindsTheKeyThreadsStoppedIsToldToTryAgain() async throws {
+        try await TestApp.with(.sqlite) { t in
+            t.app.get("late") { req async throws -> String in
+                try await req.application.ams.keyOpenings.run { "opened" }
+            }
+            t.app.ams.keyOpenings.shutdown()
+
+            let api = try await t.app.testing().sendRequest(.GET, "/late", headers: ["Accept": "application/json"])
+            #expect(api.status == .serviceUnavailable)
+            #expect(api.headers.first(name: .retryAfter) == String(DatabaseUnavailable.retryAfterSeconds))
+            #expect(api.body.string.contains("http_503"))
+            let page = try await t.app.testing().sendRequest(.GET, "/late")
+            #expect(page.status == .serviceUnavailable)
+            #expect(page.headers.first(name: .retryAfter) == String(DatabaseUnavailable.retryAfterSeconds))
+            #expect(page.body.string.contains("Server AMS ini sedang dihentikan"))
+            // a pool that refuses work outright (its future-based calls) is the same case
+            #expect(ErrorMapping(NIOThreadPoolError.ThreadPoolInactive()).status == .serviceUnavailable)
+        }
+    }
+
     @Test func aRequestInFlightAtShutdownFinishesWithItsDatabaseAndKeyThreads() async throws {
         try await TestApp.with(.sqlite) { t in
             // setup: a route that waits, mid-request, until the test lets it go on; then it uses the database and the

@@ -237,6 +237,7 @@ enum LocalizationTable {
         e("error_bad_request", "Permintaan tidak dapat diproses.", "The request could not be processed."),
         e("error_request_too_large", "Data yang dikirim terlalu besar.", "The submitted data is too large."),
         e("error_database_unavailable", "Basis data sedang tidak dapat dihubungi. Coba lagi dalam beberapa detik.", "The database cannot be reached right now. Try again in a few seconds."),
+        e("error_shutting_down", "Server AMS ini sedang dihentikan sebelum permintaan Anda selesai. Coba lagi dalam beberapa detik.", "This AMS server is stopping and could not finish your request. Try again in a few seconds."),
         e("error_server", "Terjadi kesalahan pada server. Coba lagi; jika berulang, sebutkan kode permintaan kepada admin.", "Something went wrong on the server. Try again; if it persists, give the request id to an administrator."),
 
         // error pages

@@ -43,6 +43,8 @@ struct ErrorMapping: Sendable {
             self.init(http: .badRequest, messageKey: "error_bad_request")
         case _ where DatabaseUnavailable.matches(error):
             self.init(http: .serviceUnavailable, messageKey: "error_database_unavailable")
+        case _ where ServerStopping.matches(error):
+            self.init(http: .serviceUnavailable, messageKey: "error_shutting_down")
         default:
             self.init(http: .internalServerError, messageKey: "error_server")
         }

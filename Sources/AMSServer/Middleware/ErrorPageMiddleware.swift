@@ -19,10 +19,16 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             let mapping = ErrorMapping(error)
             let status = mapping.status
             // shutting down: the page needs the services, and the client has gone anyway
-            guard request.application.isServing else { return Response(status: status) }
+            guard request.application.isServing else {
+                let response = Response(status: status)
+                Self.addRetryAfter(to: response, for: error)
+                return response
+            }
             if status == .serviceUnavailable, DatabaseUnavailable.matches(error) {
                 request.logger.warning("database unavailable", metadata: ["error": "\(DatabaseUnavailable.summary(error))"])
                 request.ams.metrics.databaseUnavailable(DatabaseUnavailable.kind(error))
+            } else if status == .serviceUnavailable, ServerStopping.matches(error) {
+                request.logger.warning("stopping: the request outlasted the wait for those in flight")
             } else if status == .internalServerError {
                 request.logger.error("unhandled error", metadata: ["error": "\(LogSafe.field(String(reflecting: error), limit: 1000))"])
             }
@@ -47,7 +53,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
     }
 
     private static func addRetryAfter(to response: Response, for error: any Error) {
-        if DatabaseUnavailable.matches(error) {
+        if DatabaseUnavailable.matches(error) || ServerStopping.matches(error) {
             response.headers.replaceOrAdd(name: .retryAfter, value: "\(DatabaseUnavailable.retryAfterSeconds)")
         } else if let domain = error as? DomainError, let seconds = retryAfterSeconds[domain.code] {
             response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
