@@ -10,8 +10,6 @@ import Vapor
 /// signature in flight on an instance restarted gracefully: Vapor stopped AMS's parts first and the server last.
 @Suite("Graceful shutdown: the requests in flight are answered before the application's parts stop")
 struct GracefulShutdownTests {
-    /// SQLite only: what is tested is the order in which the application's parts stop, the same for both engines (and a
-    /// PostgreSQL test schema could not be dropped after the application shut down).
     /// A request that outlasts the drain's wait (10 s) finds the key-opening threads stopped: it is told to try again
     /// (503 with Retry-After, as for a database gone), not given a server fault.
     @Test func aRequestThatFindsTheKeyThreadsStoppedIsToldToTryAgain() async throws {
@@ -34,6 +32,8 @@ struct GracefulShutdownTests {
         }
     }
 
+    /// SQLite only: what is tested is the order in which the application's parts stop, the same for both engines (and a
+    /// PostgreSQL test schema could not be dropped after the application shut down).
     @Test func aRequestInFlightAtShutdownFinishesWithItsDatabaseAndKeyThreads() async throws {
         try await TestApp.with(.sqlite) { t in
             // setup: a route that waits, mid-request, until the test lets it go on; then it uses the database and the
