@@ -246,7 +246,6 @@ http {
         time.sleep(1)
 
     def start(self):
-        import socket
         import subprocess
         import time
         self.process = subprocess.Popen(["nginx", "-p", self.folder, "-c", self.config, "-g", "daemon off;"],
