@@ -45,6 +45,10 @@ public func configure(_ app: Application, configuration: AppConfiguration, mode:
 }
 
 package func configure(_ app: Application, configuration: AppConfiguration, mode: RunMode, overrides: ServiceOverrides) async throws {
+    if let assets = configuration.assetsDirectory {
+        app.directory = DirectoryConfiguration(workingDirectory: URL(fileURLWithPath: assets).standardizedFileURL.path)
+    }
+    if mode == .serve { try requireAssets(app.directory) }
     try await prepareSQLiteFile(configuration.database)
     let metrics = AMSMetrics()
     try configureDatabase(app, configuration.database, poolTimeout: configuration.databasePoolTimeout, metrics: metrics)
@@ -129,6 +133,18 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
     }
     // last, so that at shutdown the requests in flight are answered before any of the above stops
     app.lifecycle.use(HTTPServerDrain())
+}
+
+/// `ams serve` without its templates would answer every page with an error: it refuses to start instead, and says
+/// where it looked.
+private func requireAssets(_ directory: DirectoryConfiguration) throws {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory.viewsDirectory + "layout.leaf"),
+          FileManager.default.fileExists(atPath: directory.publicDirectory, isDirectory: &isFolder), isFolder.boolValue else {
+        throw ConfigurationError("the page templates and style sheets are not in \(directory.workingDirectory) (it needs "
+            + "Resources/Views/ and Public/): start ams in the folder that holds Resources/ and Public/ (the repository, "
+            + "or a copy of both), or set AMS_ASSETS_DIR to that folder")
+    }
 }
 
 private func certificateProfile(_ settings: CertificateSettings) throws -> CertificateProfile {

@@ -114,6 +114,53 @@ struct ConfigurationTests {
         try await app.asyncShutdown()
     }
 
+    @Test func pagesAndStyleSheetsComeFromTheAssetsFolder() async throws {
+        // setup: a copy of the templates and a public folder elsewhere, each with a mark of its own
+        #expect(try AppConfiguration.fromEnvironment([:]).assetsDirectory == nil)
+        #expect(try AppConfiguration.fromEnvironment(["AMS_ASSETS_DIR": "/opt/ams"]).assetsDirectory == "/opt/ams")
+        let files = FileManager.default
+        let folder = files.temporaryDirectory.appendingPathComponent("ams-assets-\(UUID().uuidString)")
+        defer { try? files.removeItem(at: folder) }
+        let views = folder.appendingPathComponent("Resources/Views")
+        try files.createDirectory(at: views.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try files.copyItem(at: ReverseProxyTests.packageRoot.appendingPathComponent("Resources/Views"), to: views)
+        let login = views.appendingPathComponent("login.leaf")
+        try (String(contentsOf: login, encoding: .utf8) + "<!-- from the assets folder -->\n").write(to: login, atomically: true, encoding: .utf8)
+        try files.createDirectory(at: folder.appendingPathComponent("Public"), withIntermediateDirectories: true)
+        try "p { color: teal }\n".write(to: folder.appendingPathComponent("Public/assets-mark.css"), atomically: true, encoding: .utf8)
+        try await TestApp.with(.sqlite, tweak: { $0.assetsDirectory = folder.path }) { t in
+            // act
+            let page = try await t.browser().get("/login")
+            let sheet = try await t.browser().get("/assets-mark.css")
+            // check
+            #expect(page.status == .ok)
+            #expect(String(buffer: page.body).contains("<!-- from the assets folder -->"))
+            #expect(sheet.status == .ok && String(buffer: sheet.body) == "p { color: teal }\n")
+        }
+    }
+
+    @Test func serveRefusesToStartWithoutItsTemplates() async throws {
+        // setup: a folder without Resources/ or Public/
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ams-no-assets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        var configuration = AppConfiguration(database: .sqliteFile(path: folder.appendingPathComponent("ams.sqlite").path),
+                                             dataDirectory: folder.path, secretKeyFile: folder.appendingPathComponent("key").path)
+        configuration.assetsDirectory = folder.path
+        // act
+        do {
+            try await configure(app, configuration: configuration, mode: .serve)
+            Issue.record("ams serve started without its templates")
+        } catch let error as ConfigurationError {
+            // check: the folder and the way out are named, and nothing was written before the refusal
+            #expect(error.description.contains(folder.path) && error.description.contains("AMS_ASSETS_DIR"))
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ams.sqlite").path))
+        }
+        try await app.asyncShutdown()
+    }
+
     @Test func secretKeyFileIsReusedAcrossStarts() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ams-key-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -60,6 +60,9 @@ public struct AppConfiguration: Sendable {
     public var metricsToken: String?
     /// Where the OCSP responder also listens on its own (`AMS_OCSP_LISTEN`, HOST:PORT; nil: only at `/pki/ocsp`).
     public var ocspListen: (host: String, port: Int)?
+    /// The folder holding `Resources/` (the page templates, the API description) and `Public/` (style sheets, scripts,
+    /// images) (`AMS_ASSETS_DIR`); nil: the current directory, as `swift run ams serve` in the repository has it.
+    public var assetsDirectory: String?
     /// Whether templates are parsed once and kept: in release builds (those that serve), not in debug builds (edit
     /// a template, reload the page).
     public var keepsParsedTemplates = !_isDebugAssertConfiguration()
@@ -200,7 +203,7 @@ public struct AppConfiguration: Sendable {
         let tokens = TokenPolicy(initialPasswordLifetime: try number("AMS_INITIAL_PASSWORD_HOURS", default: 72) * 3600,
                                  passwordResetLifetime: try number("AMS_RESET_LINK_MINUTES", default: 60) * 60,
                                  activationLinkLifetime: try number("AMS_ACTIVATION_LINK_DAYS", default: 7) * 86400)
-        return AppConfiguration(
+        var configuration = AppConfiguration(
             database: database, publicBaseURL: baseURL, pkiBaseURL: pkiBaseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
             listenHost: listen.host, listenPort: listen.port,
             dataDirectory: dataDirectory, secretKeyFile: value("AMS_SECRET_KEY_FILE") ?? "\(dataDirectory)/ams-secret.key",
@@ -236,6 +239,8 @@ public struct AppConfiguration: Sendable {
             .with(metricsListen: try value("AMS_METRICS_LISTEN").map { try address("AMS_METRICS_LISTEN", $0) },
                   metricsToken: env["AMS_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
                   ocspListen: try value("AMS_OCSP_LISTEN").map { try address("AMS_OCSP_LISTEN", $0) })
+        configuration.assetsDirectory = value("AMS_ASSETS_DIR")
+        return configuration
     }
 
     private func with(metricsListen: (host: String, port: Int)?, metricsToken: String?,
