@@ -136,8 +136,10 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
 }
 
 /// `ams serve` without its templates would answer every page with an error: it refuses to start instead, and says
-/// where it looked.
+/// where it looked. The password word lists load now too: a binary deployed without AMSCore's resource bundle beside
+/// it stops here, naming the paths it looked in, not at a user's first password change.
 private func requireAssets(_ directory: DirectoryConfiguration) throws {
+    _ = FrequencyDictionary.shipped
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.viewsDirectory + "layout.leaf"),
           FileManager.default.fileExists(atPath: directory.publicDirectory, isDirectory: &isFolder), isFolder.boolValue else {
