@@ -139,11 +139,17 @@ struct ConfigurationTests {
         }
     }
 
-    @Test func serveRefusesToStartWithoutItsTemplates() async throws {
-        // setup: a folder without Resources/ or Public/
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ams-no-assets-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+    @Test(arguments: [[], ["Resources/Views/layout.leaf", "Public/css/ams.css"]])
+    func serveRefusesToStartWithoutItsAssets(present: [String]) async throws {
+        // setup: a folder without Resources/ or Public/, or with the templates and Public/ but no API description
+        let files = FileManager.default
+        let folder = files.temporaryDirectory.appendingPathComponent("ams-no-assets-\(UUID().uuidString)")
+        try files.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? files.removeItem(at: folder) }
+        for file in present.map(folder.appendingPathComponent) {
+            try files.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data().write(to: file)
+        }
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         var configuration = AppConfiguration(database: .sqliteFile(path: folder.appendingPathComponent("ams.sqlite").path),
@@ -152,11 +158,12 @@ struct ConfigurationTests {
         // act
         do {
             try await configure(app, configuration: configuration, mode: .serve)
-            Issue.record("ams serve started without its templates")
+            Issue.record("ams serve started without its assets (present: \(present))")
         } catch let error as ConfigurationError {
-            // check: the folder and the way out are named, and nothing was written before the refusal
+            // check: the folder, what it needs and the way out are named, and nothing was written before the refusal
             #expect(error.description.contains(folder.path) && error.description.contains("AMS_ASSETS_DIR"))
-            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ams.sqlite").path))
+            #expect(error.description.contains("Resources/OpenAPI/api-v1.json"))
+            #expect(!files.fileExists(atPath: folder.appendingPathComponent("ams.sqlite").path))
         }
         try await app.asyncShutdown()
     }
