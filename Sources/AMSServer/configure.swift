@@ -136,17 +136,18 @@ package func configure(_ app: Application, configuration: AppConfiguration, mode
 }
 
 /// `ams serve` without its templates, API description or style sheets would answer pages with errors: it refuses to
-/// start instead, and says where it looked. The password word lists load now too: a binary deployed without AMSCore's resource bundle beside
-/// it stops here, naming the paths it looked in, not at a user's first password change.
+/// start instead, and says where it looked. The password word lists load now too: a binary deployed without AMSCore's
+/// resource bundle beside it stops here, naming the paths it looked in, not at a user's first password change.
 private func requireAssets(_ directory: DirectoryConfiguration) throws {
     _ = FrequencyDictionary.shipped
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.viewsDirectory + "layout.leaf"),
           FileManager.default.fileExists(atPath: directory.resourcesDirectory + OpenAPIDocument.path),
           FileManager.default.fileExists(atPath: directory.publicDirectory, isDirectory: &isFolder), isFolder.boolValue else {
-        throw ConfigurationError("the page templates and style sheets are not in \(directory.workingDirectory) (it needs "
-            + "Resources/Views/, Resources/\(OpenAPIDocument.path) and Public/): start ams in the folder that holds "
-            + "Resources/ and Public/ (the repository, or a copy of both), or set AMS_ASSETS_DIR to that folder")
+        throw ConfigurationError("the page templates, API description and style sheets are not all in "
+            + "\(directory.workingDirectory) (it needs Resources/Views/, Resources/\(OpenAPIDocument.path) and Public/): "
+            + "start ams in the folder that holds Resources/ and Public/ (the repository, or a copy of both), or set "
+            + "AMS_ASSETS_DIR to that folder")
     }
 }
 
